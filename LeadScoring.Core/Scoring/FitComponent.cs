@@ -1,0 +1,128 @@
+using System.Globalization;
+
+namespace LeadScoring.Core.Scoring;
+
+/// <summary>Fit: how closely the lead's company matches the ideal customer profile.</summary>
+public static class FitComponent
+{
+    // Factor weights inside Fit (sum to 1): industry and lifecycle stage say most about fit;
+    // size is split between head count and revenue because either is often missing.
+    public const double IndustryWeight = 0.30;
+    public const double EmployeesWeight = 0.15;
+    public const double RevenueWeight = 0.10;
+    public const double GeographyWeight = 0.15;
+    public const double LeadSourceWeight = 0.10;
+    public const double LifecycleWeight = 0.20;
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static ComponentScore Score(LeadFeatures lead, ScoringProfile profile)
+    {
+        var fit = profile.Fit;
+        ScoreFactor[] factors =
+        [
+            Industry(lead.Industry, fit),
+            Employees(lead.EmployeeCount, fit.Employees),
+            Revenue(lead.AnnualRevenue, fit.AnnualRevenue),
+            Geography(lead.Country, fit),
+            LeadSource(lead.LeadSource, fit),
+            Lifecycle(lead.LifecycleStage, fit),
+        ];
+        return ComponentScore.Combine(ScoreComponent.Fit, factors, profile.UnknownDataScore);
+    }
+
+    private static ScoreFactor Industry(string? industry, FitProfile fit)
+    {
+        if (string.IsNullOrEmpty(industry))
+        {
+            return ScoreFactor.Missing("industry", IndustryWeight, "Industry unknown");
+        }
+
+        var name = Vocabulary.Display(industry);
+        if (!fit.Industries.TryGetValue(industry, out var points))
+        {
+            return new("industry", IndustryWeight, fit.OtherIndustryScore, 1, string.Create(Inv, $"{name} is outside your target industries"));
+        }
+
+        var reason = points switch
+        {
+            >= 80 => string.Create(Inv, $"{name} is a target industry"),
+            >= 50 => string.Create(Inv, $"{name} is an acceptable industry"),
+            _ => string.Create(Inv, $"{name} is a poor-fit industry"),
+        };
+        return new("industry", IndustryWeight, points, 1, reason);
+    }
+
+    private static ScoreFactor Employees(int? employees, IdealRange ideal)
+    {
+        if (employees is not { } count)
+        {
+            return ScoreFactor.Missing("companySize", EmployeesWeight, "Company size unknown");
+        }
+
+        var points = Curves.InRange(count, ideal);
+        var reason = count < ideal.Min
+            ? string.Create(Inv, $"{count:#,##0} employees: smaller than your ideal {ideal.Min:#,##0}–{ideal.Max:#,##0}")
+            : count > ideal.Max
+                ? string.Create(Inv, $"{count:#,##0} employees: larger than your ideal {ideal.Min:#,##0}–{ideal.Max:#,##0}")
+                : string.Create(Inv, $"{count:#,##0} employees: inside your ideal {ideal.Min:#,##0}–{ideal.Max:#,##0}");
+        return new("companySize", EmployeesWeight, points, 1, reason);
+    }
+
+    private static ScoreFactor Revenue(double? revenue, IdealRange ideal)
+    {
+        if (revenue is not { } amount)
+        {
+            return ScoreFactor.Missing("annualRevenue", RevenueWeight, "Annual revenue unknown");
+        }
+
+        var points = Curves.InRange(amount, ideal);
+        var (value, min, max) = (new Compact(amount), new Compact(ideal.Min), new Compact(ideal.Max));
+        var reason = amount < ideal.Min
+            ? string.Create(Inv, $"Annual revenue {value}: below your ideal {min}–{max}")
+            : amount > ideal.Max
+                ? string.Create(Inv, $"Annual revenue {value}: above your ideal {min}–{max}")
+                : string.Create(Inv, $"Annual revenue {value}: inside your ideal {min}–{max}");
+        return new("annualRevenue", RevenueWeight, points, 1, reason);
+    }
+
+    private static ScoreFactor Geography(string? country, FitProfile fit)
+    {
+        if (string.IsNullOrEmpty(country))
+        {
+            return ScoreFactor.Missing("geography", GeographyWeight, "Country unknown");
+        }
+
+        return fit.Countries.TryGetValue(country, out var points)
+            ? new("geography", GeographyWeight, points, 1, points >= 50 ? string.Create(Inv, $"Based in {country}, a target market") : string.Create(Inv, $"Based in {country}, a weak market"))
+            : new("geography", GeographyWeight, fit.OtherCountryScore, 1, string.Create(Inv, $"Based in {country}, outside your target markets"));
+    }
+
+    private static ScoreFactor LeadSource(string? source, FitProfile fit)
+    {
+        if (string.IsNullOrEmpty(source))
+        {
+            return ScoreFactor.Missing("leadSource", LeadSourceWeight, "Lead source unknown");
+        }
+
+        var name = Vocabulary.Display(source);
+        if (!fit.LeadSources.TryGetValue(source, out var points))
+        {
+            return new("leadSource", LeadSourceWeight, fit.OtherLeadSourceScore, 1, string.Create(Inv, $"Came from {name}"));
+        }
+
+        var reason = points >= 70 ? string.Create(Inv, $"Came from {name}, a strong source") : string.Create(Inv, $"Came from {name}");
+        return new("leadSource", LeadSourceWeight, points, 1, reason);
+    }
+
+    private static ScoreFactor Lifecycle(string? stage, FitProfile fit)
+    {
+        if (string.IsNullOrEmpty(stage))
+        {
+            return ScoreFactor.Missing("lifecycleStage", LifecycleWeight, "Lifecycle stage unknown");
+        }
+
+        var points = fit.LifecycleStages.TryGetValue(stage, out var known) ? known : fit.OtherLifecycleStageScore;
+        return new("lifecycleStage", LifecycleWeight, points, 1, string.Create(Inv, $"Lifecycle stage: {Vocabulary.Display(stage)}"));
+    }
+}

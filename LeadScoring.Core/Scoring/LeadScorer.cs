@@ -1,0 +1,153 @@
+namespace LeadScoring.Core.Scoring;
+
+/// <summary>
+/// Scores a lead: the four components weighted by the profile, the priority band, a close probability,
+/// the next best action and the reasons behind it. Pure apart from reading the clock when a lead has no AsOf.
+/// </summary>
+public sealed class LeadScorer
+{
+    /// <summary>Version of the scoring rules; bump when a factor or curve changes meaning.</summary>
+    public const string RulesVersion = "rules-1";
+
+    /// <summary>Name of the close-probability source until a learned model replaces it.</summary>
+    public const string LogisticPriorSource = "logistic-prior";
+
+    /// <summary>At most this many reasons are reported; factors moving the total by less than MinReasonImpact are left out.</summary>
+    public const int MaxReasons = 5;
+
+    public const double MinReasonImpact = 0.5;
+
+    private readonly TimeProvider _clock;
+
+    public LeadScorer(ScoringProfile profile, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(clock);
+        Profile = profile;
+        _clock = clock;
+        ModelVersion = $"{RulesVersion}/{profile.Name}@{profile.Version}";
+    }
+
+    public ScoringProfile Profile { get; }
+
+    public string ModelVersion { get; }
+
+    public LeadScore Score(LeadFeatures lead)
+    {
+        ArgumentNullException.ThrowIfNull(lead);
+        var now = _clock.GetUtcNow();
+        var asOf = lead.AsOf ?? now;
+        var components = new ComponentScores(
+            FitComponent.Score(lead, Profile),
+            EngagementComponent.Score(lead, Profile),
+            OutcomeComponent.Score(lead, Profile),
+            RecencyComponent.Score(lead, Profile, asOf));
+
+        var w = Profile.Weights;
+        var exact = Math.Clamp(
+            (w.Fit * components.Fit.Score) + (w.Engagement * components.Engagement.Score)
+            + (w.Outcome * components.Outcome.Score) + (w.Recency * components.Recency.Score), 0, 100);
+        var score = (int)Math.Round(exact, MidpointRounding.AwayFromZero);
+        var priority = PriorityBands.FromScore(score);
+        var confidence = (w.Fit * components.Fit.Confidence) + (w.Engagement * components.Engagement.Confidence)
+            + (w.Outcome * components.Outcome.Confidence) + (w.Recency * components.Recency.Confidence);
+        var close = Curves.Logistic(exact, Profile.CloseProbability.Midpoint, Profile.CloseProbability.Scale);
+        var (action, actionReason) = NextBestActionRules.Decide(priority, lead, asOf, Profile.NextBestAction);
+
+        return new LeadScore
+        {
+            ContactId = lead.ContactId,
+            Score = score,
+            ExactScore = Math.Round(exact, 2),
+            Priority = priority,
+            CloseProbability = (int)Math.Round(close * 100, MidpointRounding.AwayFromZero),
+            CloseProbabilitySource = LogisticPriorSource,
+            NextBestAction = action,
+            NextBestActionReason = actionReason,
+            Confidence = Math.Round(Math.Clamp(confidence, 0, 1), 3),
+            TopReasons = TopReasons(components, w),
+            MissingData = MissingData(components),
+            Components = components,
+            Weights = w,
+            ModelVersion = ModelVersion,
+            ScoredAt = now,
+        };
+    }
+
+    /// <summary>The factors that moved the total most (by |impact|), without LINQ or temporary lists.</summary>
+    internal static ScoreReason[] TopReasons(ComponentScores components, ComponentWeights weights)
+    {
+        Span<double> impacts = stackalloc double[MaxReasons];
+        Span<(int Component, int Factor)> picks = stackalloc (int, int)[MaxReasons];
+        var count = 0;
+        for (var c = 0; c < 4; c++)
+        {
+            var component = components[(ScoreComponent)c];
+            var factors = component.Factors;
+            for (var f = 0; f < factors.Count; f++)
+            {
+                var impact = weights[(ScoreComponent)c] * factors[f].ImpactOn(component.Prior);
+                var magnitude = Math.Abs(impact);
+                if (magnitude < MinReasonImpact || (count == MaxReasons && magnitude <= Math.Abs(impacts[count - 1])))
+                {
+                    continue;
+                }
+
+                // Insertion into a small list kept sorted by |impact|, largest first.
+                var at = Math.Min(count, MaxReasons - 1);
+                while (at > 0 && Math.Abs(impacts[at - 1]) < magnitude)
+                {
+                    impacts[at] = impacts[at - 1];
+                    picks[at] = picks[at - 1];
+                    at--;
+                }
+
+                impacts[at] = impact;
+                picks[at] = (c, f);
+                count = Math.Min(count + 1, MaxReasons);
+            }
+        }
+
+        var reasons = new ScoreReason[count];
+        for (var i = 0; i < count; i++)
+        {
+            var kind = (ScoreComponent)picks[i].Component;
+            var factor = components[kind].Factors[picks[i].Factor];
+            reasons[i] = new ScoreReason(kind, factor.Name, Math.Round(impacts[i], 1), factor.Reason);
+        }
+
+        return reasons;
+    }
+
+    private static string[] MissingData(ComponentScores components)
+    {
+        var missing = 0;
+        for (var c = 0; c < 4; c++)
+        {
+            foreach (var factor in components[(ScoreComponent)c].Factors)
+            {
+                missing += factor.Points is null ? 1 : 0;
+            }
+        }
+
+        if (missing == 0)
+        {
+            return [];
+        }
+
+        var names = new string[missing];
+        var i = 0;
+        for (var c = 0; c < 4; c++)
+        {
+            foreach (var factor in components[(ScoreComponent)c].Factors)
+            {
+                if (factor.Points is null)
+                {
+                    names[i++] = factor.Name;
+                }
+            }
+        }
+
+        return names;
+    }
+}

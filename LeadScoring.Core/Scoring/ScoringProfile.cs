@@ -1,0 +1,167 @@
+using System.Collections.Frozen;
+
+namespace LeadScoring.Core.Scoring;
+
+/// <summary>
+/// The portal's ideal customer profile and scoring knobs. Every field has a documented default, so a JSON
+/// profile only needs what differs; a map given in JSON replaces the default map as a whole.
+/// </summary>
+public sealed record ScoringProfile
+{
+    public static ScoringProfile Default { get; } = new ScoringProfile().Normalized();
+
+    public string Name { get; init; } = "default";
+
+    public string Version { get; init; } = "1";
+
+    /// <summary>Component weights; each ≥ 0, summing to 1. Default 30/30/20/20.</summary>
+    public ComponentWeights Weights { get; init; } = ComponentWeights.Default;
+
+    /// <summary>What an unknown Fit, Engagement or Recency factor is worth (Outcome's prior is the portal average, 50).</summary>
+    public double UnknownDataScore { get; init; } = 40;
+
+    public FitProfile Fit { get; init; } = new();
+
+    public OutcomeProfile Outcome { get; init; } = new();
+
+    public RecencyProfile Recency { get; init; } = new();
+
+    public ClosePriorProfile CloseProbability { get; init; } = new();
+
+    public NextBestActionProfile NextBestAction { get; init; } = new();
+
+    /// <summary>Copies maps into case-insensitive frozen dictionaries so scoring does allocation-free lookups.</summary>
+    internal ScoringProfile Normalized() => this with
+    {
+        Fit = Fit with
+        {
+            Industries = Freeze(Fit.Industries),
+            Countries = Freeze(Fit.Countries),
+            LeadSources = Freeze(Fit.LeadSources),
+            LifecycleStages = Freeze(Fit.LifecycleStages),
+        },
+    };
+
+    private static FrozenDictionary<string, double> Freeze(IReadOnlyDictionary<string, double>? map) =>
+        (map ?? FrozenDictionary<string, double>.Empty).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>An inclusive ideal range; values outside lose half their points per doubling of the distance.</summary>
+public sealed record IdealRange(double Min, double Max);
+
+/// <summary>Who the ideal customer is. Scores are 0–100 per value.</summary>
+public sealed record FitProfile
+{
+    public IReadOnlyDictionary<string, double> Industries { get; init; } = new Dictionary<string, double>
+    {
+        ["COMPUTER_SOFTWARE"] = 100,
+        ["INFORMATION_TECHNOLOGY_AND_SERVICES"] = 90,
+        ["INTERNET"] = 90,
+        ["COMPUTER_NETWORK_SECURITY"] = 85,
+        ["FINANCIAL_SERVICES"] = 80,
+        ["MARKETING_AND_ADVERTISING"] = 75,
+        ["TELECOMMUNICATIONS"] = 70,
+        ["MANAGEMENT_CONSULTING"] = 65,
+        ["HOSPITAL_HEALTH_CARE"] = 60,
+    };
+
+    public double OtherIndustryScore { get; init; } = 35;
+
+    public IdealRange Employees { get; init; } = new(50, 1000);
+
+    public IdealRange AnnualRevenue { get; init; } = new(5_000_000, 500_000_000);
+
+    public IReadOnlyDictionary<string, double> Countries { get; init; } = new Dictionary<string, double>
+    {
+        ["US"] = 100,
+        ["CA"] = 90,
+        ["GB"] = 90,
+        ["IE"] = 85,
+        ["DE"] = 85,
+        ["NL"] = 80,
+        ["CH"] = 80,
+        ["AU"] = 80,
+        ["SE"] = 75,
+        ["FR"] = 75,
+    };
+
+    public double OtherCountryScore { get; init; } = 40;
+
+    public IReadOnlyDictionary<string, double> LeadSources { get; init; } = new Dictionary<string, double>
+    {
+        ["REFERRALS"] = 95,
+        ["ORGANIC_SEARCH"] = 80,
+        ["DIRECT_TRAFFIC"] = 70,
+        ["AI_REFERRALS"] = 70,
+        ["EMAIL_MARKETING"] = 65,
+        ["PAID_SEARCH"] = 60,
+        ["OFFLINE"] = 55,
+        ["SOCIAL_MEDIA"] = 50,
+        ["PAID_SOCIAL"] = 45,
+        ["OTHER_CAMPAIGNS"] = 45,
+    };
+
+    public double OtherLeadSourceScore { get; init; } = 40;
+
+    public IReadOnlyDictionary<string, double> LifecycleStages { get; init; } = new Dictionary<string, double>
+    {
+        ["subscriber"] = 20,
+        ["lead"] = 40,
+        ["marketingqualifiedlead"] = 60,
+        ["salesqualifiedlead"] = 80,
+        ["opportunity"] = 90,
+        ["customer"] = 75,
+        ["evangelist"] = 70,
+        ["other"] = 30,
+    };
+
+    /// <summary>Score of a lifecycle stage the map does not list (e.g. a custom stage).</summary>
+    public double OtherLifecycleStageScore { get; init; } = 40;
+}
+
+/// <summary>How deal history is judged against the portal.</summary>
+public sealed record OutcomeProfile
+{
+    /// <summary>The portal's overall win rate of closed deals (0–1): what a lead with no history is assumed to have.</summary>
+    public double PortalWinRate { get; init; } = 0.20;
+
+    /// <summary>Pseudo-deals of prior: with n closed deals, the lead's own rate counts n / (n + strength).</summary>
+    public double PriorStrength { get; init; } = 5;
+
+    /// <summary>A typical won deal; twice this is worth +25 points, half of it −25.</summary>
+    public double TargetDealSize { get; init; } = 25_000;
+
+    /// <summary>A typical sales cycle in days; half as long is worth +25 points, twice as long −25.</summary>
+    public double TypicalSalesCycleDays { get; init; } = 60;
+}
+
+/// <summary>How quickly engagement goes stale.</summary>
+public sealed record RecencyProfile
+{
+    /// <summary>Days after which the last engagement is worth half (exponential decay).</summary>
+    public double HalfLifeDays { get; init; } = 14;
+
+    /// <summary>Response time at which the response factor is worth half.</summary>
+    public double ResponseHalfLifeHours { get; init; } = 24;
+}
+
+/// <summary>
+/// The uncalibrated close-probability prior used until a learned model exists:
+/// p = 1 / (1 + e^−(score − Midpoint) / Scale).
+/// </summary>
+public sealed record ClosePriorProfile
+{
+    public double Midpoint { get; init; } = 85;
+
+    public double Scale { get; init; } = 10;
+}
+
+/// <summary>Thresholds of the next-best-action rules.</summary>
+public sealed record NextBestActionProfile
+{
+    /// <summary>An open deal at or past this HubSpot stage probability (0–1) makes the action Close.</summary>
+    public double CloseStageProbability { get; init; } = 0.8;
+
+    /// <summary>Engagement within this many days counts as "warm" for Follow-up.</summary>
+    public double RecentEngagementDays { get; init; } = 14;
+}

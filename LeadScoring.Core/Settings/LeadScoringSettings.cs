@@ -1,0 +1,147 @@
+using System.Globalization;
+using LeadScoring.Core.Security;
+using Microsoft.Extensions.Configuration;
+
+namespace LeadScoring.Core.Settings;
+
+/// <summary>
+/// The product's settings, read from flat names as Azure Functions apps use them (environment variables or
+/// local.settings.json <c>Values</c>). Parsing problems are kept and reported by <see cref="LeadScoringSettingsValidator"/>
+/// at start-up, each naming its setting.
+/// </summary>
+public sealed class LeadScoringSettings
+{
+    public const string HubSpotAccessTokenName = "HUBSPOT_ACCESS_TOKEN";
+    public const string HighPriorityWorkflowIdName = "HUBSPOT_HIGH_PRIORITY_WORKFLOW_ID";
+    public const string PortalIdName = "HUBSPOT_PORTAL_ID";
+    public const string HubSpotBaseUrlName = "HUBSPOT_BASE_URL";
+    public const string UpdateIntervalName = "LEAD_SCORE_UPDATE_INTERVAL";
+    public const string MinConfidenceName = "LEAD_SCORE_MIN_CONFIDENCE";
+    public const string RetrainIntervalName = "LEAD_SCORE_RETRAIN_INTERVAL";
+    public const string ModelVersionName = "LEAD_SCORE_MODEL_VERSION";
+    public const string ScoringProfilePathName = "LEAD_SCORE_PROFILE_PATH";
+    public const string ApiKeysName = "LEAD_SCORE_API_KEYS";
+    public const string StorageName = "AzureWebJobsStorage";
+
+    /// <summary>Every setting this class reads; deployment templates are checked against this list.</summary>
+    public static IReadOnlyList<string> AllNames { get; } =
+    [
+        HubSpotAccessTokenName, HighPriorityWorkflowIdName, PortalIdName, HubSpotBaseUrlName, UpdateIntervalName,
+        MinConfidenceName, RetrainIntervalName, ModelVersionName, ScoringProfilePathName, ApiKeysName, StorageName,
+    ];
+
+    public static Uri DefaultHubSpotBaseUrl { get; } = new("https://api.hubapi.com/");
+
+    /// <summary>HubSpot private-app token. Never logged.</summary>
+    public string HubSpotAccessToken { get; set; } = "";
+
+    public long? HighPriorityWorkflowId { get; set; }
+
+    public long? PortalId { get; set; }
+
+    public Uri HubSpotBaseUrl { get; set; } = DefaultHubSpotBaseUrl;
+
+    /// <summary>How often the batch rescore runs. Default 15 minutes; 1 minute to 24 hours.</summary>
+    public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The AI analyst's answer is used only at or above this confidence (0–1). Default 0.7.</summary>
+    public double MinConfidence { get; set; } = 0.7;
+
+    /// <summary>How often the close-probability model retrains. Default 7 days; 1 hour to 90 days.</summary>
+    public TimeSpan RetrainInterval { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Pins a model version instead of the latest promoted one.</summary>
+    public string? ModelVersion { get; set; }
+
+    /// <summary>A scoring profile JSON file; the built-in default profile is used when unset.</summary>
+    public string? ScoringProfilePath { get; set; }
+
+    /// <summary>Azure Storage connection string, or null when an identity-based connection is configured.</summary>
+    public string? StorageConnectionString { get; set; }
+
+    /// <summary>Storage account name for identity-based connections (AzureWebJobsStorage__accountName).</summary>
+    public string? StorageAccountName { get; set; }
+
+    public ApiKeyRing ApiKeys { get; set; } = ApiKeyRing.Empty;
+
+    internal List<ValidationError> ParseErrors { get; } = [];
+
+    /// <summary>Reads every setting from configuration, recording (not throwing) what cannot be parsed.</summary>
+    public void ReadFrom(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ParseErrors.Clear();
+        string? Get(string name) => configuration[name] is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+
+        HubSpotAccessToken = Get(HubSpotAccessTokenName) ?? "";
+        HighPriorityWorkflowId = ParseId(Get(HighPriorityWorkflowIdName), HighPriorityWorkflowIdName, "a HubSpot workflow id");
+        PortalId = ParseId(Get(PortalIdName), PortalIdName, "a HubSpot portal (account) id");
+
+        if (Get(HubSpotBaseUrlName) is { } url)
+        {
+            if (Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+            {
+                HubSpotBaseUrl = uri;
+            }
+            else
+            {
+                ParseErrors.Add(new(HubSpotBaseUrlName, $"must be an absolute http(s) URL such as https://api.hubapi.com (got '{url}')"));
+            }
+        }
+
+        UpdateInterval = ParseDuration(Get(UpdateIntervalName), UpdateIntervalName, UpdateInterval);
+        RetrainInterval = ParseDuration(Get(RetrainIntervalName), RetrainIntervalName, RetrainInterval);
+
+        if (Get(MinConfidenceName) is { } confidence)
+        {
+            if (double.TryParse(confidence, NumberStyles.Float, CultureInfo.InvariantCulture, out var c))
+            {
+                MinConfidence = c;
+            }
+            else
+            {
+                ParseErrors.Add(new(MinConfidenceName, $"must be a number between 0 and 1 such as 0.7 (got '{confidence}')"));
+            }
+        }
+
+        ModelVersion = Get(ModelVersionName);
+        ScoringProfilePath = Get(ScoringProfilePathName);
+        StorageConnectionString = Get(StorageName);
+        StorageAccountName = Get($"{StorageName}:accountName");
+
+        ApiKeys = ApiKeyRing.Parse(Get(ApiKeysName), ApiKeysName, out var keyErrors);
+        ParseErrors.AddRange(keyErrors);
+    }
+
+    private long? ParseId(string? text, string name, string what)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
+        {
+            return id;
+        }
+
+        ParseErrors.Add(new(name, $"must be {what}: a positive whole number (got '{text}')"));
+        return null;
+    }
+
+    private TimeSpan ParseDuration(string? text, string name, TimeSpan fallback)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (Durations.TryParse(text, out var duration))
+        {
+            return duration;
+        }
+
+        ParseErrors.Add(new(name, $"must be a duration such as 15m, 2h, 7d or 00:15:00 (got '{text}')"));
+        return fallback;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Data.Common;
+using LeadScoring.Core.Scoring;
+using Microsoft.Extensions.Options;
+
+namespace LeadScoring.Core.Settings;
+
+/// <summary>Start-up validation: each failure is one line naming the setting and what is wrong with it.</summary>
+public sealed class LeadScoringSettingsValidator : IValidateOptions<LeadScoringSettings>
+{
+    public ValidateOptionsResult Validate(string? name, LeadScoringSettings options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = Check(options);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => $"{e.Field}: {e.Message}"));
+    }
+
+    public static IReadOnlyList<ValidationError> Check(LeadScoringSettings s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var errors = new List<ValidationError>(s.ParseErrors);
+
+        if (string.IsNullOrEmpty(s.HubSpotAccessToken))
+        {
+            errors.Add(new(LeadScoringSettings.HubSpotAccessTokenName, "is required: the HubSpot private-app access token (Settings > Integrations > Private apps)"));
+        }
+        else if (s.HubSpotAccessToken.Any(char.IsWhiteSpace))
+        {
+            errors.Add(new(LeadScoringSettings.HubSpotAccessTokenName, "must not contain spaces (paste the token alone, without 'Bearer')"));
+        }
+
+        // A token sent over plain HTTP to anything but this machine would leak it.
+        if (s.HubSpotBaseUrl.Scheme == Uri.UriSchemeHttp && !s.HubSpotBaseUrl.IsLoopback)
+        {
+            errors.Add(new(LeadScoringSettings.HubSpotBaseUrlName, $"must use https unless it points at this machine (got '{s.HubSpotBaseUrl}')"));
+        }
+
+        if (s.UpdateInterval < TimeSpan.FromMinutes(1) || s.UpdateInterval > TimeSpan.FromDays(1))
+        {
+            errors.Add(new(LeadScoringSettings.UpdateIntervalName, $"must be between 1 minute and 24 hours (got {s.UpdateInterval})"));
+        }
+
+        if (s.RetrainInterval < TimeSpan.FromHours(1) || s.RetrainInterval > TimeSpan.FromDays(90))
+        {
+            errors.Add(new(LeadScoringSettings.RetrainIntervalName, $"must be between 1 hour and 90 days (got {s.RetrainInterval})"));
+        }
+
+        if (!(s.MinConfidence is >= 0 and <= 1))
+        {
+            errors.Add(new(LeadScoringSettings.MinConfidenceName, $"must be between 0 and 1 (got {s.MinConfidence})"));
+        }
+
+        if (s.ModelVersion is { } version && (version.Length > 64 || !version.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')))
+        {
+            errors.Add(new(LeadScoringSettings.ModelVersionName, "must be 1–64 characters of letters, digits, '.', '-' or '_'"));
+        }
+
+        if (s.ScoringProfilePath is { } path)
+        {
+            CheckProfile(path, errors);
+        }
+
+        CheckStorage(s, errors);
+
+        if (s.ApiKeys.Count == 0 && !s.ParseErrors.Any(e => e.Field == LeadScoringSettings.ApiKeysName))
+        {
+            errors.Add(new(LeadScoringSettings.ApiKeysName, "is required: at least one caller key, as Role=key;Role=key (roles: Admin, Manager, Rep, Marketing)"));
+        }
+
+        return errors;
+    }
+
+    private static void CheckProfile(string path, List<ValidationError> errors)
+    {
+        const string Name = LeadScoringSettings.ScoringProfilePathName;
+        if (!File.Exists(path))
+        {
+            errors.Add(new(Name, $"file not found: '{path}'"));
+            return;
+        }
+
+        try
+        {
+            ScoringProfileLoader.Parse(File.ReadAllText(path));
+        }
+        catch (InputValidationException ex)
+        {
+            errors.AddRange(ex.Errors.Select(e => new ValidationError(Name, $"'{path}' field {e.Field} {e.Message}")));
+        }
+        catch (IOException ex)
+        {
+            errors.Add(new(Name, $"'{path}' cannot be read: {ex.Message}"));
+        }
+    }
+
+    private static void CheckStorage(LeadScoringSettings s, List<ValidationError> errors)
+    {
+        const string Name = LeadScoringSettings.StorageName;
+        if (s.StorageConnectionString is not { } connection)
+        {
+            if (s.StorageAccountName is null)
+            {
+                errors.Add(new(Name, "is required: an Azure Storage connection string (UseDevelopmentStorage=true for Azurite), or AzureWebJobsStorage__accountName for an identity-based connection"));
+            }
+
+            return;
+        }
+
+        var builder = new DbConnectionStringBuilder();
+        try
+        {
+            builder.ConnectionString = connection;
+        }
+        catch (ArgumentException)
+        {
+            errors.Add(new(Name, "is not a connection string of key=value pairs separated by ';'"));
+            return;
+        }
+
+        var development = builder.TryGetValue("UseDevelopmentStorage", out var dev) && string.Equals(dev as string, "true", StringComparison.OrdinalIgnoreCase);
+        var account = builder.ContainsKey("AccountName") && builder.ContainsKey("AccountKey");
+        var endpoints = builder.ContainsKey("BlobEndpoint") || builder.ContainsKey("QueueEndpoint") || builder.ContainsKey("TableEndpoint");
+        if (!development && !account && !endpoints)
+        {
+            errors.Add(new(Name, "needs UseDevelopmentStorage=true, AccountName and AccountKey, or service endpoints (BlobEndpoint/QueueEndpoint/TableEndpoint)"));
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using LeadScoring.Core;
+using LeadScoring.Core.Scoring;
+using LeadScoring.Functions.Security;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LeadScoring.Functions.Functions;
+
+/// <summary><c>POST /api/score</c>: a LeadFeatures document in, a LeadScore out. Scores on demand; stores nothing.</summary>
+internal static class ScoreLeadFunction
+{
+    /// <summary>A features document is about 1 KB; anything near this is not one.</summary>
+    public const long MaxBodyBytes = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapScoreLead(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/api/score", RunAsync).RequireAuthorization(AccessPolicies.ScoreLeads).WithName("ScoreLead");
+        return endpoints;
+    }
+
+    private static async Task<IResult> RunAsync(HttpContext http, LeadScorer scorer, CancellationToken cancellationToken)
+    {
+        if (!http.Request.HasJsonContentType())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
+                detail: "Send the lead features as JSON with Content-Type: application/json.");
+        }
+
+        if (http.Request.ContentLength > MaxBodyBytes)
+        {
+            return TooLarge();
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes; // also stops chunked bodies that never declared a length
+        }
+
+        IReadOnlyList<ValidationError> errors;
+        LeadFeatures? features;
+        try
+        {
+            (features, errors) = await LeadFeaturesReader.ReadAsync(http.Request.Body, cancellationToken);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge();
+        }
+
+        if (features is null)
+        {
+            return TypedResults.ValidationProblem(
+                errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+                title: "The lead features are invalid.");
+        }
+
+        return TypedResults.Json(scorer.Score(features), ScoringJsonContext.Default.LeadScore);
+    }
+
+    private static ProblemHttpResult TooLarge() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large",
+            detail: $"A lead features document must be under {MaxBodyBytes / 1024} KB.");
+}

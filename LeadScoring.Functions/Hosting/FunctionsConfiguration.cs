@@ -1,0 +1,161 @@
+using System.Text.Json;
+
+namespace LeadScoring.Functions.Hosting;
+
+/// <summary>
+/// Reads host.json and local.settings.json the way Azure Functions does, so moving to the Functions runtime later
+/// is a re-hosting: local.settings.json <c>Values</c> become flat settings (environment variables still win, as with
+/// Core Tools), <c>Host.LocalHttpPort</c> picks the port, and host.json is visible under <c>AzureFunctionsJobHost</c>.
+/// </summary>
+internal static class FunctionsConfiguration
+{
+    public const string HostJsonPrefix = "AzureFunctionsJobHost";
+    public const int DefaultPort = 7071;
+
+    /// <summary>The app root: AzureWebJobsScriptRoot if set (the Functions host's own setting), else the build output.</summary>
+    public static string AppRoot(IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var root = overrides?.GetValueOrDefault("AzureWebJobsScriptRoot") ?? Environment.GetEnvironmentVariable("AzureWebJobsScriptRoot");
+        return string.IsNullOrWhiteSpace(root) ? AppContext.BaseDirectory : Path.GetFullPath(root);
+    }
+
+    /// <summary>Values of local.settings.json (absent file = none) plus its Host.LocalHttpPort.</summary>
+    /// <exception cref="InvalidDataException">The file is malformed; the message names the file and the field.</exception>
+    public static (Dictionary<string, string?> Values, int? Port) ReadLocalSettings(string path)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (!File.Exists(path))
+        {
+            return (values, null);
+        }
+
+        using var document = Parse(path);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidDataException($"{path}: must be a JSON object with a \"Values\" object");
+        }
+
+        if (root.TryGetProperty("IsEncrypted", out var encrypted) && encrypted.ValueKind == JsonValueKind.True)
+        {
+            throw new InvalidDataException($"{path}: IsEncrypted is true; encrypted local settings are not supported here (set it to false)");
+        }
+
+        if (root.TryGetProperty("Values", out var settings))
+        {
+            if (settings.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidDataException($"{path}: Values must be an object of \"NAME\": \"value\" strings");
+            }
+
+            foreach (var setting in settings.EnumerateObject())
+            {
+                if (setting.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+                {
+                    throw new InvalidDataException($"{path}: Values.{setting.Name} must be a string (quote it: \"{setting.Value.GetRawText()}\")");
+                }
+
+                // Same mapping as environment variables: A__B is the key A:B.
+                values[setting.Name.Replace("__", ":", StringComparison.Ordinal)] = setting.Value.GetString();
+            }
+        }
+
+        if (root.TryGetProperty("ConnectionStrings", out var connections) && connections.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var connection in connections.EnumerateObject())
+            {
+                values[$"ConnectionStrings:{connection.Name}"] = connection.Value.ValueKind == JsonValueKind.String ? connection.Value.GetString() : null;
+            }
+        }
+
+        int? port = null;
+        if (root.TryGetProperty("Host", out var host) && host.ValueKind == JsonValueKind.Object && host.TryGetProperty("LocalHttpPort", out var p))
+        {
+            if (!p.TryGetInt32(out var value) || value is < 1 or > 65535)
+            {
+                throw new InvalidDataException($"{path}: Host.LocalHttpPort must be a port number 1–65535 (got {p.GetRawText()})");
+            }
+
+            port = value;
+        }
+
+        return (values, port);
+    }
+
+    /// <summary>host.json flattened under AzureFunctionsJobHost:…; absent file = defaults.</summary>
+    /// <exception cref="InvalidDataException">host.json is malformed.</exception>
+    public static Dictionary<string, string?> ReadHostJson(string path)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (!File.Exists(path))
+        {
+            return values;
+        }
+
+        using var document = Parse(path);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidDataException($"{path}: must be a JSON object");
+        }
+
+        if (document.RootElement.TryGetProperty("version", out var version) && version.GetString() != "2.0")
+        {
+            throw new InvalidDataException($"{path}: version must be \"2.0\" (got {version.GetRawText()})");
+        }
+
+        Flatten(document.RootElement, HostJsonPrefix, values);
+
+        // host.json's logging.logLevel drives ASP.NET logging, as it drives the Functions host's.
+        foreach (var (key, value) in values.ToList())
+        {
+            const string LogLevelPrefix = HostJsonPrefix + ":logging:logLevel:";
+            if (key.StartsWith(LogLevelPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                var category = key[LogLevelPrefix.Length..];
+                values[$"Logging:LogLevel:{(category.Equals("default", StringComparison.OrdinalIgnoreCase) ? "Default" : category)}"] = value;
+            }
+        }
+
+        return values;
+    }
+
+    private static JsonDocument Parse(string path)
+    {
+        try
+        {
+            return JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{path}: not valid JSON (line {ex.LineNumber + 1}): {ex.Message.Split(" Path:")[0]}", ex);
+        }
+    }
+
+    private static void Flatten(JsonElement element, string prefix, Dictionary<string, string?> values)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    Flatten(property.Value, $"{prefix}:{property.Name}", values);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    Flatten(item, $"{prefix}:{i++}", values);
+                }
+
+                break;
+            case JsonValueKind.Null:
+                values[prefix] = null;
+                break;
+            default:
+                values[prefix] = element.ValueKind == JsonValueKind.String ? element.GetString() : element.GetRawText();
+                break;
+        }
+    }
+}

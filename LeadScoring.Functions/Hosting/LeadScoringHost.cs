@@ -1,0 +1,107 @@
+using LeadScoring.Core.Scoring;
+using LeadScoring.Functions.Functions;
+using LeadScoring.Functions.Security;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Options;
+
+namespace LeadScoring.Functions.Hosting;
+
+/// <summary>How the host is started: by Program, or by tests with their own settings.</summary>
+internal sealed record HostStartOptions
+{
+    public string[] Args { get; init; } = [];
+
+    /// <summary>Settings that override every other source (tests).</summary>
+    public IReadOnlyDictionary<string, string?>? Settings { get; init; }
+
+    /// <summary>False in tests, so the machine's environment variables cannot leak in.</summary>
+    public bool UseProcessEnvironment { get; init; } = true;
+}
+
+/// <summary>
+/// The ASP.NET Core host that stands in for the Azure Functions host (see ARCHITECTURE.md): Functions' routes under
+/// /api, port 7071, host.json and local.settings.json semantics, function keys in x-functions-key.
+/// </summary>
+internal static class LeadScoringHost
+{
+    public static WebApplication Build(HostStartOptions start)
+    {
+        var root = FunctionsConfiguration.AppRoot(start.Settings);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = start.Args, ContentRootPath = root });
+
+        var (localSettings, localPort) = FunctionsConfiguration.ReadLocalSettings(Path.Combine(root, "local.settings.json"));
+        var hostJson = FunctionsConfiguration.ReadHostJson(Path.Combine(root, "host.json"));
+        var sources = builder.Configuration.Sources;
+        if (!start.UseProcessEnvironment)
+        {
+            sources.Clear();
+        }
+
+        // Lowest precedence first: host.json, then local.settings.json Values; environment and command line override
+        // them, as with Functions Core Tools.
+        sources.Insert(0, new MemoryConfigurationSource { InitialData = localSettings });
+        sources.Insert(0, new MemoryConfigurationSource { InitialData = hostJson });
+        if (start.Settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(start.Settings);
+        }
+
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{localPort ?? FunctionsConfiguration.DefaultPort}");
+        }
+
+        builder.Services.AddLeadScoringCore();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddFunctionKeyAuthorization();
+        builder.Services.AddLeadScoringHealthChecks();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ScoringJsonContext.Default));
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealth();
+        app.MapScoreLead();
+        return app;
+    }
+
+    /// <summary>Runs until shutdown. A bad setting stops start-up with one line per problem, naming the setting; exit code 1.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            await using var app = Build(new HostStartOptions { Args = args });
+            await app.StartAsync();
+            foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+            {
+                Console.WriteLine($"LeadScoring host listening on {address} (health: {address}/api/health)");
+            }
+
+            await app.WaitForShutdownAsync();
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var failure in ex.Failures)
+            {
+                await Console.Error.WriteLineAsync($"Configuration error: {failure}");
+            }
+
+            return 1;
+        }
+        catch (InvalidDataException ex)
+        {
+            await Console.Error.WriteLineAsync($"Configuration error: {ex.Message}");
+            return 1;
+        }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            await Console.Error.WriteLineAsync($"Start-up error: {ex.Message} Stop the other process, or choose a port with Host.LocalHttpPort in local.settings.json or --urls.");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using LeadScoring.Functions.Hosting;
+
+return await LeadScoringHost.RunAsync(args);

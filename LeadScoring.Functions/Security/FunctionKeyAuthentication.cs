@@ -1,0 +1,84 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using LeadScoring.Core.Security;
+using LeadScoring.Core.Settings;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace LeadScoring.Functions.Security;
+
+/// <summary>
+/// Azure Functions' key convention: the caller sends its key in <c>x-functions-key</c>; the key maps to a role.
+/// Keys are matched in constant time (<see cref="ApiKeyRing"/>) and never logged.
+/// </summary>
+internal sealed class FunctionKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IOptions<LeadScoringSettings> settings,
+    IProblemDetailsService problems)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "FunctionKey";
+    public const string HeaderName = "x-functions-key";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var presented = Request.Headers[HeaderName].ToString();
+        if (string.IsNullOrEmpty(presented))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        if (settings.Value.ApiKeys.RoleOf(presented) is not { } role)
+        {
+            return Task.FromResult(AuthenticateResult.Fail($"The {HeaderName} key is not valid."));
+        }
+
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, $"{role} key"), new Claim(ClaimTypes.Role, role.ToString())],
+            SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        var sent = !string.IsNullOrEmpty(Request.Headers[HeaderName].ToString());
+        await WriteAsync("Authentication required", sent
+            ? $"The key in the {HeaderName} header is not valid."
+            : $"Send a caller key in the {HeaderName} header.").ConfigureAwait(false);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        var role = Context.User.FindFirstValue(ClaimTypes.Role) ?? "unknown";
+        await WriteAsync("Forbidden", $"The {role} role may not call {Request.Method} {Request.Path}.").ConfigureAwait(false);
+    }
+
+    private Task WriteAsync(string title, string detail) =>
+        problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = new ProblemDetails { Status = Response.StatusCode, Title = title, Detail = detail },
+        }).AsTask();
+}
+
+/// <summary>Who may call what. Every endpoint needs a key unless it opts out (health, HubSpot's signed webhook).</summary>
+internal static class AccessPolicies
+{
+    /// <summary>Numeric scores and their reasons: managers and admins.</summary>
+    public const string ScoreLeads = nameof(ScoreLeads);
+
+    public static IServiceCollection AddFunctionKeyAuthorization(this IServiceCollection services)
+    {
+        services.AddAuthentication(FunctionKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, FunctionKeyAuthenticationHandler>(FunctionKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(ScoreLeads, policy => policy.RequireRole(nameof(AccessRole.Admin), nameof(AccessRole.Manager)));
+        return services;
+    }
+}
