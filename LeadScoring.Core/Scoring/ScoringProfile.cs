@@ -6,29 +6,33 @@ namespace LeadScoring.Core.Scoring;
 /// The portal's ideal customer profile and scoring knobs. Every field has a documented default, so a JSON
 /// profile only needs what differs; a map given in JSON replaces the default map as a whole.
 /// </summary>
+/// <remarks>
+/// Properties have setters, not init, because System.Text.Json's source generator assigns every init-only property
+/// (absent ones as default), which would erase the defaults of omitted fields. Treat a loaded profile as immutable.
+/// </remarks>
 public sealed record ScoringProfile
 {
     public static ScoringProfile Default { get; } = new ScoringProfile().Normalized();
 
-    public string Name { get; init; } = "default";
+    public string Name { get; set; } = "default";
 
-    public string Version { get; init; } = "1";
+    public string Version { get; set; } = "1";
 
     /// <summary>Component weights; each ≥ 0, summing to 1. Default 30/30/20/20.</summary>
-    public ComponentWeights Weights { get; init; } = ComponentWeights.Default;
+    public ComponentWeights Weights { get; set; } = ComponentWeights.Default;
 
     /// <summary>What an unknown Fit, Engagement or Recency factor is worth (Outcome's prior is the portal average, 50).</summary>
-    public double UnknownDataScore { get; init; } = 40;
+    public double UnknownDataScore { get; set; } = 40;
 
-    public FitProfile Fit { get; init; } = new();
+    public FitProfile Fit { get; set; } = new();
 
-    public OutcomeProfile Outcome { get; init; } = new();
+    public OutcomeProfile Outcome { get; set; } = new();
 
-    public RecencyProfile Recency { get; init; } = new();
+    public RecencyProfile Recency { get; set; } = new();
 
-    public ClosePriorProfile CloseProbability { get; init; } = new();
+    public ClosePriorProfile CloseProbability { get; set; } = new();
 
-    public NextBestActionProfile NextBestAction { get; init; } = new();
+    public NextBestActionProfile NextBestAction { get; set; } = new();
 
     /// <summary>Copies maps into case-insensitive frozen dictionaries so scoring does allocation-free lookups.</summary>
     internal ScoringProfile Normalized() => this with
@@ -52,7 +56,7 @@ public sealed record IdealRange(double Min, double Max);
 /// <summary>Who the ideal customer is. Scores are 0–100 per value.</summary>
 public sealed record FitProfile
 {
-    public IReadOnlyDictionary<string, double> Industries { get; init; } = new Dictionary<string, double>
+    public IReadOnlyDictionary<string, double> Industries { get; set; } = new Dictionary<string, double>
     {
         ["COMPUTER_SOFTWARE"] = 100,
         ["INFORMATION_TECHNOLOGY_AND_SERVICES"] = 90,
@@ -65,13 +69,13 @@ public sealed record FitProfile
         ["HOSPITAL_HEALTH_CARE"] = 60,
     };
 
-    public double OtherIndustryScore { get; init; } = 35;
+    public double OtherIndustryScore { get; set; } = 35;
 
-    public IdealRange Employees { get; init; } = new(50, 1000);
+    public IdealRange Employees { get; set; } = new(50, 1000);
 
-    public IdealRange AnnualRevenue { get; init; } = new(5_000_000, 500_000_000);
+    public IdealRange AnnualRevenue { get; set; } = new(5_000_000, 500_000_000);
 
-    public IReadOnlyDictionary<string, double> Countries { get; init; } = new Dictionary<string, double>
+    public IReadOnlyDictionary<string, double> Countries { get; set; } = new Dictionary<string, double>
     {
         ["US"] = 100,
         ["CA"] = 90,
@@ -85,9 +89,9 @@ public sealed record FitProfile
         ["FR"] = 75,
     };
 
-    public double OtherCountryScore { get; init; } = 40;
+    public double OtherCountryScore { get; set; } = 40;
 
-    public IReadOnlyDictionary<string, double> LeadSources { get; init; } = new Dictionary<string, double>
+    public IReadOnlyDictionary<string, double> LeadSources { get; set; } = new Dictionary<string, double>
     {
         ["REFERRALS"] = 95,
         ["ORGANIC_SEARCH"] = 80,
@@ -101,9 +105,9 @@ public sealed record FitProfile
         ["OTHER_CAMPAIGNS"] = 45,
     };
 
-    public double OtherLeadSourceScore { get; init; } = 40;
+    public double OtherLeadSourceScore { get; set; } = 40;
 
-    public IReadOnlyDictionary<string, double> LifecycleStages { get; init; } = new Dictionary<string, double>
+    public IReadOnlyDictionary<string, double> LifecycleStages { get; set; } = new Dictionary<string, double>
     {
         ["subscriber"] = 20,
         ["lead"] = 40,
@@ -116,33 +120,33 @@ public sealed record FitProfile
     };
 
     /// <summary>Score of a lifecycle stage the map does not list (e.g. a custom stage).</summary>
-    public double OtherLifecycleStageScore { get; init; } = 40;
+    public double OtherLifecycleStageScore { get; set; } = 40;
 }
 
 /// <summary>How deal history is judged against the portal.</summary>
 public sealed record OutcomeProfile
 {
     /// <summary>The portal's overall win rate of closed deals (0–1): what a lead with no history is assumed to have.</summary>
-    public double PortalWinRate { get; init; } = 0.20;
+    public double PortalWinRate { get; set; } = 0.20;
 
     /// <summary>Pseudo-deals of prior: with n closed deals, the lead's own rate counts n / (n + strength).</summary>
-    public double PriorStrength { get; init; } = 5;
+    public double PriorStrength { get; set; } = 5;
 
     /// <summary>A typical won deal; twice this is worth +25 points, half of it −25.</summary>
-    public double TargetDealSize { get; init; } = 25_000;
+    public double TargetDealSize { get; set; } = 25_000;
 
     /// <summary>A typical sales cycle in days; half as long is worth +25 points, twice as long −25.</summary>
-    public double TypicalSalesCycleDays { get; init; } = 60;
+    public double TypicalSalesCycleDays { get; set; } = 60;
 }
 
 /// <summary>How quickly engagement goes stale.</summary>
 public sealed record RecencyProfile
 {
     /// <summary>Days after which the last engagement is worth half (exponential decay).</summary>
-    public double HalfLifeDays { get; init; } = 14;
+    public double HalfLifeDays { get; set; } = 14;
 
     /// <summary>Response time at which the response factor is worth half.</summary>
-    public double ResponseHalfLifeHours { get; init; } = 24;
+    public double ResponseHalfLifeHours { get; set; } = 24;
 }
 
 /// <summary>
@@ -151,17 +155,17 @@ public sealed record RecencyProfile
 /// </summary>
 public sealed record ClosePriorProfile
 {
-    public double Midpoint { get; init; } = 85;
+    public double Midpoint { get; set; } = 85;
 
-    public double Scale { get; init; } = 10;
+    public double Scale { get; set; } = 10;
 }
 
 /// <summary>Thresholds of the next-best-action rules.</summary>
 public sealed record NextBestActionProfile
 {
     /// <summary>An open deal at or past this HubSpot stage probability (0–1) makes the action Close.</summary>
-    public double CloseStageProbability { get; init; } = 0.8;
+    public double CloseStageProbability { get; set; } = 0.8;
 
     /// <summary>Engagement within this many days counts as "warm" for Follow-up.</summary>
-    public double RecentEngagementDays { get; init; } = 14;
+    public double RecentEngagementDays { get; set; } = 14;
 }

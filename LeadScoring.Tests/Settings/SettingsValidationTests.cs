@@ -1,0 +1,160 @@
+using LeadScoring.Core.Settings;
+using Microsoft.Extensions.Configuration;
+
+namespace LeadScoring.Tests.Settings;
+
+/// <summary>Every setting's bad or missing value is reported with the setting's name and what is wrong.</summary>
+[TestFixture]
+public sealed class SettingsValidationTests
+{
+    private static Dictionary<string, string?> Valid() => new()
+    {
+        ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+        ["HUBSPOT_ACCESS_TOKEN"] = "pat-na1-0000",
+        ["LEAD_SCORE_API_KEYS"] = "Admin=admin-key-0123456789",
+    };
+
+    [Test]
+    public void Check_ValidMinimalSettings_HasNoErrorsAndDocumentedDefaults()
+    {
+        var settings = Read(Valid());
+
+        Assert.That(LeadScoringSettingsValidator.Check(settings), Is.Empty);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(settings.HubSpotBaseUrl, Is.EqualTo(new Uri("https://api.hubapi.com/")));
+            Assert.That(settings.UpdateInterval, Is.EqualTo(TimeSpan.FromMinutes(15)));
+            Assert.That(settings.RetrainInterval, Is.EqualTo(TimeSpan.FromDays(7)));
+            Assert.That(settings.MinConfidence, Is.EqualTo(0.7));
+            Assert.That(settings.HighPriorityWorkflowId, Is.Null);
+        }
+    }
+
+    [Test]
+    public void Check_AllSettingsGiven_ParsesEach()
+    {
+        var values = Valid();
+        values["HUBSPOT_HIGH_PRIORITY_WORKFLOW_ID"] = "12345";
+        values["HUBSPOT_PORTAL_ID"] = "987";
+        values["HUBSPOT_BASE_URL"] = "http://127.0.0.1:7080";
+        values["LEAD_SCORE_UPDATE_INTERVAL"] = "5m";
+        values["LEAD_SCORE_MIN_CONFIDENCE"] = "0.85";
+        values["LEAD_SCORE_RETRAIN_INTERVAL"] = "14d";
+        values["LEAD_SCORE_MODEL_VERSION"] = "model-2026.11.1";
+
+        var settings = Read(values);
+
+        Assert.That(LeadScoringSettingsValidator.Check(settings), Is.Empty);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(settings.HighPriorityWorkflowId, Is.EqualTo(12345));
+            Assert.That(settings.PortalId, Is.EqualTo(987));
+            Assert.That(settings.HubSpotBaseUrl, Is.EqualTo(new Uri("http://127.0.0.1:7080/")));
+            Assert.That(settings.UpdateInterval, Is.EqualTo(TimeSpan.FromMinutes(5)));
+            Assert.That(settings.MinConfidence, Is.EqualTo(0.85));
+            Assert.That(settings.RetrainInterval, Is.EqualTo(TimeSpan.FromDays(14)));
+            Assert.That(settings.ModelVersion, Is.EqualTo("model-2026.11.1"));
+        }
+    }
+
+    [TestCase("HUBSPOT_ACCESS_TOKEN", null, "is required")]
+    [TestCase("HUBSPOT_ACCESS_TOKEN", "Bearer pat-123", "must not contain spaces")]
+    [TestCase("AzureWebJobsStorage", null, "is required")]
+    [TestCase("AzureWebJobsStorage", "DefaultEndpointsProtocol=https", "needs UseDevelopmentStorage=true")]
+    [TestCase("AzureWebJobsStorage", "this is not = a connection ; string =", "")]
+    [TestCase("LEAD_SCORE_API_KEYS", null, "is required")]
+    [TestCase("HUBSPOT_HIGH_PRIORITY_WORKFLOW_ID", "abc", "positive whole number")]
+    [TestCase("HUBSPOT_HIGH_PRIORITY_WORKFLOW_ID", "-5", "positive whole number")]
+    [TestCase("HUBSPOT_PORTAL_ID", "12.5", "positive whole number")]
+    [TestCase("HUBSPOT_BASE_URL", "api.hubapi.com", "absolute http(s) URL")]
+    [TestCase("HUBSPOT_BASE_URL", "ftp://api.hubapi.com", "absolute http(s) URL")]
+    [TestCase("HUBSPOT_BASE_URL", "http://api.hubapi.com", "must use https")]
+    [TestCase("LEAD_SCORE_UPDATE_INTERVAL", "5", "must be a duration")]
+    [TestCase("LEAD_SCORE_UPDATE_INTERVAL", "soon", "must be a duration")]
+    [TestCase("LEAD_SCORE_UPDATE_INTERVAL", "10s", "between 1 minute and 24 hours")]
+    [TestCase("LEAD_SCORE_UPDATE_INTERVAL", "2d", "between 1 minute and 24 hours")]
+    [TestCase("LEAD_SCORE_RETRAIN_INTERVAL", "30m", "between 1 hour and 90 days")]
+    [TestCase("LEAD_SCORE_RETRAIN_INTERVAL", "weekly", "must be a duration")]
+    [TestCase("LEAD_SCORE_MIN_CONFIDENCE", "high", "must be a number between 0 and 1")]
+    [TestCase("LEAD_SCORE_MIN_CONFIDENCE", "1.5", "between 0 and 1")]
+    [TestCase("LEAD_SCORE_MIN_CONFIDENCE", "-0.1", "between 0 and 1")]
+    [TestCase("LEAD_SCORE_MODEL_VERSION", "v1; drop", "letters, digits")]
+    [TestCase("LEAD_SCORE_PROFILE_PATH", "/nonexistent/profile.json", "file not found")]
+    public void Check_BadOrMissingValue_NamesTheSetting(string name, string? value, string expected)
+    {
+        var values = Valid();
+        values[name] = value;
+
+        var errors = LeadScoringSettingsValidator.Check(Read(values));
+
+        Assert.That(errors, Is.Not.Empty);
+        Assert.That(errors.Select(e => e.Field), Is.All.EqualTo(name));
+        Assert.That(errors.Select(e => e.Message), Has.Some.Contains(expected));
+    }
+
+    [Test]
+    public void Check_IdentityBasedStorage_IsAccepted()
+    {
+        var values = Valid();
+        values.Remove("AzureWebJobsStorage");
+        values["AzureWebJobsStorage:accountName"] = "leadscoringprod";
+
+        var settings = Read(values);
+
+        Assert.That(LeadScoringSettingsValidator.Check(settings), Is.Empty);
+        Assert.That(settings.StorageAccountName, Is.EqualTo("leadscoringprod"));
+    }
+
+    [Test]
+    public void Check_InvalidProfileFile_NamesSettingAndProfileField()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, """{ "weights": { "fit": 0.5, "engagement": 0.5, "outcome": 0.5, "recency": 0 } }""");
+            var values = Valid();
+            values["LEAD_SCORE_PROFILE_PATH"] = path;
+
+            var errors = LeadScoringSettingsValidator.Check(Read(values));
+
+            Assert.That(errors, Has.Count.EqualTo(1), string.Join("\n", errors));
+            Assert.That(errors[0].Field, Is.EqualTo("LEAD_SCORE_PROFILE_PATH"));
+            Assert.That(errors[0].Message, Does.Contain("weights").And.Contain("sum to 1"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void Check_SeveralBadSettings_ReportsEachOnce()
+    {
+        var values = Valid();
+        values["HUBSPOT_ACCESS_TOKEN"] = null;
+        values["LEAD_SCORE_MIN_CONFIDENCE"] = "2";
+        values["LEAD_SCORE_UPDATE_INTERVAL"] = "x";
+
+        var errors = LeadScoringSettingsValidator.Check(Read(values));
+
+        Assert.That(errors.Select(e => e.Field), Is.EquivalentTo(new[] { "HUBSPOT_ACCESS_TOKEN", "LEAD_SCORE_MIN_CONFIDENCE", "LEAD_SCORE_UPDATE_INTERVAL" }));
+    }
+
+    [Test]
+    public void Check_ErrorsNeverEchoTheToken()
+    {
+        var values = Valid();
+        values["HUBSPOT_ACCESS_TOKEN"] = "pat secret-token-value";
+
+        var errors = LeadScoringSettingsValidator.Check(Read(values));
+
+        Assert.That(errors.Select(e => e.ToString()), Has.None.Contains("secret-token-value"));
+    }
+
+    private static LeadScoringSettings Read(Dictionary<string, string?> values)
+    {
+        var settings = new LeadScoringSettings();
+        settings.ReadFrom(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        return settings;
+    }
+}
