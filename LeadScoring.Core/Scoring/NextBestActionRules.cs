@@ -6,7 +6,8 @@ namespace LeadScoring.Core.Scoring;
 /// Chooses the rep's next step. The rules, first match wins:
 /// 1. Close: an open deal at or past the close stage probability (default 80%) and priority Medium or High.
 /// 2. Follow-up: priority High; or Medium and engaged within the recent window (default 14 days);
-///    or any open deal with engagement in that window.
+///    or any open deal with engagement in that window. "Engaged within" uses the last engagement time, or, when
+///    that is unknown, activity counts of a window no longer than the recent one (e.g. activity in the last 7 days).
 /// 3. Nurture: everything else (Low, or gone cold).
 /// </summary>
 public static class NextBestActionRules
@@ -17,7 +18,9 @@ public static class NextBestActionRules
     {
         var stage = lead.OpenDealStageProbability;
         var daysSince = RecencyComponent.DaysSince(lead.LastEngagementAt, asOf);
-        var warm = daysSince is { } d && d <= rules.RecentEngagementDays;
+        var warm = daysSince is { } d
+            ? d <= rules.RecentEngagementDays
+            : (lead.ActivitiesLast7Days > 0 && rules.RecentEngagementDays >= 7) || (lead.ActivitiesLast30Days > 0 && rules.RecentEngagementDays >= 30);
 
         if (stage is { } late && late >= rules.CloseStageProbability && priority >= Priority.Medium)
         {
@@ -31,7 +34,9 @@ public static class NextBestActionRules
 
         if (priority == Priority.Medium && warm)
         {
-            return (NextBestAction.FollowUp, string.Create(Inv, $"Medium priority and engaged {daysSince:0} days ago: follow up while warm"));
+            return (NextBestAction.FollowUp, daysSince is { } days
+                ? string.Create(Inv, $"Medium priority and engaged {days:0} days ago: follow up while warm")
+                : "Medium priority with recent activity: follow up while warm");
         }
 
         if (stage is not null && warm)
