@@ -12,6 +12,9 @@ namespace LeadScoring.Core.Settings;
 public sealed class LeadScoringSettings
 {
     public const string HubSpotAccessTokenName = "HUBSPOT_ACCESS_TOKEN";
+    public const string HubSpotClientIdName = "HUBSPOT_CLIENT_ID";
+    public const string HubSpotClientSecretName = "HUBSPOT_CLIENT_SECRET";
+    public const string HubSpotRefreshTokenName = "HUBSPOT_REFRESH_TOKEN";
     public const string HighPriorityWorkflowIdName = "HUBSPOT_HIGH_PRIORITY_WORKFLOW_ID";
     public const string PortalIdName = "HUBSPOT_PORTAL_ID";
     public const string HubSpotBaseUrlName = "HUBSPOT_BASE_URL";
@@ -26,7 +29,7 @@ public sealed class LeadScoringSettings
     /// <summary>Every setting this class reads; deployment templates are checked against this list.</summary>
     public static IReadOnlyList<string> AllNames { get; } =
     [
-        HubSpotAccessTokenName, HighPriorityWorkflowIdName, PortalIdName, HubSpotBaseUrlName, UpdateIntervalName,
+        HubSpotAccessTokenName, HubSpotClientIdName, HubSpotClientSecretName, HubSpotRefreshTokenName, HighPriorityWorkflowIdName, PortalIdName, HubSpotBaseUrlName, UpdateIntervalName,
         MinConfidenceName, RetrainIntervalName, ModelVersionName, ScoringProfilePathName, ApiKeysName, StorageName,
     ];
 
@@ -34,6 +37,15 @@ public sealed class LeadScoringSettings
 
     /// <summary>HubSpot private-app token. Never logged.</summary>
     public string HubSpotAccessToken { get; set; } = "";
+
+    /// <summary>OAuth app client id (with the secret and refresh token, instead of an access token).</summary>
+    public string? HubSpotClientId { get; set; }
+
+    /// <summary>The app's client secret: signs HubSpot's webhooks, and authenticates the OAuth refresh. Never logged.</summary>
+    public string? HubSpotClientSecret { get; set; }
+
+    /// <summary>OAuth refresh token of the installed app. Never logged.</summary>
+    public string? HubSpotRefreshToken { get; set; }
 
     public long? HighPriorityWorkflowId { get; set; }
 
@@ -74,6 +86,9 @@ public sealed class LeadScoringSettings
         string? Get(string name) => configuration[name] is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
 
         HubSpotAccessToken = Get(HubSpotAccessTokenName) ?? "";
+        HubSpotClientId = Get(HubSpotClientIdName);
+        HubSpotClientSecret = Get(HubSpotClientSecretName);
+        HubSpotRefreshToken = Get(HubSpotRefreshTokenName);
         HighPriorityWorkflowId = ParseId(Get(HighPriorityWorkflowIdName), HighPriorityWorkflowIdName, "a HubSpot workflow id");
         PortalId = ParseId(Get(PortalIdName), PortalIdName, "a HubSpot portal (account) id");
 

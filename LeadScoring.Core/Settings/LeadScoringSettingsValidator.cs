@@ -19,9 +19,25 @@ public sealed class LeadScoringSettingsValidator : IValidateOptions<LeadScoringS
         ArgumentNullException.ThrowIfNull(s);
         var errors = new List<ValidationError>(s.ParseErrors);
 
-        if (string.IsNullOrEmpty(s.HubSpotAccessToken))
+        var oauth = s.HubSpotRefreshToken is not null || s.HubSpotClientId is not null;
+        if (string.IsNullOrEmpty(s.HubSpotAccessToken) && !oauth)
         {
-            errors.Add(new(LeadScoringSettings.HubSpotAccessTokenName, "is required: the HubSpot private-app access token (Settings > Integrations > Private apps)"));
+            errors.Add(new(LeadScoringSettings.HubSpotAccessTokenName, "is required: the HubSpot private-app access token (Settings > Integrations > Private apps), or OAuth settings HUBSPOT_CLIENT_ID, HUBSPOT_CLIENT_SECRET and HUBSPOT_REFRESH_TOKEN"));
+        }
+        else if (string.IsNullOrEmpty(s.HubSpotAccessToken))
+        {
+            foreach (var (name, value) in new[]
+            {
+                (LeadScoringSettings.HubSpotClientIdName, s.HubSpotClientId),
+                (LeadScoringSettings.HubSpotClientSecretName, s.HubSpotClientSecret),
+                (LeadScoringSettings.HubSpotRefreshTokenName, s.HubSpotRefreshToken),
+            })
+            {
+                if (value is null)
+                {
+                    errors.Add(new(name, "is required for OAuth (HUBSPOT_CLIENT_ID, HUBSPOT_CLIENT_SECRET and HUBSPOT_REFRESH_TOKEN go together), or set HUBSPOT_ACCESS_TOKEN instead"));
+                }
+            }
         }
         else if (s.HubSpotAccessToken.Any(char.IsWhiteSpace))
         {

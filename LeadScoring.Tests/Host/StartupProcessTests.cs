@@ -26,7 +26,7 @@ public sealed class StartupProcessTests
             Assert.That(lines, Is.EquivalentTo(new[]
             {
                 "Configuration error: LEAD_SCORE_MIN_CONFIDENCE: must be a number between 0 and 1 such as 0.7 (got 'lots')",
-                "Configuration error: HUBSPOT_ACCESS_TOKEN: is required: the HubSpot private-app access token (Settings > Integrations > Private apps)",
+                "Configuration error: HUBSPOT_ACCESS_TOKEN: is required: the HubSpot private-app access token (Settings > Integrations > Private apps), or OAuth settings HUBSPOT_CLIENT_ID, HUBSPOT_CLIENT_SECRET and HUBSPOT_REFRESH_TOKEN",
             }));
         }
         finally

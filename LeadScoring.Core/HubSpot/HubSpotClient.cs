@@ -1,0 +1,302 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace LeadScoring.Core.HubSpot;
+
+/// <summary>
+/// The one client Core talks to HubSpot through (CRM v3/v4, properties, workflows). Resilience, rate budget and
+/// auth are handlers of its HttpClient (see <see cref="HubSpotServiceCollectionExtensions"/>); this class knows
+/// HubSpot's paths, shapes, batch sizes and paging.
+/// </summary>
+public sealed class HubSpotClient(HttpClient http)
+{
+    /// <summary>HubSpot's maximum inputs per batch request.</summary>
+    public const int BatchSize = 100;
+
+    /// <summary>HubSpot's maximum page size for search.</summary>
+    public const int SearchPageSize = 200;
+
+    /// <summary>Search refuses to page past this many results; the client moves its time window instead.</summary>
+    public const int SearchResultCap = 10_000;
+
+    /// <summary>One object with the given properties (and association ids), or null when HubSpot has no such object.</summary>
+    public async Task<HubSpotObject?> GetObjectAsync(
+        string objectType, string id, IEnumerable<string> properties, IEnumerable<string>? associations = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(objectType);
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        var query = $"properties={Uri.EscapeDataString(string.Join(',', properties))}";
+        if (associations is not null && associations.Any())
+        {
+            query += $"&associations={Uri.EscapeDataString(string.Join(',', associations))}";
+        }
+
+        using var response = await http.GetAsync(new Uri($"crm/v3/objects/{Escape(objectType)}/{Escape(id)}?{query}&archived=false", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        return await ReadAsync(response, $"get {objectType} {id}", HubSpotJsonContext.Default.HubSpotObject, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads many objects in batches of 100; ids HubSpot does not know come back in <see cref="BatchReadResult.MissingIds"/>.</summary>
+    public async Task<BatchReadResult> BatchReadAsync(
+        string objectType, IReadOnlyCollection<string> ids, IReadOnlyCollection<string> properties, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var found = new List<HubSpotObject>(ids.Count);
+        var missing = new List<string>();
+        foreach (var chunk in ids.Distinct().Chunk(BatchSize))
+        {
+            var request = new BatchReadRequest { Properties = [.. properties], Inputs = [.. chunk.Select(id => new IdInput { Id = id })] };
+            using var response = await PostAsync($"crm/v3/objects/{Escape(objectType)}/batch/read", request, HubSpotJsonContext.Default.BatchReadRequest, cancellationToken).ConfigureAwait(false);
+            var batch = await ReadAsync(response, $"batch read {objectType}", HubSpotJsonContext.Default.BatchResponse, cancellationToken).ConfigureAwait(false);
+            found.AddRange(batch.Results);
+            missing.AddRange(FailedIds(batch.Errors, chunk, "OBJECT_NOT_FOUND"));
+            if (batch.Errors?.Any(e => e.Category != "OBJECT_NOT_FOUND") == true)
+            {
+                throw new HubSpotApiException($"batch read {objectType}", HttpStatusCode.MultiStatus, new HubSpotErrorBody { Message = "some inputs failed", Errors = batch.Errors });
+            }
+        }
+
+        return new BatchReadResult(found, missing);
+    }
+
+    /// <summary>Associated object ids per input id (CRM v4 batch read), in batches of 100.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetAssociationsAsync(
+        string fromType, IReadOnlyCollection<string> ids, string toType, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Distinct().Chunk(BatchSize))
+        {
+            var request = new BatchReadRequest { Properties = [], Inputs = [.. chunk.Select(id => new IdInput { Id = id })] };
+            using var response = await PostAsync($"crm/v4/associations/{Escape(fromType)}/{Escape(toType)}/batch/read", request, HubSpotJsonContext.Default.BatchReadRequest, cancellationToken).ConfigureAwait(false);
+            var batch = await ReadAsync(response, $"read {fromType}→{toType} associations", HubSpotJsonContext.Default.AssociationBatchResponse, cancellationToken).ConfigureAwait(false);
+            foreach (var item in batch.Results)
+            {
+                // Several association types (e.g. primary + unlabeled) can point at the same object.
+                result[item.From.Id] = [.. item.To.Select(t => t.ToObjectId.ToString(CultureInfo.InvariantCulture)).Distinct()];
+            }
+        }
+
+        foreach (var id in ids)
+        {
+            result.TryAdd(id, []);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Every object modified at or after <paramref name="since"/>, oldest first. HubSpot search stops at 10,000
+    /// results per query, so when a query nears the cap the window restarts at the last modification time seen.
+    /// </summary>
+    public async IAsyncEnumerable<HubSpotObject> SearchModifiedSinceAsync(
+        string objectType, DateTimeOffset since, IReadOnlyCollection<string> properties, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var modified = ModifiedProperty(objectType);
+        var windowStart = since.ToUnixTimeMilliseconds();
+        var seenAtBoundary = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            string? after = null;
+            long lastModified = windowStart;
+            var boundaryIds = new HashSet<string>(StringComparer.Ordinal);
+            var returned = 0;
+            var restart = false;
+            while (true)
+            {
+                var request = new SearchRequest
+                {
+                    FilterGroups = [new SearchFilterGroup { Filters = [new SearchFilter { PropertyName = modified, Operator = "GTE", Value = windowStart.ToString(CultureInfo.InvariantCulture) }] }],
+                    Sorts = [new SearchSort { PropertyName = modified, Direction = "ASCENDING" }],
+                    Properties = [.. properties.Append(modified).Distinct()],
+                    Limit = SearchPageSize,
+                    After = after,
+                };
+                using var response = await PostAsync($"crm/v3/objects/{Escape(objectType)}/search", request, HubSpotJsonContext.Default.SearchRequest, cancellationToken).ConfigureAwait(false);
+                var page = await ReadAsync(response, $"search {objectType}", HubSpotJsonContext.Default.SearchResponse, cancellationToken).ConfigureAwait(false);
+                foreach (var item in page.Results)
+                {
+                    returned++;
+                    var at = ParseTimestamp(item.Get(modified)) ?? lastModified;
+                    if (at != lastModified)
+                    {
+                        lastModified = at;
+                        boundaryIds.Clear();
+                    }
+
+                    boundaryIds.Add(item.Id);
+                    if (!seenAtBoundary.Contains(item.Id))
+                    {
+                        yield return item;
+                    }
+                }
+
+                after = page.Paging?.Next?.After;
+                if (after is null)
+                {
+                    yield break;
+                }
+
+                if (returned + SearchPageSize > SearchResultCap)
+                {
+                    restart = true;
+                    break;
+                }
+            }
+
+            if (restart && lastModified == windowStart)
+            {
+                throw new HubSpotApiException($"More than {SearchResultCap} {objectType} share the modification time {windowStart}; HubSpot search cannot page through them.");
+            }
+
+            // Restart at the last timestamp seen; objects already returned at exactly that time are skipped.
+            windowStart = lastModified;
+            seenAtBoundary = boundaryIds;
+        }
+    }
+
+    /// <summary>
+    /// Writes properties in batches of 100. Inputs HubSpot rejects individually (207 / errors[]) are reported per id;
+    /// a whole-request rejection (e.g. an unknown property) throws.
+    /// </summary>
+    public async Task<BatchUpdateResult> BatchUpdateAsync(string objectType, IReadOnlyCollection<ObjectUpdate> updates, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        var updated = new List<string>(updates.Count);
+        var failed = new List<FailedUpdate>();
+        foreach (var chunk in updates.Chunk(BatchSize))
+        {
+            var request = new BatchUpdateRequest { Inputs = [.. chunk.Select(u => new BatchUpdateInput { Id = u.Id, Properties = new(u.Properties) })] };
+            using var response = await PostAsync($"crm/v3/objects/{Escape(objectType)}/batch/update", request, HubSpotJsonContext.Default.BatchUpdateRequest, cancellationToken).ConfigureAwait(false);
+            var batch = await ReadAsync(response, $"batch update {objectType}", HubSpotJsonContext.Default.BatchResponse, cancellationToken).ConfigureAwait(false);
+            var failedIds = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var error in batch.Errors ?? [])
+            {
+                foreach (var id in error.Context?.GetValueOrDefault("ids") ?? [])
+                {
+                    if (failedIds.Add(id))
+                    {
+                        failed.Add(new FailedUpdate(id, error.Category, error.Message));
+                    }
+                }
+            }
+
+            updated.AddRange(chunk.Select(u => u.Id).Where(id => !failedIds.Contains(id)));
+        }
+
+        return new BatchUpdateResult(updated, failed);
+    }
+
+    /// <summary>Creates the property group and each property unless present. Safe to call at every start-up.</summary>
+    public async Task EnsurePropertiesAsync(
+        string objectType, HubSpotPropertyGroup group, IReadOnlyCollection<HubSpotPropertyDefinition> properties, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(properties);
+        using (var response = await PostAsync($"crm/v3/properties/{Escape(objectType)}/groups", group, HubSpotJsonContext.Default.HubSpotPropertyGroup, cancellationToken).ConfigureAwait(false))
+        {
+            await ThrowUnlessCreatedOrConflictAsync(response, $"create property group {group.Name}", cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var property in properties)
+        {
+            using (var existing = await http.GetAsync(new Uri($"crm/v3/properties/{Escape(objectType)}/{Escape(property.Name)}", UriKind.Relative), cancellationToken).ConfigureAwait(false))
+            {
+                if (existing.IsSuccessStatusCode)
+                {
+                    continue;
+                }
+
+                if (existing.StatusCode != HttpStatusCode.NotFound)
+                {
+                    await HubSpotApiException.ThrowIfFailedAsync(existing, $"read property {property.Name}", cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            // 409 means another instance created it between our GET and POST: that is success.
+            using var created = await PostAsync($"crm/v3/properties/{Escape(objectType)}", property, HubSpotJsonContext.Default.HubSpotPropertyDefinition, cancellationToken).ConfigureAwait(false);
+            await ThrowUnlessCreatedOrConflictAsync(created, $"create property {property.Name}", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Enrolls a contact in a (legacy v2, contact-based) workflow. HubSpot addresses the contact by email here.</summary>
+    public async Task EnrollInWorkflowAsync(long workflowId, string contactEmail, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(contactEmail);
+        using var content = new ByteArrayContent([]);
+        using var response = await http.PostAsync(
+            new Uri($"automation/v2/workflows/{workflowId.ToString(CultureInfo.InvariantCulture)}/enrollments/contacts/{Escape(contactEmail)}", UriKind.Relative),
+            content, cancellationToken).ConfigureAwait(false);
+        await HubSpotApiException.ThrowIfFailedAsync(response, $"enroll contact in workflow {workflowId}", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Contacts use <c>lastmodifieddate</c>; every other object <c>hs_lastmodifieddate</c>.</summary>
+    internal static string ModifiedProperty(string objectType) =>
+        objectType is "contacts" or "contact" ? "lastmodifieddate" : "hs_lastmodifieddate";
+
+    /// <summary>HubSpot writes datetimes as ISO 8601 or as epoch milliseconds; both are accepted.</summary>
+    internal static long? ParseTimestamp(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+        {
+            return ms;
+        }
+
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at.ToUnixTimeMilliseconds() : null;
+    }
+
+    private static IEnumerable<string> FailedIds(List<HubSpotErrorDetail>? errors, string[] chunk, string category) =>
+        (errors ?? []).Where(e => e.Category == category).SelectMany(e => e.Context?.GetValueOrDefault("ids") ?? []).Where(chunk.Contains);
+
+    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+
+    private async Task<HttpResponseMessage> PostAsync<T>(string path, T body, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        // Bytes, not a streaming JsonContent: the resilience and auth handlers may send the same request again.
+        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, type));
+        content.Headers.ContentType = new("application/json");
+        return await http.PostAsync(new Uri(path, UriKind.Relative), content, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, string operation, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        await HubSpotApiException.ThrowIfFailedAsync(response, operation, cancellationToken).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await JsonSerializer.DeserializeAsync(stream, type, cancellationToken).ConfigureAwait(false)
+                ?? throw new HubSpotApiException($"HubSpot {operation} returned an empty body.");
+        }
+    }
+
+    private static async Task ThrowUnlessCreatedOrConflictAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode != HttpStatusCode.Conflict)
+        {
+            await HubSpotApiException.ThrowIfFailedAsync(response, operation, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>Objects found, and the ids HubSpot did not know.</summary>
+public sealed record BatchReadResult(IReadOnlyList<HubSpotObject> Objects, IReadOnlyList<string> MissingIds);
+
+/// <summary>Properties to write on one object; values are strings, as HubSpot takes them.</summary>
+public sealed record ObjectUpdate(string Id, IReadOnlyDictionary<string, string> Properties);
+
+/// <summary>Ids written, and the inputs HubSpot refused with its reason.</summary>
+public sealed record BatchUpdateResult(IReadOnlyList<string> Updated, IReadOnlyList<FailedUpdate> Failed);
+
+public sealed record FailedUpdate(string Id, string? Category, string? Message);

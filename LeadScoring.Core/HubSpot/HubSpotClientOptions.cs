@@ -1,0 +1,46 @@
+namespace LeadScoring.Core.HubSpot;
+
+/// <summary>How the HubSpot client connects and paces itself. Bound from LeadScoringSettings at start-up.</summary>
+public sealed class HubSpotClientOptions
+{
+    public Uri BaseUrl { get; set; } = new("https://api.hubapi.com/");
+
+    /// <summary>Private-app (static) token. Either this or the OAuth trio is set.</summary>
+    public string? AccessToken { get; set; }
+
+    public string? OAuthClientId { get; set; }
+
+    public string? OAuthClientSecret { get; set; }
+
+    public string? OAuthRefreshToken { get; set; }
+
+    /// <summary>The portal's burst limit per 10 seconds (100 / 110 / 190 / 250 by tier). Adjusted from
+    /// X-HubSpot-RateLimit-Max as responses arrive.</summary>
+    public int RequestsPer10Seconds { get; set; } = 100;
+
+    /// <summary>Share of the limit the client allows itself, leaving room for other apps on the same portal.</summary>
+    public double RateBudgetShare { get; set; } = 0.9;
+
+    /// <summary>Search has its own 5 requests/second limit and sends no rate-limit headers; stay under it.</summary>
+    public int SearchRequestsPerSecond { get; set; } = 4;
+
+    /// <summary>Attempts per call, the first included.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>First back-off delay; later ones grow exponentially, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Wait after a 429 that carries no Retry-After (HubSpot's usual): the next 10-second window.</summary>
+    public TimeSpan RateLimitedDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Wait after a search 429 (secondly limit) without Retry-After.</summary>
+    public TimeSpan SearchRateLimitedDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>One attempt's timeout.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A whole call's timeout across attempts and back-off.</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(90);
+
+    internal bool UsesOAuth => string.IsNullOrEmpty(AccessToken) && !string.IsNullOrEmpty(OAuthRefreshToken);
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using LeadScoring.Core.Settings;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace LeadScoring.Core.HubSpot;
+
+/// <summary>Registers the typed HubSpot client with its handler chain: retry (outermost) → auth → rate budget → network.</summary>
+public static class HubSpotServiceCollectionExtensions
+{
+    public static IServiceCollection AddHubSpotClient(this IServiceCollection services, Action<HubSpotClientOptions>? configure = null)
+    {
+        var options = services.AddOptions<HubSpotClientOptions>()
+            .Configure<IOptions<LeadScoringSettings>>((o, settings) =>
+            {
+                var s = settings.Value;
+                o.BaseUrl = s.HubSpotBaseUrl;
+                o.AccessToken = string.IsNullOrEmpty(s.HubSpotAccessToken) ? null : s.HubSpotAccessToken;
+                o.OAuthClientId = s.HubSpotClientId;
+                o.OAuthClientSecret = s.HubSpotClientSecret;
+                o.OAuthRefreshToken = s.HubSpotRefreshToken;
+            });
+        if (configure is not null)
+        {
+            options.PostConfigure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<HubSpotRateBudget>();
+        services.TryAddTransient<HubSpotAuthHandler>();
+        services.TryAddTransient<HubSpotRateLimitHandler>();
+        services.AddHttpClient(OAuthAccessTokenSource.HttpClientName);
+        services.TryAddSingleton<IHubSpotAccessTokenSource>(provider =>
+            provider.GetRequiredService<IOptions<HubSpotClientOptions>>().Value.UsesOAuth
+                ? new OAuthAccessTokenSource(
+                    provider.GetRequiredService<IHttpClientFactory>().CreateClient(OAuthAccessTokenSource.HttpClientName),
+                    provider.GetRequiredService<IOptions<HubSpotClientOptions>>(),
+                    provider.GetRequiredService<TimeProvider>())
+                : new StaticAccessTokenSource(provider.GetRequiredService<IOptions<HubSpotClientOptions>>()));
+
+        var client = services.AddHttpClient<HubSpotClient>((provider, http) =>
+        {
+            http.BaseAddress = provider.GetRequiredService<IOptions<HubSpotClientOptions>>().Value.BaseUrl;
+            http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
+        });
+        client.AddResilienceHandler("hubspot", (pipeline, context) =>
+        {
+            var o = context.ServiceProvider.GetRequiredService<IOptions<HubSpotClientOptions>>().Value;
+            pipeline.AddTimeout(o.TotalTimeout);
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(0, o.MaxAttempts - 1),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = o.RetryBaseDelay,
+
+                // Transient only: connection failures, timeouts, 408, 429 and 5xx. Other 4xx are our mistakes.
+                ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome)),
+                DelayGenerator = args => ValueTask.FromResult(RetryDelay(args.Outcome.Result, o)),
+            });
+            pipeline.AddTimeout(o.AttemptTimeout);
+        });
+
+        // Inside the retry: each attempt gets a current token and its own rate-budget slot.
+        client.AddHttpMessageHandler<HubSpotAuthHandler>().AddHttpMessageHandler<HubSpotRateLimitHandler>();
+        return services;
+    }
+
+    /// <summary>
+    /// Retry-After when HubSpot sends one; for 429s without it (HubSpot's usual), wait for the next window —
+    /// a second for search, ten for everything else; otherwise null, i.e. exponential back-off with jitter.
+    /// </summary>
+    internal static TimeSpan? RetryDelay(HttpResponseMessage? response, HubSpotClientOptions options)
+    {
+        if (response is null)
+        {
+            return null;
+        }
+
+        if (response.Headers.RetryAfter is { } retryAfter)
+        {
+            var delay = retryAfter.Delta ?? (retryAfter.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+            if (delay is { } d)
+            {
+                return d < TimeSpan.Zero ? TimeSpan.Zero : d;
+            }
+        }
+
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            var search = response.RequestMessage?.RequestUri?.AbsolutePath.EndsWith("/search", StringComparison.Ordinal) == true;
+            return search ? options.SearchRateLimitedDelay : options.RateLimitedDelay;
+        }
+
+        return null;
+    }
+}
