@@ -39,7 +39,7 @@ public static class FitComponent
         }
 
         var name = Vocabulary.Display(industry);
-        if (!fit.Industries.TryGetValue(industry, out var points))
+        if (!Lookup(fit.Industries, industry, out var points))
         {
             return new("industry", IndustryWeight, fit.OtherIndustryScore, 1, string.Create(Inv, $"{name} is outside your target industries"));
         }
@@ -93,7 +93,7 @@ public static class FitComponent
             return ScoreFactor.Missing("geography", GeographyWeight, "Country unknown");
         }
 
-        return fit.Countries.TryGetValue(country, out var points)
+        return Lookup(fit.Countries, country, out var points)
             ? new("geography", GeographyWeight, points, 1, points >= 50 ? string.Create(Inv, $"Based in {country}, a target market") : string.Create(Inv, $"Based in {country}, a weak market"))
             : new("geography", GeographyWeight, fit.OtherCountryScore, 1, string.Create(Inv, $"Based in {country}, outside your target markets"));
     }
@@ -106,7 +106,7 @@ public static class FitComponent
         }
 
         var name = Vocabulary.Display(source);
-        if (!fit.LeadSources.TryGetValue(source, out var points))
+        if (!Lookup(fit.LeadSources, source, out var points))
         {
             return new("leadSource", LeadSourceWeight, fit.OtherLeadSourceScore, 1, string.Create(Inv, $"Came from {name}"));
         }
@@ -122,7 +122,35 @@ public static class FitComponent
             return ScoreFactor.Missing("lifecycleStage", LifecycleWeight, "Lifecycle stage unknown");
         }
 
-        var points = fit.LifecycleStages.TryGetValue(stage, out var known) ? known : fit.OtherLifecycleStageScore;
+        var points = Lookup(fit.LifecycleStages, stage, out var known) ? known : fit.OtherLifecycleStageScore;
         return new("lifecycleStage", LifecycleWeight, points, 1, string.Create(Inv, $"Lifecycle stage: {Vocabulary.Display(stage)}"));
+    }
+
+    /// <summary>
+    /// Case-insensitive lookup. Loaded profiles hold case-insensitive frozen maps (fast path); a map built in code
+    /// with the default comparer is scanned instead, so "computer_software" still matches COMPUTER_SOFTWARE.
+    /// </summary>
+    private static bool Lookup(IReadOnlyDictionary<string, double> map, string key, out double value)
+    {
+        if (map.TryGetValue(key, out value))
+        {
+            return true;
+        }
+
+        if (map is System.Collections.Frozen.FrozenDictionary<string, double> frozen && ReferenceEquals(frozen.Comparer, StringComparer.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        foreach (var (candidate, points) in map)
+        {
+            if (string.Equals(candidate, key, StringComparison.OrdinalIgnoreCase))
+            {
+                value = points;
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -48,6 +48,10 @@ public static class LeadFeaturesValidator
         CheckCount(errors, "activitiesLast90Days", lead.ActivitiesLast90Days);
         CheckNotMore(errors, "activitiesLast7Days", lead.ActivitiesLast7Days, "activitiesLast30Days", lead.ActivitiesLast30Days);
         CheckNotMore(errors, "activitiesLast30Days", lead.ActivitiesLast30Days, "activitiesLast90Days", lead.ActivitiesLast90Days);
+        if (lead.ActivitiesLast30Days is null)
+        {
+            CheckNotMore(errors, "activitiesLast7Days", lead.ActivitiesLast7Days, "activitiesLast90Days", lead.ActivitiesLast90Days);
+        }
         CheckAmount(errors, "medianResponseHours", lead.MedianResponseHours);
         if (lead.LastEngagementAt is { } last && lead.AsOf is { } asOf && last > asOf.AddDays(1))
         {

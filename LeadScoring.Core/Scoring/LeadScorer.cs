@@ -23,7 +23,8 @@ public sealed class LeadScorer
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(clock);
-        Profile = profile;
+        // Normalising here too makes lookups case-insensitive for profiles built in code, not only loaded ones.
+        Profile = profile.Normalized();
         _clock = clock;
         ModelVersion = $"{RulesVersion}/{profile.Name}@{profile.Version}";
     }

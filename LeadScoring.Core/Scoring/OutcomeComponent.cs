@@ -40,12 +40,12 @@ public static class OutcomeComponent
     private static ScoreFactor WinRate(int? won, int? lost, OutcomeProfile outcome)
     {
         const string Name = "winRate";
-        if (won is null && lost is null)
+        if (won is not { } w || lost is not { } l)
         {
-            return ScoreFactor.Missing(Name, WinRateWeight, "Deal history unknown");
+            // A rate needs both counts: "1 won, losses unknown" is not a 100% win rate.
+            return ScoreFactor.Missing(Name, WinRateWeight, won is null && lost is null ? "Deal history unknown" : "Win rate unknown: needs both won and lost deal counts");
         }
 
-        var (w, l) = (won ?? 0, lost ?? 0);
         var closed = w + l;
         if (closed == 0)
         {

@@ -60,9 +60,13 @@ public static class RecencyComponent
         var a90 = last90 ?? a30;
         var weighted = a7 + (0.5 * (a30 - a7)) + (0.2 * (a90 - a30));
         var evidence = last7 is not null && last30 is not null && last90 is not null ? 1.0 : 0.7;
-        var text = last30 is { } month
-            ? string.Create(Inv, $"{month} activit{(month == 1 ? "y" : "ies")} in the last 30 days ({a7} in the last 7)")
-            : string.Create(Inv, $"{a90} activit{(a90 == 1 ? "y" : "ies")} in the last 90 days");
+        var text = (last7, last30) switch
+        {
+            ({ } week, { } month) => string.Create(Inv, $"{month} activit{(month == 1 ? "y" : "ies")} in the last 30 days ({week} in the last 7)"),
+            (null, { } month) => string.Create(Inv, $"{month} activit{(month == 1 ? "y" : "ies")} in the last 30 days"),
+            ({ } week, null) when last90 is null => string.Create(Inv, $"{week} activit{(week == 1 ? "y" : "ies")} in the last 7 days"),
+            _ => string.Create(Inv, $"{a90} activit{(a90 == 1 ? "y" : "ies")} in the last 90 days"),
+        };
         return new(Name, FrequencyWeight, Curves.Saturating(weighted, FrequencySaturation), evidence, text);
     }
 

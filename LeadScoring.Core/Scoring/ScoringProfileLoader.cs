@@ -176,8 +176,14 @@ public static class ScoringProfileValidator
             return;
         }
 
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, score) in m)
         {
+            if (!seen.Add(key))
+            {
+                errors.Add(new($"{field}.{key}", $"'{key}' is listed twice (keys are case-insensitive)"));
+            }
+
             if (!isKnown(key))
             {
                 errors.Add(new($"{field}.{key}", $"'{key}' is not known: expected {expected}"));

@@ -98,7 +98,6 @@ public sealed class LeadFeaturesValidatorTests
     }
 
     [Test]
-    [Ignore("BUG: LeadFeaturesValidator checks 7d ≤ 30d and 30d ≤ 90d only, so 7d > 90d passes when the 30-day count is null")]
     public void Validate_SevenDayCountAboveNinetyWithThirtyUnknown_Rejected()
     {
         var lead = Leads.Unknown with { ActivitiesLast7Days = 10, ActivitiesLast90Days = 5 };

@@ -14,7 +14,7 @@ public sealed class OutcomeComponentTests
     [TestCase(5, 0, 100.0, 0.5, "Won 5 of 5 closed deals (100%; portal 20%)")]
     [TestCase(3, 2, 75.0, 0.5, "Won 3 of 5 closed deals (60%; portal 20%)")]
     [TestCase(1, 9, 25.0, 0.667, "Won 1 of 10 closed deals (10%; portal 20%)")]
-    [TestCase(1, null, 100.0, 0.167, "Won 1 of 1 closed deal (100%; portal 20%)")]
+    [TestCase(1, 0, 100.0, 0.167, "Won 1 of 1 closed deal (100%; portal 20%)")]
     public void Score_WinRate_JudgedAgainstPortalPrior(int? won, int? lost, double points, double evidence, string reason)
     {
         var lead = new LeadFeatures { DealsWon = won, DealsLost = lost };

@@ -144,6 +144,16 @@ public sealed class RecencyComponentTests
     }
 
     [Test]
+    public void Score_SevenDayCountUnknown_ReasonDoesNotClaimZero()
+    {
+        var lead = new LeadFeatures { ActivitiesLast30Days = 6, ActivitiesLast90Days = 10 };
+
+        var frequency = Score(lead).Factor("activityFrequency");
+
+        Assert.That(frequency.Reason, Does.StartWith("6 activities in the last 30 days").And.Not.Contain("0 in the last 7"));
+    }
+
+    [Test]
     public void Score_OnlySevenDayCount_CarriedForwardWithLowerEvidence()
     {
         var lead = new LeadFeatures { ActivitiesLast7Days = 5 };
