@@ -77,11 +77,15 @@ public sealed class HubSpotRateBudget : IDisposable
 
     private int Budget(int limit) => Math.Max(1, (int)Math.Floor(limit * _options.RateBudgetShare));
 
+    /// <summary>
+    /// A sliding window one segment longer than HubSpot's: the limiter forgets a request when its segment expires,
+    /// which for a request made late in a segment would be before HubSpot's exact rolling window forgets it.
+    /// </summary>
     private static SlidingWindowRateLimiter Sliding(int permits, TimeSpan window, int segments) => new(new SlidingWindowRateLimiterOptions
     {
         PermitLimit = permits,
-        Window = window,
-        SegmentsPerWindow = segments,
+        Window = window + (window / segments),
+        SegmentsPerWindow = segments + 1,
         QueueLimit = 10_000,
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         AutoReplenishment = true,

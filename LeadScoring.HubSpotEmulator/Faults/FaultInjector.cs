@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+
+namespace LeadScoring.HubSpotEmulator.Faults;
+
+/// <summary>A fault queued through <c>POST /_emulator/faults</c>: the next <see cref="Remaining"/> matching requests answer <see cref="Status"/>.</summary>
+internal sealed record FaultRule(long Id, int Status, int Remaining, int? RetryAfterSeconds, string? PathContains, string? PolicyName)
+{
+    public JsonObject ToJson() => new()
+    {
+        ["id"] = Id,
+        ["status"] = Status,
+        ["remaining"] = Remaining,
+        ["retryAfterSeconds"] = RetryAfterSeconds,
+        ["pathContains"] = PathContains,
+        ["policyName"] = PolicyName,
+    };
+}
+
+internal enum RandomFault
+{
+    None,
+    BadGateway,
+    ServiceUnavailable,
+    GatewayTimeout,
+    Hang,
+}
+
+/// <summary>
+/// Injected faults (admin rules, consumed in order) and random ones (<c>--fault-rate</c>). Random faults come from
+/// their own seeded generator, so the same seed and the same request sequence fail the same requests.
+/// </summary>
+internal sealed class FaultInjector(EmulatorOptions options)
+{
+    private readonly Lock _gate = new();
+    private readonly List<FaultRule> _rules = [];
+    private Random _random = new(unchecked(options.Seed + 7919));
+    private long _lastId;
+
+    public FaultRule Add(int status, int count, int? retryAfterSeconds, string? pathContains, string? policyName)
+    {
+        lock (_gate)
+        {
+            var rule = new FaultRule(++_lastId, status, count, retryAfterSeconds, pathContains, policyName);
+            _rules.Add(rule);
+            return rule;
+        }
+    }
+
+    public IReadOnlyList<FaultRule> Rules()
+    {
+        lock (_gate)
+        {
+            return [.. _rules];
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _rules.Clear();
+            _random = new Random(unchecked(options.Seed + 7919));
+        }
+    }
+
+    /// <summary>The first queued rule matching <paramref name="path"/>, with one use consumed.</summary>
+    public FaultRule? TakeInjected(string path)
+    {
+        lock (_gate)
+        {
+            var index = _rules.FindIndex(r => r.PathContains is null || path.Contains(r.PathContains, StringComparison.OrdinalIgnoreCase));
+            if (index < 0)
+            {
+                return null;
+            }
+
+            var rule = _rules[index];
+            if (rule.Remaining <= 1)
+            {
+                _rules.RemoveAt(index);
+            }
+            else
+            {
+                _rules[index] = rule with { Remaining = rule.Remaining - 1 };
+            }
+
+            return rule;
+        }
+    }
+
+    public RandomFault NextRandom()
+    {
+        if (options.FaultRate <= 0)
+        {
+            return RandomFault.None;
+        }
+
+        lock (_gate)
+        {
+            if (_random.NextDouble() >= options.FaultRate)
+            {
+                return RandomFault.None;
+            }
+
+            return (RandomFault)_random.Next(1, 5);
+        }
+    }
+}

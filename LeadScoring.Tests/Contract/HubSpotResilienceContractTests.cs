@@ -1,0 +1,89 @@
+using System.Net;
+using LeadScoring.Core.HubSpot;
+using LeadScoring.HubSpotEmulator;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeadScoring.Tests.Contract;
+
+/// <summary>Rate limits, OAuth and HubSpot's search cap, each against its own emulator so limits don't interfere.</summary>
+[TestFixture]
+public sealed class HubSpotResilienceContractTests
+{
+    [Test]
+    public async Task RateBudget_PortalLimitLowerThanConfigured_LearnsItFromHeadersAndAvoids429s()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 5, RateLimit = 20 });
+        await using var services = emulator.ClientServices(o => o.RequestsPer10Seconds = 100);
+        var client = services.GetRequiredService<HubSpotClient>();
+        var budget = services.GetRequiredService<HubSpotRateBudget>();
+        var id = (await HubSpotClientContractTests.ToListAsync(client.SearchModifiedSinceAsync("contacts", DateTimeOffset.UnixEpoch, [])))[0].Id;
+
+        await client.GetObjectAsync("contacts", id, ["lifecyclestage"]);
+        Assert.That(budget.GeneralLimit, Is.EqualTo(18), "90% of X-HubSpot-RateLimit-Max 20");
+        await Task.WhenAll(Enumerable.Range(0, 25).Select(_ => client.GetObjectAsync("contacts", id, ["lifecyclestage"])));
+
+        var statuses = (await emulator.RequestsAsync("/crm/v3/objects/contacts/", "GET")).Select(r => r.Status).ToList();
+        Assert.That(statuses, Has.Count.EqualTo(26));
+        Assert.That(statuses, Is.All.EqualTo(200), "the client paced itself instead of collecting 429s");
+    }
+
+    [Test]
+    public async Task Search_ConcurrentCalls_StayUnderTheSecondlyLimit()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 5, SearchRateLimit = 5 });
+        await using var services = emulator.ClientServices();
+        var client = services.GetRequiredService<HubSpotClient>();
+
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => HubSpotClientContractTests.ToListAsync(client.SearchModifiedSinceAsync("contacts", DateTimeOffset.UnixEpoch, []))));
+
+        var statuses = (await emulator.RequestsAsync("/search")).Select(r => r.Status).ToList();
+        Assert.That(statuses, Has.Count.EqualTo(12));
+        Assert.That(statuses, Is.All.EqualTo(200));
+    }
+
+    [Test]
+    public async Task OAuth_TokenExpiresEarly_401RefreshesOnceAndSucceeds()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 5 });
+        await using var services = emulator.ClientServices(oauth: true);
+        var client = services.GetRequiredService<HubSpotClient>();
+        var contacts = await HubSpotClientContractTests.ToListAsync(client.SearchModifiedSinceAsync("contacts", DateTimeOffset.UnixEpoch, []));
+        await client.GetObjectAsync("contacts", contacts[0].Id, ["lifecyclestage"]);
+        Assert.That(await emulator.RequestsAsync("/oauth/v1/token"), Has.Count.EqualTo(1), "the token is cached");
+
+        (await emulator.Admin.PostAsync("/_emulator/oauth/expire", null)).EnsureSuccessStatusCode();
+        var contact = await client.GetObjectAsync("contacts", contacts[0].Id, ["lifecyclestage"]);
+
+        Assert.That(contact, Is.Not.Null);
+        Assert.That(await emulator.RequestsAsync("/oauth/v1/token"), Has.Count.EqualTo(2));
+        var statuses = (await emulator.RequestsAsync($"/crm/v3/objects/contacts/{contacts[0].Id}")).Select(r => r.Status);
+        Assert.That(statuses, Is.EqualTo(new[] { 200, 401, 200 }));
+    }
+
+    [Test]
+    public async Task OAuth_BadRefreshToken_SurfacesTypedError()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 1 });
+        await using var services = emulator.ClientServices(o => o.OAuthRefreshToken = "revoked-token", oauth: true);
+        var client = services.GetRequiredService<HubSpotClient>();
+
+        var ex = Assert.ThrowsAsync<HubSpotApiException>(() => client.GetObjectAsync("contacts", "1", []));
+
+        Assert.That(ex!.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(ex.Message, Does.Contain("OAuth"));
+    }
+
+    [Test]
+    public async Task SearchModifiedSince_MoreThan10000Contacts_MovesTheWindowAndReturnsEveryContactOnce()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 10_250, SearchRateLimit = 50, RateLimit = 100_000 });
+        await using var services = emulator.ClientServices(o => o.SearchRequestsPerSecond = 40);
+        var client = services.GetRequiredService<HubSpotClient>();
+
+        var all = await HubSpotClientContractTests.ToListAsync(client.SearchModifiedSinceAsync("contacts", DateTimeOffset.UnixEpoch, []));
+
+        Assert.That(all, Has.Count.EqualTo(10_250));
+        Assert.That(all.Select(c => c.Id), Is.Unique);
+        Assert.That((await emulator.RequestsAsync("/search")).Select(r => r.Status), Is.All.EqualTo(200), "never paged into HubSpot's 10k cap");
+    }
+}
