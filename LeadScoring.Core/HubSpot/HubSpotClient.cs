@@ -237,6 +237,15 @@ public sealed class HubSpotClient(HttpClient http)
         await HubSpotApiException.ThrowIfFailedAsync(response, $"enroll contact in workflow {workflowId}", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Ids of the (legacy v2) workflows a contact is currently enrolled in.</summary>
+    public async Task<IReadOnlyList<long>> GetEnrolledWorkflowIdsAsync(string contactId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(contactId);
+        using var response = await http.GetAsync(new Uri($"automation/v2/workflows/enrollments/contacts/{Escape(contactId)}", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        var workflows = await ReadAsync(response, $"list workflow enrollments of contact {contactId}", HubSpotJsonContext.Default.ListWorkflowSummary, cancellationToken).ConfigureAwait(false);
+        return [.. workflows.Select(w => w.Id)];
+    }
+
     /// <summary>Contacts use <c>lastmodifieddate</c>; every other object <c>hs_lastmodifieddate</c>.</summary>
     internal static string ModifiedProperty(string objectType) =>
         objectType is "contacts" or "contact" ? "lastmodifieddate" : "hs_lastmodifieddate";

@@ -231,6 +231,11 @@ public sealed class HubSpotPropertyGroup
     public int DisplayOrder { get; set; } = -1;
 }
 
+internal sealed class WorkflowSummary
+{
+    public long Id { get; set; }
+}
+
 internal sealed class OAuthTokenResponse
 {
     [JsonPropertyName("access_token")]
@@ -258,4 +263,5 @@ internal sealed class OAuthTokenResponse
 [JsonSerializable(typeof(HubSpotPropertyDefinition))]
 [JsonSerializable(typeof(HubSpotPropertyGroup))]
 [JsonSerializable(typeof(OAuthTokenResponse))]
+[JsonSerializable(typeof(List<WorkflowSummary>))]
 internal sealed partial class HubSpotJsonContext : JsonSerializerContext;

@@ -19,18 +19,21 @@ public sealed class LeadScoringSettings
     public const string PortalIdName = "HUBSPOT_PORTAL_ID";
     public const string HubSpotBaseUrlName = "HUBSPOT_BASE_URL";
     public const string UpdateIntervalName = "LEAD_SCORE_UPDATE_INTERVAL";
+    public const string UpdateScheduleName = "LEAD_SCORE_UPDATE_SCHEDULE";
+    public const string WebhookUrlName = "HUBSPOT_WEBHOOK_URL";
     public const string MinConfidenceName = "LEAD_SCORE_MIN_CONFIDENCE";
     public const string RetrainIntervalName = "LEAD_SCORE_RETRAIN_INTERVAL";
     public const string ModelVersionName = "LEAD_SCORE_MODEL_VERSION";
     public const string ScoringProfilePathName = "LEAD_SCORE_PROFILE_PATH";
     public const string ApiKeysName = "LEAD_SCORE_API_KEYS";
     public const string StorageName = "AzureWebJobsStorage";
+    public const string StoragePrefixName = "LEAD_SCORE_STORAGE_PREFIX";
 
     /// <summary>Every setting this class reads; deployment templates are checked against this list.</summary>
     public static IReadOnlyList<string> AllNames { get; } =
     [
-        HubSpotAccessTokenName, HubSpotClientIdName, HubSpotClientSecretName, HubSpotRefreshTokenName, HighPriorityWorkflowIdName, PortalIdName, HubSpotBaseUrlName, UpdateIntervalName,
-        MinConfidenceName, RetrainIntervalName, ModelVersionName, ScoringProfilePathName, ApiKeysName, StorageName,
+        HubSpotAccessTokenName, HubSpotClientIdName, HubSpotClientSecretName, HubSpotRefreshTokenName, HighPriorityWorkflowIdName, PortalIdName, HubSpotBaseUrlName, WebhookUrlName, UpdateIntervalName, UpdateScheduleName,
+        MinConfidenceName, RetrainIntervalName, ModelVersionName, ScoringProfilePathName, ApiKeysName, StorageName, StoragePrefixName,
     ];
 
     public static Uri DefaultHubSpotBaseUrl { get; } = new("https://api.hubapi.com/");
@@ -53,6 +56,12 @@ public sealed class LeadScoringSettings
 
     public Uri HubSpotBaseUrl { get; set; } = DefaultHubSpotBaseUrl;
 
+    /// <summary>The public URL HubSpot posts webhooks to (what it signs); null = the URL as the request arrived.</summary>
+    public Uri? WebhookUrl { get; set; }
+
+    /// <summary>NCrontab schedule for the batch rescore (5 fields, or 6 with seconds); overrides the interval.</summary>
+    public NCrontab.CrontabSchedule? UpdateSchedule { get; set; }
+
     /// <summary>How often the batch rescore runs. Default 15 minutes; 1 minute to 24 hours.</summary>
     public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromMinutes(15);
 
@@ -73,6 +82,9 @@ public sealed class LeadScoringSettings
 
     /// <summary>Storage account name for identity-based connections (AzureWebJobsStorage__accountName).</summary>
     public string? StorageAccountName { get; set; }
+
+    /// <summary>Prefix of every queue and table name, so environments can share a storage account. Default none.</summary>
+    public string StoragePrefix { get; set; } = "";
 
     public ApiKeyRing ApiKeys { get; set; } = ApiKeyRing.Empty;
 
@@ -104,6 +116,27 @@ public sealed class LeadScoringSettings
             }
         }
 
+        if (Get(WebhookUrlName) is { } webhookUrl)
+        {
+            if (Uri.TryCreate(webhookUrl, UriKind.Absolute, out var hook) && (hook.Scheme == Uri.UriSchemeHttps || hook.Scheme == Uri.UriSchemeHttp))
+            {
+                WebhookUrl = hook;
+            }
+            else
+            {
+                ParseErrors.Add(new(WebhookUrlName, $"must be the absolute http(s) URL HubSpot posts to, e.g. https://leads.example.com/api/hubspot/webhooks (got '{webhookUrl}')"));
+            }
+        }
+
+        if (Get(UpdateScheduleName) is { } schedule)
+        {
+            UpdateSchedule = NCrontab.CrontabSchedule.TryParse(schedule, new NCrontab.CrontabSchedule.ParseOptions { IncludingSeconds = schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 });
+            if (UpdateSchedule is null)
+            {
+                ParseErrors.Add(new(UpdateScheduleName, $"must be a cron expression such as '*/15 * * * *' (5 fields, or 6 with seconds first) (got '{schedule}')"));
+            }
+        }
+
         UpdateInterval = ParseDuration(Get(UpdateIntervalName), UpdateIntervalName, UpdateInterval);
         RetrainInterval = ParseDuration(Get(RetrainIntervalName), RetrainIntervalName, RetrainInterval);
 
@@ -123,6 +156,7 @@ public sealed class LeadScoringSettings
         ScoringProfilePath = Get(ScoringProfilePathName);
         StorageConnectionString = Get(StorageName);
         StorageAccountName = Get($"{StorageName}:accountName");
+        StoragePrefix = Get(StoragePrefixName) ?? "";
 
         ApiKeys = ApiKeyRing.Parse(Get(ApiKeysName), ApiKeysName, out var keyErrors);
         ParseErrors.AddRange(keyErrors);

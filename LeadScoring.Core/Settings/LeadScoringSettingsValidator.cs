@@ -76,6 +76,10 @@ public sealed class LeadScoringSettingsValidator : IValidateOptions<LeadScoringS
         }
 
         CheckStorage(s, errors);
+        if (s.StoragePrefix.Length > 0 && !(s.StoragePrefix.Length <= 12 && char.IsAsciiLetterLower(s.StoragePrefix[0]) && s.StoragePrefix.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c))))
+        {
+            errors.Add(new(LeadScoringSettings.StoragePrefixName, $"must be a lowercase letter followed by lowercase letters or digits, at most 12 characters (got '{s.StoragePrefix}')"));
+        }
 
         if (s.ApiKeys.Count == 0 && !s.ParseErrors.Any(e => e.Field == LeadScoringSettings.ApiKeysName))
         {

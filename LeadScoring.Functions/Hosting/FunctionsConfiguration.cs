@@ -158,4 +158,45 @@ internal static class FunctionsConfiguration
                 break;
         }
     }
+
+    /// <summary>host.json <c>extensions.queues</c> → the pipeline's options, with Azure Functions' meaning and limits.</summary>
+    /// <exception cref="InvalidDataException">A value is out of range; the message names the host.json field.</exception>
+    public static void ApplyQueueSettings(IConfiguration configuration, LeadScoring.Core.Pipeline.PipelineOptions options)
+    {
+        var queues = configuration.GetSection($"{HostJsonPrefix}:extensions:queues");
+        int Int(string name, int fallback, int min, int max)
+        {
+            var text = queues[name];
+            if (text is null)
+            {
+                return fallback;
+            }
+
+            return int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+                ? value
+                : throw new InvalidDataException($"host.json: extensions.queues.{name} must be a whole number {min}–{max} (got {text})");
+        }
+
+        TimeSpan Span(string name, TimeSpan fallback)
+        {
+            var text = queues[name];
+            if (text is null)
+            {
+                return fallback;
+            }
+
+            return TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= TimeSpan.Zero && value <= TimeSpan.FromDays(7)
+                ? value
+                : throw new InvalidDataException($"host.json: extensions.queues.{name} must be a time span such as 00:00:30 (got {text})");
+        }
+
+        options.BatchSize = Int("batchSize", options.BatchSize, 1, 32);
+        options.MaxDequeueCount = Int("maxDequeueCount", options.MaxDequeueCount, 1, 100);
+        options.VisibilityTimeout = Span("visibilityTimeout", options.VisibilityTimeout);
+        options.MaxPollingInterval = Span("maxPollingInterval", options.MaxPollingInterval);
+        if (options.VisibilityTimeout < TimeSpan.FromSeconds(1))
+        {
+            throw new InvalidDataException("host.json: extensions.queues.visibilityTimeout must be at least 00:00:01: it is also how long a failed message waits before its retry");
+        }
+    }
 }

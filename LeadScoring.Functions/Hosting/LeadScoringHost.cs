@@ -1,4 +1,6 @@
+using LeadScoring.Core.Pipeline;
 using LeadScoring.Core.Scoring;
+using LeadScoring.Core.Storage;
 using LeadScoring.Functions.Functions;
 using LeadScoring.Functions.Security;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -18,6 +20,9 @@ internal sealed record HostStartOptions
 
     /// <summary>False in tests, so the machine's environment variables cannot leak in.</summary>
     public bool UseProcessEnvironment { get; init; } = true;
+
+    /// <summary>Prefix of every queue and table name, so tests sharing one Azurite do not share data.</summary>
+    public string StoragePrefix { get; init; } = "";
 }
 
 /// <summary>
@@ -54,6 +59,23 @@ internal static class LeadScoringHost
         }
 
         builder.Services.AddLeadScoringCore();
+        var pipelineOptions = new PipelineOptions();
+        FunctionsConfiguration.ApplyQueueSettings(builder.Configuration, pipelineOptions);
+        builder.Services.AddScoringPipeline(o =>
+        {
+            o.BatchSize = pipelineOptions.BatchSize;
+            o.MaxDequeueCount = pipelineOptions.MaxDequeueCount;
+            o.VisibilityTimeout = pipelineOptions.VisibilityTimeout;
+            o.MaxPollingInterval = pipelineOptions.MaxPollingInterval;
+        });
+        builder.Services.AddSingleton(provider => new StorageNames(
+            start.StoragePrefix.Length > 0 ? start.StoragePrefix : provider.GetRequiredService<IOptions<LeadScoring.Core.Settings.LeadScoringSettings>>().Value.StoragePrefix));
+
+        // Order matters: storage exists before the queue trigger and timer start.
+        builder.Services.AddHostedService<StartupTasks>();
+        builder.Services.AddHostedService<ScoreQueueFunction>();
+        builder.Services.AddSingleton<BatchRescoreFunction>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<BatchRescoreFunction>());
         builder.Services.AddProblemDetails();
         builder.Services.AddFunctionKeyAuthorization();
         builder.Services.AddLeadScoringHealthChecks();
@@ -66,6 +88,8 @@ internal static class LeadScoringHost
         app.UseAuthorization();
         app.MapHealth();
         app.MapScoreLead();
+        app.MapHubSpotWebhook();
+        BatchRescoreFunction.MapAdminRescore(app);
         return app;
     }
 

@@ -72,13 +72,17 @@ internal static class AccessPolicies
     /// <summary>Numeric scores and their reasons: managers and admins.</summary>
     public const string ScoreLeads = nameof(ScoreLeads);
 
+    /// <summary>Operating the product (rescore now, retrain…): admins only.</summary>
+    public const string Administer = nameof(Administer);
+
     public static IServiceCollection AddFunctionKeyAuthorization(this IServiceCollection services)
     {
         services.AddAuthentication(FunctionKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, FunctionKeyAuthenticationHandler>(FunctionKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(ScoreLeads, policy => policy.RequireRole(nameof(AccessRole.Admin), nameof(AccessRole.Manager)));
+            .AddPolicy(ScoreLeads, policy => policy.RequireRole(nameof(AccessRole.Admin), nameof(AccessRole.Manager)))
+            .AddPolicy(Administer, policy => policy.RequireRole(nameof(AccessRole.Admin)));
         return services;
     }
 }

@@ -164,13 +164,15 @@ public sealed class ScoreEndpointTests
     }
 
     [Test]
-    public async Task Health_WithoutKey_ReportsHealthy()
+    public async Task Health_WithoutKeyAndHubSpotUnreachable_ReportsDegradedWithTheReason()
     {
         using var response = await _host.Client.GetAsync("/api/health");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.That(json.RootElement.GetProperty("status").GetString(), Is.EqualTo("healthy"));
+        Assert.That(json.RootElement.GetProperty("status").GetString(), Is.EqualTo("degraded"), "this host's HUBSPOT_BASE_URL points nowhere");
+        Assert.That(json.RootElement.GetProperty("checks").GetProperty("pipeline").GetProperty("description").GetString(), Does.Contain("ai_* properties not yet ensured"));
+        Assert.That(json.RootElement.GetProperty("checks").GetProperty("scoring").GetProperty("status").GetString(), Is.EqualTo("healthy"));
         Assert.That(json.RootElement.GetProperty("checks").GetProperty("scoring").GetProperty("modelVersion").GetString(), Is.EqualTo("rules-1/default@1"));
     }
 

@@ -44,7 +44,10 @@ internal sealed class TestHost : IAsyncDisposable
         ["LEAD_SCORE_API_KEYS"] = $"Admin={AdminKey};Manager={ManagerKey};Rep={RepKey};Marketing={MarketingKey}",
     };
 
-    /// <summary>Builds and starts the host; the app root is a fresh folder holding the repository's host.json.</summary>
+    /// <summary>
+    /// Builds and starts the host; the app root is a fresh folder holding the repository's host.json. The storage
+    /// setting UseDevelopmentStorage=true means the test run's Azurite, with queue and table names of this host's own.
+    /// </summary>
     public static async Task<TestHost> StartAsync(IDictionary<string, string?>? settings = null, string? localSettingsJson = null)
     {
         var root = Directory.CreateTempSubdirectory("leadscoring-host-").FullName;
@@ -55,7 +58,13 @@ internal sealed class TestHost : IAsyncDisposable
         }
 
         var all = new Dictionary<string, string?>(settings ?? ValidSettings()) { ["AzureWebJobsScriptRoot"] = root };
-        var app = LeadScoringHost.Build(new HostStartOptions { Settings = all, UseProcessEnvironment = false });
+        if (all.GetValueOrDefault("AzureWebJobsStorage") == "UseDevelopmentStorage=true")
+        {
+            all["AzureWebJobsStorage"] = await Infrastructure.Azurite.ConnectionStringAsync();
+        }
+
+        var prefix = "h" + Guid.NewGuid().ToString("N")[..8];
+        var app = LeadScoringHost.Build(new HostStartOptions { Settings = all, UseProcessEnvironment = false, StoragePrefix = prefix });
         try
         {
             await app.StartAsync();

@@ -1,0 +1,34 @@
+using LeadScoring.Core.HubSpot;
+using LeadScoring.Core.Settings;
+using LeadScoring.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace LeadScoring.Core.Pipeline;
+
+/// <summary>
+/// Registers the scoring pipeline: storage, the HubSpot client, intake, queue processing and batch rescore. The
+/// workers are transient because they hold the typed HubSpot client, whose handlers the factory rotates.
+/// </summary>
+public static class PipelineServiceCollectionExtensions
+{
+    public static IServiceCollection AddScoringPipeline(this IServiceCollection services, Action<PipelineOptions>? configure = null)
+    {
+        var options = services.AddOptions<PipelineOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.AddLeadScoringStorage(provider => provider.GetRequiredService<IOptions<LeadScoringSettings>>().Value.StorageConnectionString
+            ?? throw new InvalidOperationException($"{LeadScoringSettings.StorageName} needs a connection string here; identity-based storage is not wired yet."));
+        services.AddHubSpotClient();
+        services.TryAddTransient<HubSpotLeadReader>();
+        services.TryAddSingleton<PipelineHealth>();
+        services.TryAddTransient<WebhookIntake>();
+        services.TryAddTransient<ScoringPipeline>();
+        services.TryAddTransient<BatchRescore>();
+        return services;
+    }
+}

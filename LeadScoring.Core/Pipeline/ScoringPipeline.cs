@@ -1,0 +1,287 @@
+using System.Collections.Concurrent;
+using LeadScoring.Core.HubSpot;
+using LeadScoring.Core.Scoring;
+using LeadScoring.Core.Settings;
+using LeadScoring.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LeadScoring.Core.Pipeline;
+
+/// <summary>
+/// The queue-driven scoring pipeline: takes a batch of score requests, fans company/deal requests out to their
+/// contacts, gathers each contact from HubSpot (contact ∥ company ∥ deals ∥ engagements), scores it, writes changed
+/// scores back in batches of ≤100, enrolls newly High leads exactly once, and deletes a message only when its work is
+/// done. Anything that fails stays on the queue, becomes visible again after the visibility timeout and is retried;
+/// after MaxDequeueCount deliveries it goes to the poison queue with an error record. Scoring is idempotent, so a
+/// redelivered message is harmless.
+/// </summary>
+public sealed partial class ScoringPipeline(
+    ScoreRequestQueue queue,
+    HubSpotClient hubspot,
+    HubSpotLeadReader reader,
+    LeadScorer scorer,
+    LastWrittenScoreStore lastWritten,
+    ScoreHistoryStore history,
+    EnrollmentStore enrollments,
+    PipelineErrorLog errors,
+    PipelineHealth health,
+    IOptions<PipelineOptions> options,
+    IOptions<LeadScoringSettings> settings,
+    TimeProvider clock,
+    ILogger<ScoringPipeline> logger)
+{
+    /// <summary>Receives up to BatchSize messages and processes them; returns how many were received.</summary>
+    public async Task<int> ProcessNextBatchAsync(CancellationToken cancellationToken = default)
+    {
+        var o = options.Value;
+        var messages = await queue.ReceiveAsync(o.BatchSize, o.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
+        if (messages.Count > 0)
+        {
+            await ProcessAsync(messages, cancellationToken).ConfigureAwait(false);
+        }
+
+        return messages.Count;
+    }
+
+    public async Task ProcessAsync(IReadOnlyList<ReceivedScoreRequest> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var live = new List<ReceivedScoreRequest>(messages.Count);
+        foreach (var message in messages)
+        {
+            if (message.Request is null)
+            {
+                await PoisonAsync(message, "the message is not a score request", cancellationToken).ConfigureAwait(false);
+            }
+            else if (message.DequeueCount > options.Value.MaxDequeueCount)
+            {
+                await PoisonAsync(message, $"gave up after {message.DequeueCount - 1} failed deliveries", cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                live.Add(message);
+            }
+        }
+
+        foreach (var message in live.Where(m => m.Request!.Kind != ScoreRequestKind.Contact))
+        {
+            await FanOutAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+
+        var byContact = live.Where(m => m.Request!.Kind == ScoreRequestKind.Contact).GroupBy(m => m.Request!.ObjectId).ToDictionary(g => g.Key, g => g.ToList());
+        if (byContact.Count > 0)
+        {
+            var done = await ScoreContactsAsync(byContact.Keys, cancellationToken).ConfigureAwait(false);
+            foreach (var id in done)
+            {
+                foreach (var message in byContact[id])
+                {
+                    await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Scores the contacts; returns those whose work is finished (their messages may be deleted).</summary>
+    private async Task<IReadOnlyCollection<string>> ScoreContactsAsync(IReadOnlyCollection<string> contactIds, CancellationToken cancellationToken)
+    {
+        var done = new ConcurrentBag<string>();
+        var scored = new ConcurrentBag<(string Id, LeadFeatures Features, LeadScore Score)>();
+        await Parallel.ForEachAsync(contactIds, new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelLeads, CancellationToken = cancellationToken }, async (id, token) =>
+        {
+            try
+            {
+                var record = await reader.ReadAsync(id, token).ConfigureAwait(false);
+                if (record is null)
+                {
+                    LogContactGone(logger, id);
+                    done.Add(id); // deleted or merged away in HubSpot: nothing left to score
+                    return;
+                }
+
+                var features = LeadFeaturesMapper.Map(record, clock.GetUtcNow());
+                scored.Add((id, features, scorer.Score(features)));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                Failed("gather", id, ex);
+            }
+        }).ConfigureAwait(false);
+
+        if (scored.IsEmpty)
+        {
+            return done;
+        }
+
+        var written = await WriteBackAsync([.. scored], done, cancellationToken).ConfigureAwait(false);
+        health.Scored(scored.Count, written, clock.GetUtcNow());
+        return done;
+    }
+
+    /// <summary>Writes changed scores, records history and last-written values, enrolls High leads. Returns how many were written.</summary>
+    private async Task<int> WriteBackAsync(IReadOnlyList<(string Id, LeadFeatures Features, LeadScore Score)> scored, ConcurrentBag<string> done, CancellationToken cancellationToken)
+    {
+        var previous = await lastWritten.GetManyAsync([.. scored.Select(s => s.Id)], cancellationToken).ConfigureAwait(false);
+        var changes = scored
+            .Select(s => (s.Id, s.Features, s.Score, Properties: LeadScoreWriteback.ToProperties(s.Score)))
+            .Select(c => (c.Id, c.Features, c.Score, c.Properties, Digest: LeadScoreWriteback.Digest(c.Properties)))
+            .ToList();
+        var toWrite = changes.Where(c => !previous.TryGetValue(c.Id, out var last) || last.PropertiesDigest != c.Digest).ToList();
+        var unchanged = changes.Where(c => !toWrite.Contains(c)).Select(c => c.Id).ToList();
+
+        BatchUpdateResult result;
+        try
+        {
+            result = toWrite.Count == 0
+                ? new BatchUpdateResult([], [])
+                : await hubspot.BatchUpdateAsync("contacts", [.. toWrite.Select(c => new ObjectUpdate(c.Id, c.Properties))], cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Nothing of this batch was confirmed: all its messages stay and are retried. Unchanged ones are done.
+            Failed("write-back", null, ex);
+            result = new BatchUpdateResult([], [.. toWrite.Select(c => new FailedUpdate(c.Id, "RETRY", ex.Message))]);
+            toWrite.Clear();
+        }
+
+        foreach (var failure in result.Failed.Where(f => f.Category != "RETRY"))
+        {
+            // HubSpot refused this one input (e.g. deleted meanwhile): retrying would not help.
+            await errors.RecordAsync(new PipelineError("write-back", failure.Id, $"{failure.Category}: {failure.Message}", null, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            done.Add(failure.Id);
+        }
+
+        var now = clock.GetUtcNow();
+        var succeeded = toWrite.Where(c => result.Updated.Contains(c.Id)).ToList();
+        foreach (var c in succeeded)
+        {
+            await history.AppendAsync(HistoryEntry(c.Id, c.Features, c.Score), cancellationToken).ConfigureAwait(false);
+        }
+
+        await lastWritten.SetManyAsync(
+            [.. succeeded.Select(c => new LastWrittenScore(c.Id, c.Score.Score, c.Score.Priority.ToString(), c.Score.CloseProbability, c.Properties[LeadScoreProperties.NextBestAction], c.Score.ModelVersion, c.Digest, now))],
+            cancellationToken).ConfigureAwait(false);
+
+        foreach (var c in changes.Where(c => succeeded.Contains(c) || unchanged.Contains(c.Id)))
+        {
+            if (c.Score.Priority != Priority.High || await EnrollAsync(c.Id, cancellationToken).ConfigureAwait(false))
+            {
+                done.Add(c.Id);
+            }
+        }
+
+        return succeeded.Count;
+    }
+
+    /// <summary>
+    /// Exactly-once enrolment of a High lead: a Pending record is written before HubSpot is called and marked
+    /// Enrolled after. A Pending record left by a crash is resolved by asking HubSpot. Returns false to retry later.
+    /// </summary>
+    private async Task<bool> EnrollAsync(string contactId, CancellationToken cancellationToken)
+    {
+        if (settings.Value.HighPriorityWorkflowId is not { } workflowId)
+        {
+            return true; // no workflow: the ai_lead_fit = High property change is the trigger
+        }
+
+        var now = clock.GetUtcNow();
+        try
+        {
+            var existing = await enrollments.TryBeginAsync(contactId, workflowId, now, cancellationToken).ConfigureAwait(false);
+            if (existing?.State == EnrollmentState.Enrolled)
+            {
+                return true;
+            }
+
+            if (existing is not null)
+            {
+                if (now - existing.UpdatedAt < options.Value.VisibilityTimeout)
+                {
+                    return false; // another delivery is enrolling it right now; look again later
+                }
+
+                if ((await hubspot.GetEnrolledWorkflowIdsAsync(contactId, cancellationToken).ConfigureAwait(false)).Contains(workflowId))
+                {
+                    await enrollments.MarkEnrolledAsync(contactId, workflowId, now, cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+            }
+
+            // The v2 enrolment API addresses contacts by email: read it just for this call, never store or log it.
+            var contact = await hubspot.GetObjectAsync("contacts", contactId, ["email"], cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (contact?.Get("email") is not { } email)
+            {
+                await errors.RecordAsync(new PipelineError("enroll", contactId, $"contact has no email; HubSpot cannot enroll it in workflow {workflowId}", null, now), cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+
+            await hubspot.EnrollInWorkflowAsync(workflowId, email, cancellationToken).ConfigureAwait(false);
+            await enrollments.MarkEnrolledAsync(contactId, workflowId, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            LogEnrolled(logger, contactId, workflowId);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Failed("enroll", contactId, ex);
+            return false;
+        }
+    }
+
+    private async Task FanOutAsync(ReceivedScoreRequest message, CancellationToken cancellationToken)
+    {
+        var request = message.Request!;
+        var fromType = request.Kind == ScoreRequestKind.Company ? "companies" : "deals";
+        try
+        {
+            var contacts = await hubspot.GetAssociationsAsync(fromType, [request.ObjectId], "contacts", cancellationToken).ConfigureAwait(false);
+            var now = clock.GetUtcNow();
+            await queue.EnqueueManyAsync(
+                [.. contacts[request.ObjectId].Select(id => new ScoreRequest(ScoreRequestKind.Contact, id, $"{request.Reason}→{fromType}:{request.ObjectId}", now))],
+                cancellationToken).ConfigureAwait(false);
+            await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Failed("fan-out", null, ex);
+        }
+    }
+
+    private async Task PoisonAsync(ReceivedScoreRequest message, string reason, CancellationToken cancellationToken)
+    {
+        await queue.MoveToPoisonAsync(message, cancellationToken).ConfigureAwait(false);
+        var contactId = message.Request?.Kind == ScoreRequestKind.Contact ? message.Request.ObjectId : null;
+        await errors.RecordAsync(new PipelineError("poison", contactId, reason, message.MessageId, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        LogPoisoned(logger, message.MessageId, reason);
+    }
+
+    private void Failed(string stage, string? contactId, Exception ex)
+    {
+        // HubSpotApiException messages carry HubSpot's category and correlationId, never request data.
+        var message = $"{stage}{(contactId is null ? "" : $" contact {contactId}")}: {ex.GetType().Name}: {ex.Message}";
+        health.ScoringFailed(message, clock.GetUtcNow());
+        LogFailed(logger, ex, stage, contactId);
+    }
+
+    private static ScoreHistoryEntry HistoryEntry(string contactId, LeadFeatures features, LeadScore score)
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(features, ScoringJsonContext.Default.LeadFeatures);
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(json)));
+        var c = score.Components;
+        return new ScoreHistoryEntry(contactId, score.ScoredAt, score.Score, score.ExactScore, score.Priority.ToString(), score.CloseProbability,
+            LeadScoreWriteback.ToProperties(score)[LeadScoreProperties.NextBestAction], score.Confidence, c.Fit.Score, c.Engagement.Score, c.Outcome.Score, c.Recency.Score,
+            score.ModelVersion, digest, json);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Contact {ContactId} no longer exists in HubSpot; its request is dropped")]
+    private static partial void LogContactGone(ILogger logger, string contactId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Contact {ContactId} enrolled in workflow {WorkflowId}")]
+    private static partial void LogEnrolled(ILogger logger, string contactId, long workflowId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} moved to the poison queue: {Reason}")]
+    private static partial void LogPoisoned(ILogger logger, string messageId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scoring {Stage} failed for contact {ContactId}; the message will be retried")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string stage, string? contactId);
+}

@@ -1,0 +1,73 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace LeadScoring.Core.Storage;
+
+/// <summary>The score properties last written to a HubSpot contact.</summary>
+/// <param name="PropertiesDigest">Hash of every property value written, to skip a write that would change nothing.</param>
+public sealed record LastWrittenScore(
+    string ContactId, int Score, string Priority, int CloseProbability, string NextBestAction, string ModelVersion, string PropertiesDigest, DateTimeOffset WrittenAt);
+
+/// <summary>What was last written to HubSpot per contact, so unchanged scores are not written again (PK "contacts", RK contactId).</summary>
+public sealed class LastWrittenScoreStore(LeadScoringStorage storage)
+{
+    internal const string Partition = "contacts";
+
+    private readonly TableClient _table = storage.Table(storage.Names.LastScores);
+
+    /// <summary>The last written scores of those contacts that have one.</summary>
+    public async Task<IReadOnlyDictionary<string, LastWrittenScore>> GetManyAsync(IReadOnlyCollection<string> contactIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(contactIds);
+        var keys = contactIds.Distinct(StringComparer.Ordinal).Select(id => (Partition, TableOperations.Key(id, nameof(contactIds)))).ToList();
+        var found = await TableOperations.GetManyAsync<LastWrittenScoreEntity>(_table, keys, select: null, cancellationToken).ConfigureAwait(false);
+        return found.OfType<LastWrittenScoreEntity>().ToDictionary(
+            e => e.RowKey,
+            e => new LastWrittenScore(e.RowKey, e.Score, e.Priority, e.CloseProbability, e.NextBestAction, e.ModelVersion, e.PropertiesDigest, e.WrittenAt),
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>Upserts the scores; for a contact given twice the last one wins.</summary>
+    public async Task SetManyAsync(IReadOnlyCollection<LastWrittenScore> scores, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        var entities = scores.Select(s => new LastWrittenScoreEntity
+        {
+            PartitionKey = Partition,
+            RowKey = TableOperations.Key(s.ContactId, nameof(scores)),
+            Score = s.Score,
+            Priority = s.Priority,
+            CloseProbability = s.CloseProbability,
+            NextBestAction = s.NextBestAction,
+            ModelVersion = s.ModelVersion,
+            PropertiesDigest = s.PropertiesDigest,
+            WrittenAt = s.WrittenAt,
+        }).ToList();
+        await TableOperations.UpsertAllAsync(_table, entities, cancellationToken).ConfigureAwait(false);
+    }
+}
+
+internal sealed class LastWrittenScoreEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public int Score { get; set; }
+
+    public string Priority { get; set; } = "";
+
+    public int CloseProbability { get; set; }
+
+    public string NextBestAction { get; set; } = "";
+
+    public string ModelVersion { get; set; } = "";
+
+    public string PropertiesDigest { get; set; } = "";
+
+    public DateTimeOffset WrittenAt { get; set; }
+}

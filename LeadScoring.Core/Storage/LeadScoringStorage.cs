@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+
+namespace LeadScoring.Core.Storage;
+
+/// <summary>The storage account: creates clients from a connection string (Azurite/Azure) and ensures queues/tables exist.</summary>
+public sealed class LeadScoringStorage
+{
+    private readonly ConcurrentDictionary<string, TableClient> _tables = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, QueueClient> _queues = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, QueueClient> _rawQueues = new(StringComparer.Ordinal);
+    private readonly QueueServiceClient _rawQueueService;
+
+    public LeadScoringStorage(string connectionString, StorageNames names)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentNullException.ThrowIfNull(names);
+
+        Names = names;
+        var tableOptions = new TableClientOptions();
+        TuneRetry(tableOptions.Retry);
+        TableService = new TableServiceClient(connectionString, tableOptions);
+
+        // Base64 is what the Azure Functions queue trigger expects by default.
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        TuneRetry(queueOptions.Retry);
+        QueueService = new QueueServiceClient(connectionString, queueOptions);
+
+        var rawOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
+        TuneRetry(rawOptions.Retry);
+        _rawQueueService = new QueueServiceClient(connectionString, rawOptions);
+    }
+
+    public StorageNames Names { get; }
+
+    public TableServiceClient TableService { get; }
+
+    /// <summary>Clients from here encode message bodies as Base64.</summary>
+    public QueueServiceClient QueueService { get; }
+
+    public TableClient Table(string name) => _tables.GetOrAdd(name, TableService.GetTableClient);
+
+    /// <summary>A queue client that Base64-encodes bodies on send and decodes them on receive.</summary>
+    public QueueClient Queue(string name) => _queues.GetOrAdd(name, QueueService.GetQueueClient);
+
+    /// <summary>
+    /// A queue client that leaves bodies as they are: receiving through it never throws on a body that is not
+    /// Base64 (another producer's message), so such a message can be poisoned instead of blocking its batch.
+    /// </summary>
+    internal QueueClient RawQueue(string name) => _rawQueues.GetOrAdd(name, _rawQueueService.GetQueueClient);
+
+    /// <summary>Creates every queue and table of <see cref="Names"/> that does not exist yet.</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        var tables = Names.Tables.Select(name => (Task)Table(name).CreateIfNotExistsAsync(cancellationToken));
+        var queues = Names.Queues.Select(name => (Task)Queue(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+        await Task.WhenAll(tables.Concat(queues)).ConfigureAwait(false);
+    }
+
+    // The SDK default (3 retries from 0.8 s, exponential, 100 s per try) stalls a queue-triggered run far too long.
+    private static void TuneRetry(RetryOptions retry)
+    {
+        retry.Mode = RetryMode.Exponential;
+        retry.MaxRetries = 3;
+        retry.Delay = TimeSpan.FromMilliseconds(200);
+        retry.MaxDelay = TimeSpan.FromSeconds(2);
+        retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+    }
+}

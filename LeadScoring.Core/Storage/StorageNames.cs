@@ -1,0 +1,61 @@
+using System.Text.RegularExpressions;
+
+namespace LeadScoring.Core.Storage;
+
+/// <summary>Names of every queue and table; a non-empty prefix isolates tests (lowercase letters/digits, ≤ 12 chars).</summary>
+public sealed partial class StorageNames
+{
+    public const int MaxPrefixLength = 12;
+
+    public StorageNames(string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+
+        // A table name must start with a letter, so a prefix must too.
+        if (prefix.Length > 0 && !PrefixPattern().IsMatch(prefix))
+        {
+            throw new ArgumentException(
+                $"A storage prefix is a lowercase letter followed by lowercase letters or digits, at most {MaxPrefixLength} characters in all (was '{prefix}').",
+                nameof(prefix));
+        }
+
+        Prefix = prefix;
+        ScoreRequests = $"{prefix}score-requests";
+        ScoreRequestsPoison = $"{prefix}score-requests-poison";
+        WebhookEvents = $"{prefix}WebhookEvents";
+        ScoreHistory = $"{prefix}ScoreHistory";
+        LastScores = $"{prefix}LastScores";
+        Enrollments = $"{prefix}Enrollments";
+        Checkpoints = $"{prefix}Checkpoints";
+        PipelineErrors = $"{prefix}PipelineErrors";
+        Queues = [ScoreRequests, ScoreRequestsPoison];
+        Tables = [WebhookEvents, ScoreHistory, LastScores, Enrollments, Checkpoints, PipelineErrors];
+    }
+
+    public string Prefix { get; }
+
+    /// <summary>Queue of <see cref="ScoreRequest"/> messages.</summary>
+    public string ScoreRequests { get; }
+
+    /// <summary>Queue of messages that could not be processed (same naming as Azure Functions' poison queues).</summary>
+    public string ScoreRequestsPoison { get; }
+
+    public string WebhookEvents { get; }
+
+    public string ScoreHistory { get; }
+
+    public string LastScores { get; }
+
+    public string Enrollments { get; }
+
+    public string Checkpoints { get; }
+
+    public string PipelineErrors { get; }
+
+    public IReadOnlyList<string> Queues { get; }
+
+    public IReadOnlyList<string> Tables { get; }
+
+    [GeneratedRegex(@"^[a-z][a-z0-9]{0,11}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex PrefixPattern();
+}

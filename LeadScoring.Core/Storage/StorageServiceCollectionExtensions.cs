@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LeadScoring.Core.Storage;
+
+/// <summary>Registers the storage account and every store as singletons.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    public static IServiceCollection AddLeadScoringStorage(this IServiceCollection services, Func<IServiceProvider, string> connectionString, string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(connectionString);
+
+        // Built now so a bad prefix fails at startup, not at the first message.
+        services.TryAddSingleton(new StorageNames(prefix));
+        services.TryAddSingleton(provider => new LeadScoringStorage(connectionString(provider), provider.GetRequiredService<StorageNames>()));
+        services.TryAddSingleton<ScoreRequestQueue>();
+        services.TryAddSingleton<WebhookEventLedger>();
+        services.TryAddSingleton<ScoreHistoryStore>();
+        services.TryAddSingleton<LastWrittenScoreStore>();
+        services.TryAddSingleton<EnrollmentStore>();
+        services.TryAddSingleton<CheckpointStore>();
+        services.TryAddSingleton<PipelineErrorLog>();
+        return services;
+    }
+}

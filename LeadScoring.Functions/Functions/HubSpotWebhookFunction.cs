@@ -1,0 +1,82 @@
+using LeadScoring.Core.HubSpot;
+using LeadScoring.Core.Pipeline;
+using LeadScoring.Core.Settings;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace LeadScoring.Functions.Functions;
+
+/// <summary>
+/// <c>POST /api/hubspot/webhooks</c>: HubSpot's signed event batches. The signature authenticates the caller (no
+/// function key); the events are deduplicated and queued by <see cref="WebhookIntake"/> and answered within a second.
+/// </summary>
+internal static class HubSpotWebhookFunction
+{
+    /// <summary>HubSpot sends at most 100 events (~30 KB); anything near 1 MB is not HubSpot.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapHubSpotWebhook(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/api/hubspot/webhooks", RunAsync).AllowAnonymous().WithName("HubSpotWebhook");
+        return endpoints;
+    }
+
+    private static async Task<IResult> RunAsync(HttpContext http, WebhookIntake intake, IOptions<LeadScoringSettings> settings, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (http.Request.ContentLength > MaxBodyBytes)
+        {
+            return TooLarge();
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes;
+        }
+
+        byte[] body;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await http.Request.Body.CopyToAsync(buffer, cancellationToken);
+            body = buffer.ToArray();
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge();
+        }
+
+        var s = settings.Value;
+        if (string.IsNullOrEmpty(s.HubSpotClientSecret))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Webhook signature cannot be verified",
+                detail: $"{LeadScoringSettings.HubSpotClientSecretName} is not set, so no webhook is trusted.");
+        }
+
+        // HubSpot signs the URL it called; behind a proxy that is the configured public URL, not what Kestrel saw.
+        var uri = s.WebhookUrl?.ToString() ?? $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
+        var verdict = HubSpotWebhookSignature.ValidateV3(
+            http.Request.Method, uri, body, http.Request.Headers["X-HubSpot-Signature-v3"], http.Request.Headers["X-HubSpot-Request-Timestamp"], s.HubSpotClientSecret, clock.GetUtcNow());
+        if (verdict != WebhookSignatureResult.Valid)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid HubSpot signature", detail: verdict switch
+            {
+                WebhookSignatureResult.MissingHeaders => "X-HubSpot-Signature-v3 and X-HubSpot-Request-Timestamp are required.",
+                WebhookSignatureResult.StaleTimestamp => "X-HubSpot-Request-Timestamp is more than 5 minutes away from now.",
+                _ => "X-HubSpot-Signature-v3 does not match the body, URL and timestamp.",
+            });
+        }
+
+        var (events, error) = HubSpotWebhookParser.Parse(body);
+        if (events is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed webhook body", detail: error);
+        }
+
+        var result = await intake.AcceptAsync(events, cancellationToken);
+        return TypedResults.Json(result, PipelineJsonContext.Default.WebhookIntakeResult);
+    }
+
+    private static ProblemHttpResult TooLarge() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: "HubSpot webhook batches are far below 1 MB.");
+}

@@ -1,0 +1,63 @@
+using LeadScoring.Core.HubSpot;
+using LeadScoring.Core.Pipeline;
+using LeadScoring.Core.Storage;
+
+namespace LeadScoring.Functions.Hosting;
+
+/// <summary>
+/// Start-up work: queues and tables are created if absent (the host cannot work without them, so this blocks
+/// start-up), then the ai_* properties are ensured in HubSpot in the background — retried until HubSpot answers,
+/// with the state visible in /api/health — so a HubSpot outage does not stop webhooks from being accepted.
+/// </summary>
+internal sealed partial class StartupTasks(LeadScoringStorage storage, IServiceScopeFactory scopes, PipelineHealth health, TimeProvider clock, ILogger<StartupTasks> logger)
+    : IHostedService, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _ensureProperties;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        _ensureProperties = EnsurePropertiesAsync(_stopping.Token);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_ensureProperties is not null)
+        {
+            await _ensureProperties.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task EnsurePropertiesAsync(CancellationToken cancellationToken)
+    {
+        var wait = TimeSpan.FromSeconds(2);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<HubSpotClient>().EnsurePropertiesAsync("contacts", LeadScoreProperties.Group, LeadScoreProperties.Definitions, cancellationToken);
+                health.PropertiesEnsured(null);
+                return;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                health.PropertiesEnsured($"{ex.GetType().Name}: {ex.Message}");
+                LogEnsureFailed(logger, ex, wait);
+                await Task.Delay(wait, clock, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromMinutes(5).Ticks));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Creating the ai_* properties in HubSpot failed; retrying in {Wait}")]
+    private static partial void LogEnsureFailed(ILogger logger, Exception exception, TimeSpan wait);
+}

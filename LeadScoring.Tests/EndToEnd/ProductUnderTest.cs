@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using LeadScoring.Core.HubSpot;
+using LeadScoring.HubSpotEmulator;
+using LeadScoring.Tests.Contract;
+using LeadScoring.Tests.Host;
+
+namespace LeadScoring.Tests.EndToEnd;
+
+/// <summary>
+/// The whole product on loopback: Azurite (shared by the run, own queue/table names), the HubSpot emulator with its
+/// webhooks pointed at the host, and the host itself — all started here and stopped on dispose.
+/// </summary>
+internal sealed class ProductUnderTest : IAsyncDisposable
+{
+    private ProductUnderTest(EmulatorServer emulator, TestHost host)
+    {
+        Emulator = emulator;
+        Host = host;
+    }
+
+    public EmulatorServer Emulator { get; }
+
+    public TestHost Host { get; }
+
+    public static async Task<ProductUnderTest> StartAsync(int contacts = 40, int rateLimit = 1000, double faultRate = 0, IDictionary<string, string?>? extraSettings = null)
+    {
+        var hostPort = FreePort();
+        var emulator = await EmulatorServer.StartAsync(new EmulatorOptions
+        {
+            Contacts = contacts,
+            RateLimit = rateLimit,
+            SearchRateLimit = 50,
+            FaultRate = faultRate,
+            WebhookUrl = new Uri($"http://127.0.0.1:{hostPort}/api/hubspot/webhooks"),
+            WebhookRetryScale = 0.002,
+        });
+        var settings = TestHost.ValidSettings();
+        settings["urls"] = $"http://127.0.0.1:{hostPort}";
+        settings["HUBSPOT_BASE_URL"] = emulator.Address.ToString();
+        settings["HUBSPOT_ACCESS_TOKEN"] = emulator.Options.AccessToken;
+        settings["HUBSPOT_CLIENT_SECRET"] = emulator.Options.ClientSecret;
+        settings["HUBSPOT_HIGH_PRIORITY_WORKFLOW_ID"] = emulator.Options.WorkflowId.ToString(CultureInfo.InvariantCulture);
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        try
+        {
+            return new ProductUnderTest(emulator, await TestHost.StartAsync(settings));
+        }
+        catch
+        {
+            await emulator.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>All seeded contact ids, oldest modification first.</summary>
+    public async Task<List<string>> ContactIdsAsync()
+    {
+        await using var services = Emulator.ClientServices();
+        var client = (HubSpotClient)services.GetService(typeof(HubSpotClient))!;
+        return [.. (await HubSpotClientContractTests.ToListAsync(client.SearchModifiedSinceAsync("contacts", DateTimeOffset.UnixEpoch, []))).Select(c => c.Id)];
+    }
+
+    /// <summary>The last ai_lead_score the product wrote on a contact, or null.</summary>
+    public async Task<string?> WrittenScoreAsync(string contactId) =>
+        (await Emulator.WritesAsync(contactId)).LastOrDefault(w => w.Property == LeadScoreProperties.Score).Value;
+
+    /// <summary>Polls until every contact has a written score, or fails after the timeout.</summary>
+    public async Task WaitUntilScoredAsync(IEnumerable<string> contactIds, TimeSpan timeout)
+    {
+        var pending = contactIds.ToHashSet();
+        var deadline = DateTime.UtcNow + timeout;
+        while (pending.Count > 0)
+        {
+            foreach (var id in pending.ToList())
+            {
+                if (await WrittenScoreAsync(id) is not null)
+                {
+                    pending.Remove(id);
+                }
+            }
+
+            if (pending.Count == 0)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"{pending.Count} contact(s) not scored within {timeout}: {string.Join(", ", pending.Take(10))}");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>Posts a webhook batch to the host, signed as HubSpot would (or with the given secret).</summary>
+    public async Task<HttpResponseMessage> PostWebhookAsync(string json, string? secret = null)
+    {
+        var uri = new Uri(Host.Address, "/api/hubspot/webhooks");
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        var body = Encoding.UTF8.GetBytes(json);
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Add("X-HubSpot-Request-Timestamp", timestamp);
+        request.Headers.Add("X-HubSpot-Signature-v3", HubSpotWebhookSignature.SignV3("POST", uri.ToString(), body, timestamp, secret ?? Emulator.Options.ClientSecret));
+        return await Host.Client.SendAsync(request);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Emulator.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,106 @@
+using Azure.Data.Tables;
+using LeadScoring.Core.HubSpot;
+using LeadScoring.Core.Storage;
+
+namespace LeadScoring.Tests.Storage;
+
+[TestFixture]
+public sealed class WebhookEventLedgerTests
+{
+    private LeadScoringStorage _storage = null!;
+    private WebhookEventLedger _ledger = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _storage = await TestStorage.CreateAsync();
+        _ledger = new WebhookEventLedger(_storage);
+    }
+
+    [Test]
+    public async Task WhereNew_SomeRecorded_ReturnsOnlyUnrecordedInOrder()
+    {
+        var (a, b, c) = (Event(1, 100), Event(2, 100), Event(3, 100));
+        await _ledger.RecordAsync([b]);
+
+        var fresh = await _ledger.WhereNewAsync([a, b, c]);
+
+        Assert.That(fresh, Is.EqualTo(new[] { a, c }));
+    }
+
+    [Test]
+    public async Task WhereNew_DuplicatesWithinInput_CollapseToFirst()
+    {
+        var first = Event(7, 100);
+        var retry = Event(7, 100);
+        retry.AttemptNumber = 2;
+        var sameEventIdOtherObject = Event(7, 100, objectId: 999);
+
+        var fresh = await _ledger.WhereNewAsync([first, retry, sameEventIdOtherObject]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(fresh, Has.Count.EqualTo(2));
+            Assert.That(fresh[0], Is.SameAs(first));
+            Assert.That(fresh[1], Is.SameAs(sameEventIdOtherObject));
+        }
+    }
+
+    [Test]
+    public async Task Record_250EventsAcrossTwoPortals_RecordsEveryOneByPortal()
+    {
+        var events = Enumerable.Range(1, 150).Select(i => Event(i, 111))
+            .Concat(Enumerable.Range(1, 100).Select(i => Event(i, 222)))
+            .ToList();
+
+        await _ledger.RecordAsync(events);
+
+        var rows = await RowsAsync();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await _ledger.WhereNewAsync(events), Is.Empty);
+            Assert.That(rows.Count(r => r.PartitionKey == "111"), Is.EqualTo(150));
+            Assert.That(rows.Count(r => r.PartitionKey == "222"), Is.EqualTo(100));
+            Assert.That(rows.Select(r => r.RowKey), Is.All.Match("^[0-9a-f]{64}$"));
+        }
+    }
+
+    [Test]
+    public async Task Record_AgainAndWithDuplicates_IsIdempotent()
+    {
+        var events = Enumerable.Range(1, 120).Select(i => Event(i, 333)).ToList();
+        await _ledger.RecordAsync(events);
+
+        await _ledger.RecordAsync([.. events, .. events.Take(10).Select(e => Event(e.EventId, 333))]);
+
+        var rows = await RowsAsync();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(rows, Has.Count.EqualTo(120));
+            Assert.That(rows.Select(r => r.Keys), Is.All.Not.Contains("PropertyValue"), "no event content is stored");
+        }
+    }
+
+    private async Task<List<TableEntity>> RowsAsync()
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in _storage.Table(_storage.Names.WebhookEvents).QueryAsync<TableEntity>())
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private static HubSpotWebhookEvent Event(long eventId, long portalId, long objectId = 51) => new()
+    {
+        EventId = eventId,
+        PortalId = portalId,
+        SubscriptionId = 310,
+        SubscriptionType = "contact.propertyChange",
+        ObjectId = objectId,
+        PropertyName = "email",
+        PropertyValue = "someone@example.com",
+        OccurredAt = 1_718_000_000_000 + eventId,
+    };
+}
