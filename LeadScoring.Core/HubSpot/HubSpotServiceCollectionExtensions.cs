@@ -1,5 +1,6 @@
 using System.Net;
 using LeadScoring.Core.Settings;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
@@ -22,7 +23,10 @@ public static class HubSpotServiceCollectionExtensions
                 o.OAuthClientId = s.HubSpotClientId;
                 o.OAuthClientSecret = s.HubSpotClientSecret;
                 o.OAuthRefreshToken = s.HubSpotRefreshToken;
-            });
+            })
+
+            // Advanced tuning without code: HubSpot__RequestsPer10Seconds=190 for a Professional portal, etc.
+            .Configure<IConfiguration>((o, configuration) => configuration.GetSection("HubSpot").Bind(o));
         if (configure is not null)
         {
             options.PostConfigure(configure);

@@ -1,3 +1,4 @@
+using LeadScoring.Core.HubSpot;
 using LeadScoring.Core.Pipeline;
 using LeadScoring.Core.Settings;
 using LeadScoring.Functions.Security;
@@ -16,8 +17,18 @@ internal sealed partial class BatchRescoreFunction(IServiceScopeFactory scopes, 
 
     public static IEndpointRouteBuilder MapAdminRescore(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/admin/rescore", async (BatchRescoreFunction timer, CancellationToken cancellationToken) =>
-                TypedResults.Json(await timer.RunOnceAsync(cancellationToken), PipelineJsonContext.Default.BatchRescoreResult))
+        endpoints.MapPost("/api/admin/rescore", async Task<IResult> (BatchRescoreFunction timer, CancellationToken cancellationToken) =>
+            {
+                try
+                {
+                    return TypedResults.Json(await timer.RunOnceAsync(cancellationToken), PipelineJsonContext.Default.BatchRescoreResult);
+                }
+                catch (HubSpotApiException ex)
+                {
+                    // The checkpoint only moved past what was enqueued; running again continues from there.
+                    return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "HubSpot failed during the batch rescore", detail: ex.Message);
+                }
+            })
             .RequireAuthorization(AccessPolicies.Administer).WithName("AdminRescore");
         return endpoints;
     }

@@ -39,7 +39,7 @@ internal sealed class EmulatorServer : IAsyncDisposable
             Urls = "http://127.0.0.1:0", Seed = o.Seed, Contacts = o.Contacts, AccessToken = o.AccessToken, WebhookUrl = o.WebhookUrl,
             ClientId = o.ClientId, ClientSecret = o.ClientSecret, RefreshToken = o.RefreshToken, PortalId = o.PortalId, RateLimit = o.RateLimit,
             SearchRateLimit = o.SearchRateLimit, FaultRate = o.FaultRate, WebhookRetryScale = o.WebhookRetryScale, WorkflowId = o.WorkflowId,
-            AccessTokenLifetime = o.AccessTokenLifetime, TimeProvider = o.TimeProvider,
+            AccessTokenLifetime = o.AccessTokenLifetime, TimeProvider = o.TimeProvider, FaultHang = o.FaultHang,
         };
         var app = EmulatorApp.Build(o);
         await app.StartAsync();
@@ -51,6 +51,7 @@ internal sealed class EmulatorServer : IAsyncDisposable
     {
         var services = new ServiceCollection();
         services.AddLogging();
+        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         services.AddOptions<LeadScoringSettings>().Configure(s =>
         {
             s.HubSpotBaseUrl = Address;

@@ -27,6 +27,25 @@ internal sealed class ProductUnderTest : IAsyncDisposable
 
     public static async Task<ProductUnderTest> StartAsync(int contacts = 40, int rateLimit = 1000, double faultRate = 0, IDictionary<string, string?>? extraSettings = null)
     {
+        var (emulator, settings) = await StartEmulatorAsync(contacts, rateLimit, faultRate, extraSettings);
+        try
+        {
+            return new ProductUnderTest(emulator, await TestHost.StartAsync(settings));
+        }
+        catch
+        {
+            await emulator.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts the emulator with webhooks aimed at a free port, and returns the settings a host on that port needs
+    /// (in-process via <see cref="TestHost"/>, or as a process).
+    /// </summary>
+    public static async Task<(EmulatorServer Emulator, Dictionary<string, string?> Settings)> StartEmulatorAsync(
+        int contacts, int rateLimit = 1000, double faultRate = 0, IDictionary<string, string?>? extraSettings = null)
+    {
         var hostPort = FreePort();
         var emulator = await EmulatorServer.StartAsync(new EmulatorOptions
         {
@@ -36,6 +55,7 @@ internal sealed class ProductUnderTest : IAsyncDisposable
             FaultRate = faultRate,
             WebhookUrl = new Uri($"http://127.0.0.1:{hostPort}/api/hubspot/webhooks"),
             WebhookRetryScale = 0.002,
+            FaultHang = TimeSpan.FromSeconds(2),
         });
         var settings = TestHost.ValidSettings();
         settings["urls"] = $"http://127.0.0.1:{hostPort}";
@@ -48,31 +68,29 @@ internal sealed class ProductUnderTest : IAsyncDisposable
             settings[key] = value;
         }
 
-        try
-        {
-            return new ProductUnderTest(emulator, await TestHost.StartAsync(settings));
-        }
-        catch
-        {
-            await emulator.DisposeAsync();
-            throw;
-        }
+        return (emulator, settings);
     }
 
     /// <summary>All seeded contact ids, oldest modification first.</summary>
-    public async Task<List<string>> ContactIdsAsync()
+    public Task<List<string>> ContactIdsAsync() => ContactIdsAsync(Emulator);
+
+    public static async Task<List<string>> ContactIdsAsync(EmulatorServer emulator)
     {
-        await using var services = Emulator.ClientServices();
+        await using var services = emulator.ClientServices();
         var client = (HubSpotClient)services.GetService(typeof(HubSpotClient))!;
         return [.. (await HubSpotClientContractTests.ToListAsync(client.SearchModifiedSinceAsync("contacts", DateTimeOffset.UnixEpoch, []))).Select(c => c.Id)];
     }
 
     /// <summary>The last ai_lead_score the product wrote on a contact, or null.</summary>
-    public async Task<string?> WrittenScoreAsync(string contactId) =>
-        (await Emulator.WritesAsync(contactId)).LastOrDefault(w => w.Property == LeadScoreProperties.Score).Value;
+    public Task<string?> WrittenScoreAsync(string contactId) => WrittenScoreAsync(Emulator, contactId);
+
+    public static async Task<string?> WrittenScoreAsync(EmulatorServer emulator, string contactId) =>
+        (await emulator.WritesAsync(contactId)).LastOrDefault(w => w.Property == LeadScoreProperties.Score).Value;
 
     /// <summary>Polls until every contact has a written score, or fails after the timeout.</summary>
-    public async Task WaitUntilScoredAsync(IEnumerable<string> contactIds, TimeSpan timeout)
+    public Task WaitUntilScoredAsync(IEnumerable<string> contactIds, TimeSpan timeout) => WaitUntilScoredAsync(Emulator, contactIds, timeout);
+
+    public static async Task WaitUntilScoredAsync(EmulatorServer emulator, IEnumerable<string> contactIds, TimeSpan timeout)
     {
         var pending = contactIds.ToHashSet();
         var deadline = DateTime.UtcNow + timeout;
@@ -80,7 +98,7 @@ internal sealed class ProductUnderTest : IAsyncDisposable
         {
             foreach (var id in pending.ToList())
             {
-                if (await WrittenScoreAsync(id) is not null)
+                if (await WrittenScoreAsync(emulator, id) is not null)
                 {
                     pending.Remove(id);
                 }
@@ -101,16 +119,18 @@ internal sealed class ProductUnderTest : IAsyncDisposable
     }
 
     /// <summary>Posts a webhook batch to the host, signed as HubSpot would (or with the given secret).</summary>
-    public async Task<HttpResponseMessage> PostWebhookAsync(string json, string? secret = null)
+    public Task<HttpResponseMessage> PostWebhookAsync(string json, string? secret = null) =>
+        PostSignedWebhookAsync(Host.Client, new Uri(Host.Address, "/api/hubspot/webhooks"), json, secret ?? Emulator.Options.ClientSecret);
+
+    public static async Task<HttpResponseMessage> PostSignedWebhookAsync(HttpClient http, Uri uri, string json, string secret)
     {
-        var uri = new Uri(Host.Address, "/api/hubspot/webhooks");
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         var body = Encoding.UTF8.GetBytes(json);
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.Add("X-HubSpot-Request-Timestamp", timestamp);
-        request.Headers.Add("X-HubSpot-Signature-v3", HubSpotWebhookSignature.SignV3("POST", uri.ToString(), body, timestamp, secret ?? Emulator.Options.ClientSecret));
-        return await Host.Client.SendAsync(request);
+        request.Headers.Add("X-HubSpot-Signature-v3", HubSpotWebhookSignature.SignV3("POST", uri.ToString(), body, timestamp, secret));
+        return await http.SendAsync(request);
     }
 
     public async ValueTask DisposeAsync()
