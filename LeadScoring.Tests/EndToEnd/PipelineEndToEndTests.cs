@@ -3,35 +3,23 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using LeadScoring.Core.HubSpot;
 using LeadScoring.Tests.Host;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadScoring.Tests.EndToEnd;
 
 /// <summary>Webhook → queue → HubSpot gather → score → write-back → enrolment, through the real host, emulator and Azurite.</summary>
 [TestFixture]
-public sealed class PipelineEndToEndTests
+public sealed class PipelineEndToEndTests : ProductFixture
 {
-    private ProductUnderTest _product = null!;
-    private List<string> _contacts = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _product = await ProductUnderTest.StartAsync(contacts: 40);
-        _contacts = await _product.ContactIdsAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop() => await _product.DisposeAsync();
-
     [Test]
     public async Task SimulatedActivity_WebhookLeadsToScoreWrittenOnThatContact()
     {
-        var contact = _contacts[3];
+        var contact = Contacts[3];
 
-        (await _product.Emulator.Admin.PostAsJsonAsync($"/_emulator/contacts/{contact}/activity", new JsonObject { ["type"] = "meeting" })).EnsureSuccessStatusCode();
+        (await Product.Emulator.Admin.PostAsJsonAsync($"/_emulator/contacts/{contact}/activity", new JsonObject { ["type"] = "meeting" })).EnsureSuccessStatusCode();
 
-        await _product.WaitUntilScoredAsync([contact], TimeSpan.FromSeconds(20));
-        var writes = await _product.Emulator.WritesAsync(contact);
+        await Product.WaitUntilScoredAsync([contact], TimeSpan.FromSeconds(20));
+        var writes = await Product.Emulator.WritesAsync(contact);
         Assert.That(writes.Select(w => w.Property), Is.SupersetOf(LeadScoreProperties.Definitions.Select(d => d.Name)));
         Assert.That(int.Parse(writes.Last(w => w.Property == LeadScoreProperties.Score).Value!, System.Globalization.CultureInfo.InvariantCulture), Is.InRange(0, 100));
     }
@@ -39,11 +27,11 @@ public sealed class PipelineEndToEndTests
     [Test]
     public async Task DuplicateDelivery_SameEvent_IsScoredOnce()
     {
-        var contact = _contacts[5];
+        var contact = Contacts[5];
         var json = $$"""[{"eventId":777001,"subscriptionId":310,"portalId":1000001,"appId":3000001,"occurredAt":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"subscriptionType":"contact.propertyChange","attemptNumber":0,"objectId":{{contact}},"propertyName":"lifecyclestage","propertyValue":"lead","changeSource":"CRM_UI"}]""";
 
-        using var first = await _product.PostWebhookAsync(json);
-        using var second = await _product.PostWebhookAsync(json);
+        using var first = await Product.PostWebhookAsync(json);
+        using var second = await Product.PostWebhookAsync(json);
 
         Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -52,43 +40,60 @@ public sealed class PipelineEndToEndTests
         Assert.That((int)a!["enqueued"]!, Is.EqualTo(1));
         Assert.That((int)b!["enqueued"]!, Is.Zero);
         Assert.That((int)b["duplicates"]!, Is.EqualTo(1));
-        await _product.WaitUntilScoredAsync([contact], TimeSpan.FromSeconds(20));
+        await Product.WaitUntilScoredAsync([contact], TimeSpan.FromSeconds(20));
         await Task.Delay(1500); // would a second scoring happen, it would have by now
-        var reads = await _product.Emulator.RequestsAsync($"/crm/v3/objects/contacts/{contact}", "GET");
+        var reads = await Product.Emulator.RequestsAsync($"/crm/v3/objects/contacts/{contact}", "GET");
         Assert.That(reads.Count(r => r.Status == 200), Is.EqualTo(1), "the contact was gathered once");
     }
 
     [TestCase("wrong-secret")]
     public async Task ForgedSignature_IsRejectedAndChangesNothing(string secret)
     {
-        var contact = _contacts[7];
+        var contact = Contacts[7];
         var json = $$"""[{"eventId":888001,"subscriptionId":310,"portalId":1000001,"occurredAt":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"subscriptionType":"contact.creation","attemptNumber":0,"objectId":{{contact}}}]""";
 
-        using var response = await _product.PostWebhookAsync(json, secret);
+        using var response = await Product.PostWebhookAsync(json, secret);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         await Task.Delay(1500);
-        Assert.That(await _product.Emulator.RequestsAsync($"/crm/v3/objects/contacts/{contact}", "GET"), Is.Empty);
-        Assert.That(await _product.WrittenScoreAsync(contact), Is.Null);
+        Assert.That(await Product.Emulator.RequestsAsync($"/crm/v3/objects/contacts/{contact}", "GET"), Is.Empty);
+        Assert.That(await Product.WrittenScoreAsync(contact), Is.Null);
     }
 
     [Test]
     public async Task MalformedOrOversizedWebhook_IsRejected()
     {
-        using var malformed = await _product.PostWebhookAsync("[{\"eventId\":1,");
-        using var oversized = await _product.PostWebhookAsync("[" + new string(' ', 1024 * 1024) + "]");
+        using var malformed = await Product.PostWebhookAsync("[{\"eventId\":1,");
+        using var oversized = await Product.PostWebhookAsync("[" + new string(' ', 1024 * 1024) + "]");
 
         Assert.That(malformed.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(oversized.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
     }
 
     [Test]
+    public async Task CompanyChange_FansOutToEveryContactOfThatCompany()
+    {
+        await using var services = Product.Emulator.ClientServices();
+        var client = services.GetRequiredService<HubSpotClient>();
+        var byContact = await client.GetAssociationsAsync("contacts", Contacts.Skip(20).ToList(), "companies");
+        var company = byContact.Values.First(v => v.Count > 0)[0];
+        var members = (await client.GetAssociationsAsync("companies", [company], "contacts"))[company];
+        var json = $$"""[{"eventId":555001,"subscriptionId":320,"portalId":1000001,"occurredAt":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"subscriptionType":"company.propertyChange","attemptNumber":0,"objectId":{{company}},"propertyName":"numberofemployees","propertyValue":"900","changeSource":"CRM_UI"}]""";
+
+        using var response = await Product.PostWebhookAsync(json);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(members, Is.Not.Empty);
+        await Product.WaitUntilScoredAsync(members, TimeSpan.FromSeconds(30));
+    }
+
+    [Test]
     public async Task EchoOfOurOwnWrite_IsDroppedWithoutRescoring()
     {
-        var contact = _contacts[9];
+        var contact = Contacts[9];
         var json = $$"""[{"eventId":999001,"subscriptionId":311,"portalId":1000001,"occurredAt":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"subscriptionType":"contact.propertyChange","attemptNumber":0,"objectId":{{contact}},"propertyName":"ai_lead_score","propertyValue":"55","changeSource":"API"}]""";
 
-        using var response = await _product.PostWebhookAsync(json);
+        using var response = await Product.PostWebhookAsync(json);
 
         var result = await response.Content.ReadFromJsonAsync<JsonObject>();
         Assert.That((int)result!["echoes"]!, Is.EqualTo(1));
@@ -98,43 +103,30 @@ public sealed class PipelineEndToEndTests
 
 /// <summary>The batch rescore through the admin route, on a portal of its own (it touches every contact).</summary>
 [TestFixture]
-public sealed class BatchRescoreEndToEndTests
+public sealed class BatchRescoreEndToEndTests : ProductFixture
 {
-    private ProductUnderTest _product = null!;
-    private List<string> _contacts = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _product = await ProductUnderTest.StartAsync(contacts: 40);
-        _contacts = await _product.ContactIdsAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop() => await _product.DisposeAsync();
-
     [Test]
     public async Task AdminRescore_ScoresEveryContactAndEnrollsHighLeadsOnce()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/rescore");
         request.Headers.Add("x-functions-key", TestHost.AdminKey);
-        using var response = await _product.Host.Client.SendAsync(request);
+        using var response = await Product.Host.Client.SendAsync(request);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
-        Assert.That((int)body!["enqueued"]!, Is.GreaterThanOrEqualTo(_contacts.Count));
+        Assert.That((int)body!["enqueued"]!, Is.GreaterThanOrEqualTo(Contacts.Count));
 
-        await _product.WaitUntilScoredAsync(_contacts, TimeSpan.FromSeconds(60));
+        await Product.WaitUntilScoredAsync(Contacts, TimeSpan.FromSeconds(60));
 
         // A second run: nothing changed, so nothing is written again and nobody is enrolled twice.
         using var again = new HttpRequestMessage(HttpMethod.Post, "/api/admin/rescore");
         again.Headers.Add("x-functions-key", TestHost.AdminKey);
-        (await _product.Host.Client.SendAsync(again)).EnsureSuccessStatusCode();
+        (await Product.Host.Client.SendAsync(again)).EnsureSuccessStatusCode();
         await Task.Delay(3000);
-        var enrollments = await _product.Emulator.EnrollmentsAsync();
+        var enrollments = await Product.Emulator.EnrollmentsAsync();
         Assert.That(enrollments.Select(e => e.ContactId), Is.Unique);
         foreach (var (_, contactId) in enrollments)
         {
-            Assert.That(await _product.WrittenScoreAsync(contactId), Is.Not.Null);
+            Assert.That(await Product.WrittenScoreAsync(contactId), Is.Not.Null);
         }
     }
 
@@ -144,8 +136,26 @@ public sealed class BatchRescoreEndToEndTests
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/rescore");
         request.Headers.Add("x-functions-key", TestHost.RepKey);
 
-        using var response = await _product.Host.Client.SendAsync(request);
+        using var response = await Product.Host.Client.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
     }
+}
+
+/// <summary>One product (Azurite + emulator with 40 contacts + host) per fixture.</summary>
+public abstract class ProductFixture
+{
+    internal ProductUnderTest Product { get; private set; } = null!;
+
+    internal List<string> Contacts { get; private set; } = null!;
+
+    [OneTimeSetUp]
+    public async Task StartProduct()
+    {
+        Product = await ProductUnderTest.StartAsync(contacts: 40);
+        Contacts = await Product.ContactIdsAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopProduct() => await Product.DisposeAsync();
 }
