@@ -10,6 +10,9 @@ public enum ScoreComponent
     Engagement,
     Outcome,
     Recency,
+
+    /// <summary>Not a component: the look-alike training records, when a reason comes from them.</summary>
+    Similarity,
 }
 
 /// <summary>

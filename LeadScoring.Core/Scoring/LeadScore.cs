@@ -101,8 +101,19 @@ public sealed record LeadScore
 
     public required ComponentWeights Weights { get; init; }
 
+    /// <summary>Hand-classified training records this lead resembles, and how much they moved the score; null when none.</summary>
+    public SimilarityEvidence? Similarity { get; init; }
+
     /// <summary>Scorer and profile that produced this score, e.g. <c>rules-1/default@1</c>.</summary>
     public required string ModelVersion { get; init; }
 
     public required DateTimeOffset ScoredAt { get; init; }
 }
+
+/// <summary>A training record the lead resembles.</summary>
+/// <param name="Similarity">Cosine similarity of the two leads' embeddings, 0–1.</param>
+public sealed record SimilarRecord(string Id, string Classification, int Score, double Similarity);
+
+/// <summary>What the look-alikes contributed: their similarity-weighted score and the weight it got in the total.</summary>
+/// <param name="ComponentScore">The total of the four components alone, before the look-alikes were blended in.</param>
+public sealed record SimilarityEvidence(double Score, double Weight, double ComponentScore, IReadOnlyList<SimilarRecord> Neighbours);

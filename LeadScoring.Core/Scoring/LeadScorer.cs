@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace LeadScoring.Core.Scoring;
 
 /// <summary>
@@ -33,7 +35,8 @@ public sealed class LeadScorer
 
     public string ModelVersion { get; }
 
-    public LeadScore Score(LeadFeatures lead)
+    /// <param name="similar">Training records the lead resembles (nearest first), from the vector index; null or empty when none.</param>
+    public LeadScore Score(LeadFeatures lead, IReadOnlyList<SimilarRecord>? similar = null)
     {
         ArgumentNullException.ThrowIfNull(lead);
         var now = _clock.GetUtcNow();
@@ -48,6 +51,12 @@ public sealed class LeadScorer
         var exact = Math.Clamp(
             (w.Fit * components.Fit.Score) + (w.Engagement * components.Engagement.Score)
             + (w.Outcome * components.Outcome.Score) + (w.Recency * components.Recency.Score), 0, 100);
+        var evidence = similar is { Count: > 0 } ? Blend(similar, exact, Profile.Similarity) : null;
+        if (evidence is not null)
+        {
+            exact = Math.Clamp(((1 - evidence.Weight) * exact) + (evidence.Weight * evidence.Score), 0, 100);
+        }
+
         var score = (int)Math.Round(exact, MidpointRounding.AwayFromZero);
         var priority = PriorityBands.FromScore(score);
         var confidence = (w.Fit * components.Fit.Confidence) + (w.Engagement * components.Engagement.Confidence)
@@ -66,13 +75,64 @@ public sealed class LeadScorer
             NextBestAction = action,
             NextBestActionReason = actionReason,
             Confidence = Math.Round(Math.Clamp(confidence, 0, 1), 3),
-            TopReasons = TopReasons(components, w),
+            TopReasons = evidence is null ? TopReasons(components, w) : WithSimilarityReason(TopReasons(components, w), evidence),
+            Similarity = evidence,
             MissingData = MissingData(components),
             Components = components,
             Weights = w,
             ModelVersion = ModelVersion,
             ScoredAt = now,
         };
+    }
+
+    /// <summary>
+    /// The look-alikes' verdict: the similarity-weighted mean of their scores, weighted in the total by the profile's
+    /// weight times their mean similarity. Neighbours below the minimum similarity are ignored; none left → null.
+    /// </summary>
+    internal static SimilarityEvidence? Blend(IReadOnlyList<SimilarRecord> similar, double componentScore, SimilarityProfile profile)
+    {
+        double weighted = 0, total = 0;
+        var used = 0;
+        for (var i = 0; i < similar.Count && used < profile.Neighbours; i++)
+        {
+            if (similar[i].Similarity >= profile.MinSimilarity)
+            {
+                weighted += similar[i].Similarity * similar[i].Score;
+                total += similar[i].Similarity;
+                used++;
+            }
+        }
+
+        if (used == 0)
+        {
+            return null;
+        }
+
+        var neighbours = new SimilarRecord[used];
+        for (int i = 0, j = 0; i < similar.Count && j < used; i++)
+        {
+            if (similar[i].Similarity >= profile.MinSimilarity)
+            {
+                neighbours[j++] = similar[i];
+            }
+        }
+
+        return new SimilarityEvidence(Math.Round(weighted / total, 2), Math.Round(profile.Weight * (total / used), 3), Math.Round(componentScore, 2), neighbours);
+    }
+
+    private static ScoreReason[] WithSimilarityReason(ScoreReason[] reasons, SimilarityEvidence evidence)
+    {
+        var ideal = evidence.Neighbours.Count(n => n.Classification == "Ideal");
+        var other = evidence.Neighbours.Count - ideal;
+        var similarity = evidence.Neighbours.Average(n => n.Similarity);
+        var text = (ideal, other) switch
+        {
+            (> 0, 0) => string.Create(CultureInfo.InvariantCulture, $"Looks like {ideal} Ideal training record{(ideal == 1 ? "" : "s")} ({similarity:0%} similar on average)"),
+            (0, > 0) => string.Create(CultureInfo.InvariantCulture, $"Looks like {other} Less Ideal training record{(other == 1 ? "" : "s")} ({similarity:0%} similar on average)"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"Resembles {ideal} Ideal and {other} Less Ideal training records ({similarity:0%} similar on average)"),
+        };
+        var reason = new ScoreReason(ScoreComponent.Similarity, "similarity", Math.Round(evidence.Weight * (evidence.Score - evidence.ComponentScore), 1), text);
+        return [.. reasons.Append(reason).OrderByDescending(r => Math.Abs(r.Impact)).Take(MaxReasons)];
     }
 
     /// <summary>The factors that moved the total most (by |impact|), without LINQ or temporary lists.</summary>

@@ -34,6 +34,8 @@ public sealed record ScoringProfile
 
     public NextBestActionProfile NextBestAction { get; set; } = new();
 
+    public SimilarityProfile Similarity { get; set; } = new();
+
     /// <summary>Copies maps into case-insensitive frozen dictionaries so scoring does allocation-free lookups.</summary>
     internal ScoringProfile Normalized() => this with
     {
@@ -168,4 +170,20 @@ public sealed record NextBestActionProfile
 
     /// <summary>Engagement within this many days counts as "warm" for Follow-up.</summary>
     public double RecentEngagementDays { get; set; } = 14;
+}
+
+/// <summary>How much hand-classified look-alikes pull a lead's score.</summary>
+public sealed record SimilarityProfile
+{
+    /// <summary>Neighbours consulted (k).</summary>
+    public int Neighbours { get; set; } = 5;
+
+    /// <summary>Neighbours less similar than this (cosine) are ignored.</summary>
+    public double MinSimilarity { get; set; } = 0.5;
+
+    /// <summary>
+    /// The most the neighbours' scores can weigh in the total (0–1). The weight used is this times the neighbours'
+    /// mean similarity, so near copies count fully and vague resemblances little.
+    /// </summary>
+    public double Weight { get; set; } = 0.25;
 }

@@ -107,6 +107,13 @@ public static class ScoringProfileValidator
             CheckPositive(errors, "closeProbability.scale", close.Scale);
         }
 
+        if (Require(errors, "similarity", profile.Similarity) is { } similarity)
+        {
+            CheckRange(errors, "similarity.neighbours", similarity.Neighbours, 1, 50);
+            CheckRange(errors, "similarity.minSimilarity", similarity.MinSimilarity, 0, 1);
+            CheckRange(errors, "similarity.weight", similarity.Weight, 0, 1);
+        }
+
         if (Require(errors, "nextBestAction", profile.NextBestAction) is { } action)
         {
             CheckRange(errors, "nextBestAction.closeStageProbability", action.CloseStageProbability, 0, 1);

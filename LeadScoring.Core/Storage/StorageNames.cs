@@ -28,8 +28,10 @@ public sealed partial class StorageNames
         Enrollments = $"{prefix}Enrollments";
         Checkpoints = $"{prefix}Checkpoints";
         PipelineErrors = $"{prefix}PipelineErrors";
+        TrainingRecords = $"{prefix}TrainingRecords";
+        TrainingVectors = $"{prefix}TrainingVectors";
         Queues = [ScoreRequests, ScoreRequestsPoison];
-        Tables = [WebhookEvents, ScoreHistory, LastScores, Enrollments, Checkpoints, PipelineErrors];
+        Tables = [WebhookEvents, ScoreHistory, LastScores, Enrollments, Checkpoints, PipelineErrors, TrainingRecords, TrainingVectors];
     }
 
     public string Prefix { get; }
@@ -51,6 +53,12 @@ public sealed partial class StorageNames
     public string Checkpoints { get; }
 
     public string PipelineErrors { get; }
+
+    /// <summary>Hand-classified training records (table).</summary>
+    public string TrainingRecords { get; }
+
+    /// <summary>Embeddings of the training records for the similarity index (table).</summary>
+    public string TrainingVectors { get; }
 
     public IReadOnlyList<string> Queues { get; }
 
