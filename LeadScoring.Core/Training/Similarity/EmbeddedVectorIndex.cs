@@ -1,0 +1,611 @@
+using System.Buffers.Binary;
+using System.Numerics.Tensors;
+using Azure;
+using Azure.Data.Tables;
+using LeadScoring.Core.Storage;
+
+namespace LeadScoring.Core.Training.Similarity;
+
+/// <summary>
+/// The default <see cref="IVectorIndex"/>: exact cosine search over an in-memory matrix per embedder version, persisted
+/// to the Azure Table TrainingVectors (PK "vectors", RK id) when built with storage. Call <see cref="LoadAsync"/> at start-up.
+/// </summary>
+/// <remarks>
+/// Rows are stored L2-normalised, so cosine is one <see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
+/// per row, and the best k are kept in a k-sized min-heap while scanning. Searches share a read lock and run in parallel;
+/// writes go to the table first and then take the write lock only for the in-memory change, one write at a time, so the
+/// table and the memory agree on the last writer. A large matrix is scanned in <see cref="SearchParallelism"/> slices.
+/// </remarks>
+public sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable
+{
+    internal const string Partition = "vectors";
+
+    /// <summary>Azure Tables keeps at most 64 KiB in a binary property: 16,384 floats.</summary>
+    public const int MaxDimensions = 16_384;
+
+    private const int Ideal = 0;
+    private const int LessIdeal = 1;
+    private const int AnyClassification = -1;
+
+    private readonly TableClient? _table;
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly Dictionary<string, Segment> _byVersion = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Segment> _byId = new(StringComparer.Ordinal);
+
+    /// <param name="currentEmbedderVersion">The version searches and counts use by default, e.g. <see cref="HashingEmbeddingGenerator.Version"/>.</param>
+    /// <param name="storage">Where to persist; without it the index lives in memory only.</param>
+    public EmbeddedVectorIndex(string currentEmbedderVersion, LeadScoringStorage? storage = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(currentEmbedderVersion);
+        CurrentEmbedderVersion = currentEmbedderVersion;
+        _table = storage?.Table(storage.Names.TrainingVectors);
+    }
+
+    public string CurrentEmbedderVersion { get; }
+
+    /// <summary>Slices a search of at least <see cref="ParallelRows"/> rows is split into (default: processor count, at most 4).</summary>
+    public int SearchParallelism { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>Below this many rows a search runs on the calling thread alone: starting tasks would cost more than it saves.</summary>
+    public int ParallelRows { get; init; } = 16_384;
+
+    /// <summary>Replaces what is in memory with every row of the table; returns how many were loaded.</summary>
+    public async Task<int> LoadAsync(CancellationToken cancellationToken = default)
+    {
+        var table = _table ?? throw new InvalidOperationException("This index was built without storage, so there is nothing to load.");
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var rows = new List<Row>();
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
+            await foreach (var entity in table.QueryAsync<TrainingVectorEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(FromEntity(entity));
+            }
+
+            CheckDimensions(rows, againstHeld: false);
+            _lock.EnterWriteLock();
+            try
+            {
+                _byVersion.Clear();
+                _byId.Clear();
+                Apply(rows);
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+
+            return rows.Count;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public Task UpsertAsync(VectorRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return UpsertManyAsync([record], cancellationToken);
+    }
+
+    public async Task UpsertManyAsync(IReadOnlyCollection<VectorRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var rows = records.Select(Prepare).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            CheckDimensions(rows, againstHeld: true);
+            if (_table is not null)
+            {
+                await TableOperations.UpsertAllAsync(_table, rows.Select(ToEntity), cancellationToken).ConfigureAwait(false);
+            }
+
+            _lock.EnterWriteLock();
+            try
+            {
+                Apply(rows);
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
+    {
+        TableOperations.Key(id, nameof(id));
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var deletedRow = false;
+            if (_table is not null)
+            {
+                using var response = await _table.DeleteEntityAsync(Partition, id, ETag.All, cancellationToken).ConfigureAwait(false);
+                deletedRow = response.Status != 404;
+            }
+
+            _lock.EnterWriteLock();
+            try
+            {
+                return Remove(id) | deletedRow;
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public Task<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> query, int k, VectorFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Search(query, k, filter));
+    }
+
+    /// <summary>The synchronous <see cref="SearchAsync"/>: the search never waits on I/O.</summary>
+    public IReadOnlyList<VectorMatch> Search(ReadOnlyMemory<float> query, int k, VectorFilter? filter = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        var queryNorm = TensorPrimitives.Norm(query.Span);
+        if (!(queryNorm > 0) || !float.IsFinite(queryNorm))
+        {
+            throw new ArgumentException("A query must be a non-zero vector of finite numbers.", nameof(query));
+        }
+
+        if (!TryClassification(filter?.Classification, out var classification))
+        {
+            return [];
+        }
+
+        _lock.EnterReadLock();
+        try
+        {
+            if (!_byVersion.TryGetValue(filter?.EmbedderVersion ?? CurrentEmbedderVersion, out var segment))
+            {
+                return [];
+            }
+
+            if (query.Length != segment.Dimensions)
+            {
+                throw new ArgumentException($"The query has {query.Length} dimensions; '{segment.Version}' vectors have {segment.Dimensions}.", nameof(query));
+            }
+
+            return segment.Search(query, queryNorm, k, classification, segment.Count >= ParallelRows ? SearchParallelism : 1);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    public Task<int> CountAsync(VectorFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!TryClassification(filter?.Classification, out var classification))
+        {
+            return Task.FromResult(0);
+        }
+
+        _lock.EnterReadLock();
+        try
+        {
+            return Task.FromResult(
+                !_byVersion.TryGetValue(filter?.EmbedderVersion ?? CurrentEmbedderVersion, out var segment) ? 0
+                : classification == AnyClassification ? segment.Count
+                : segment.ClassificationCounts[classification]);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    public Task<IReadOnlyList<string>> StaleIdsAsync(string currentVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(currentVersion);
+        cancellationToken.ThrowIfCancellationRequested();
+        _lock.EnterReadLock();
+        try
+        {
+            var stale = _byVersion.Values
+                .Where(s => !string.Equals(s.Version, currentVersion, StringComparison.Ordinal))
+                .SelectMany(s => s.Ids.Take(s.Count))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            return Task.FromResult<IReadOnlyList<string>>(stale);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    public void Dispose()
+    {
+        _lock.Dispose();
+        _writeGate.Dispose();
+    }
+
+    private static Row Prepare(VectorRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        TableOperations.Key(record.Id, nameof(record));
+        ArgumentException.ThrowIfNullOrWhiteSpace(record.EmbedderVersion, nameof(record));
+        if (!TryClassification(record.Classification, out var classification) || classification == AnyClassification)
+        {
+            throw new ArgumentException($"Record '{record.Id}': the classification must be Ideal or LessIdeal (was '{record.Classification}').", nameof(record));
+        }
+
+        if (record.Score is < 0 or > 100)
+        {
+            throw new ArgumentException($"Record '{record.Id}': the score must be 0–100 (was {record.Score}).", nameof(record));
+        }
+
+        var vector = record.Vector.Span;
+        if (vector.Length is 0 or > MaxDimensions)
+        {
+            throw new ArgumentException($"Record '{record.Id}': a vector has 1–{MaxDimensions} dimensions (had {vector.Length}).", nameof(record));
+        }
+
+        var norm = TensorPrimitives.Norm(vector);
+        if (!(norm > 0) || !float.IsFinite(norm))
+        {
+            throw new ArgumentException($"Record '{record.Id}': the vector must be non-zero and finite.", nameof(record));
+        }
+
+        var normalised = new float[vector.Length];
+        TensorPrimitives.Divide(vector, norm, normalised);
+        return new Row(record.Id, normalised, (byte)classification, (byte)record.Score, record.EmbedderVersion);
+    }
+
+    private static bool TryClassification(string? name, out int classification)
+    {
+        classification = name switch
+        {
+            null => AnyClassification,
+            nameof(TrainingClassification.Ideal) => Ideal,
+            nameof(TrainingClassification.LessIdeal) => LessIdeal,
+            _ => int.MinValue,
+        };
+        return classification != int.MinValue;
+    }
+
+    private static string ClassificationName(int classification) =>
+        classification == Ideal ? nameof(TrainingClassification.Ideal) : nameof(TrainingClassification.LessIdeal);
+
+    /// <summary>Every vector of one version has the same length: in this batch, and (when held) as those already held.</summary>
+    private void CheckDimensions(List<Row> rows, bool againstHeld)
+    {
+        var dimensions = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var expected = dimensions.TryGetValue(row.Version, out var seen) ? seen
+                : againstHeld && _byVersion.TryGetValue(row.Version, out var segment) ? segment.Dimensions
+                : row.Vector.Length;
+            if (row.Vector.Length != expected)
+            {
+                throw new ArgumentException($"Record '{row.Id}' has {row.Vector.Length} dimensions; '{row.Version}' vectors have {expected}.", nameof(rows));
+            }
+
+            dimensions[row.Version] = expected;
+        }
+    }
+
+    private void Apply(List<Row> rows)
+    {
+        foreach (var row in rows)
+        {
+            // A re-embedded record moves to its new version's segment.
+            if (_byId.TryGetValue(row.Id, out var current) && !string.Equals(current.Version, row.Version, StringComparison.Ordinal))
+            {
+                Remove(row.Id);
+            }
+
+            if (!_byVersion.TryGetValue(row.Version, out var segment))
+            {
+                segment = new Segment(row.Version, row.Vector.Length);
+                _byVersion.Add(row.Version, segment);
+            }
+
+            segment.Set(row);
+            _byId[row.Id] = segment;
+        }
+    }
+
+    private bool Remove(string id)
+    {
+        if (!_byId.Remove(id, out var segment))
+        {
+            return false;
+        }
+
+        segment.Remove(id);
+        if (segment.Count == 0)
+        {
+            _byVersion.Remove(segment.Version);
+        }
+
+        return true;
+    }
+
+    private static TrainingVectorEntity ToEntity(Row row)
+    {
+        var bytes = new byte[row.Vector.Length * sizeof(float)];
+        for (var i = 0; i < row.Vector.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), row.Vector[i]);
+        }
+
+        return new TrainingVectorEntity
+        {
+            PartitionKey = Partition,
+            RowKey = row.Id,
+            Vector = bytes,
+            Classification = ClassificationName(row.Classification),
+            Score = row.Score,
+            EmbedderVersion = row.Version,
+        };
+    }
+
+    /// <summary>A stored row as written: already normalised, so it is not normalised again and searches match bit for bit.</summary>
+    private static Row FromEntity(TrainingVectorEntity entity)
+    {
+        var bytes = entity.Vector;
+        if (bytes is not { Length: > 0 } || bytes.Length % sizeof(float) != 0 || bytes.Length > MaxDimensions * sizeof(float))
+        {
+            throw new InvalidDataException($"Vector row '{entity.RowKey}' has no whole float vector ({bytes?.Length ?? 0} bytes).");
+        }
+
+        var vector = new float[bytes.Length / sizeof(float)];
+        for (var i = 0; i < vector.Length; i++)
+        {
+            vector[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * sizeof(float)));
+        }
+
+        if (!TryClassification(entity.Classification, out var classification) || classification == AnyClassification
+            || entity.Score is < 0 or > 100 || string.IsNullOrWhiteSpace(entity.EmbedderVersion) || !float.IsFinite(TensorPrimitives.Norm(vector)))
+        {
+            throw new InvalidDataException($"Vector row '{entity.RowKey}' is not valid (classification '{entity.Classification}', score {entity.Score}, version '{entity.EmbedderVersion}').");
+        }
+
+        return new Row(entity.RowKey, vector, (byte)classification, (byte)entity.Score, entity.EmbedderVersion);
+    }
+
+    private sealed record Row(string Id, float[] Vector, byte Classification, byte Score, string Version);
+
+    /// <summary>The rows of one embedder version: a contiguous row-major matrix and parallel arrays, compacted on removal.</summary>
+    private sealed class Segment(string version, int dimensions)
+    {
+        private readonly Dictionary<string, int> _rows = new(StringComparer.Ordinal);
+        private float[] _matrix = [];
+        private string[] _ids = [];
+        private byte[] _classifications = [];
+        private byte[] _scores = [];
+
+        public string Version { get; } = version;
+
+        public int Dimensions { get; } = dimensions;
+
+        public int Count { get; private set; }
+
+        public int[] ClassificationCounts { get; } = new int[2];
+
+        public IEnumerable<string> Ids => _ids;
+
+        public void Set(Row row)
+        {
+            if (_rows.TryGetValue(row.Id, out var index))
+            {
+                ClassificationCounts[_classifications[index]]--;
+            }
+            else
+            {
+                Grow(Count + 1);
+                index = Count++;
+                _rows.Add(row.Id, index);
+                _ids[index] = row.Id;
+            }
+
+            row.Vector.CopyTo(_matrix.AsSpan(index * Dimensions, Dimensions));
+            _classifications[index] = row.Classification;
+            _scores[index] = row.Score;
+            ClassificationCounts[row.Classification]++;
+        }
+
+        public void Remove(string id)
+        {
+            if (!_rows.Remove(id, out var index))
+            {
+                return;
+            }
+
+            ClassificationCounts[_classifications[index]]--;
+            var last = Count - 1;
+            if (index != last)
+            {
+                _matrix.AsSpan(last * Dimensions, Dimensions).CopyTo(_matrix.AsSpan(index * Dimensions, Dimensions));
+                _ids[index] = _ids[last];
+                _classifications[index] = _classifications[last];
+                _scores[index] = _scores[last];
+                _rows[_ids[index]] = index;
+            }
+
+            _ids[last] = null!;
+            Count = last;
+        }
+
+        public VectorMatch[] Search(ReadOnlyMemory<float> query, float queryNorm, int k, int classification, int parallelism)
+        {
+            var take = Math.Min(k, classification == AnyClassification ? Count : ClassificationCounts[classification]);
+            if (take == 0)
+            {
+                return [];
+            }
+
+            var slices = parallelism;
+            var found = new TopK[slices];
+            if (slices == 1)
+            {
+                found[0] = Scan(query.Span, 0, Count, take, classification);
+            }
+            else
+            {
+                var size = (Count + slices - 1) / slices;
+                Parallel.For(0, slices, s => found[s] = Scan(query.Span, s * size, Math.Min(Count, (s + 1) * size), take, classification));
+            }
+
+            var candidates = new List<(float Similarity, int Row)>(take * slices);
+            foreach (var top in found)
+            {
+                top.AddTo(candidates);
+            }
+
+            candidates.Sort((a, b) => b.Similarity != a.Similarity ? b.Similarity.CompareTo(a.Similarity) : string.CompareOrdinal(_ids[a.Row], _ids[b.Row]));
+            var matches = new VectorMatch[Math.Min(take, candidates.Count)];
+            for (var i = 0; i < matches.Length; i++)
+            {
+                var row = candidates[i].Row;
+                matches[i] = new VectorMatch(_ids[row], ClassificationName(_classifications[row]), _scores[row], candidates[i].Similarity / queryNorm);
+            }
+
+            return matches;
+        }
+
+        private TopK Scan(ReadOnlySpan<float> query, int from, int to, int take, int classification)
+        {
+            var top = new TopK(take);
+            var matrix = _matrix;
+            var classifications = _classifications;
+            var dimensions = Dimensions;
+            for (var row = from; row < to; row++)
+            {
+                if (classification == AnyClassification || classifications[row] == classification)
+                {
+                    top.Offer(TensorPrimitives.Dot(query, new ReadOnlySpan<float>(matrix, row * dimensions, dimensions)), row);
+                }
+            }
+
+            return top;
+        }
+
+        private void Grow(int rows)
+        {
+            if (rows <= _ids.Length)
+            {
+                return;
+            }
+
+            var capacity = Math.Max(rows, Math.Max(16, _ids.Length * 2));
+            Array.Resize(ref _matrix, checked(capacity * Dimensions));
+            Array.Resize(ref _ids, capacity);
+            Array.Resize(ref _classifications, capacity);
+            Array.Resize(ref _scores, capacity);
+        }
+    }
+
+    /// <summary>The best <c>capacity</c> (similarity, row) pairs seen: a min-heap, so a row that is not better than the worst kept costs one comparison.</summary>
+    private sealed class TopK(int capacity)
+    {
+        private readonly float[] _similarities = new float[capacity];
+        private readonly int[] _rows = new int[capacity];
+        private int _count;
+
+        public void Offer(float similarity, int row)
+        {
+            if (_count < _similarities.Length)
+            {
+                var i = _count++;
+                while (i > 0)
+                {
+                    var parent = (i - 1) / 2;
+                    if (_similarities[parent] <= similarity)
+                    {
+                        break;
+                    }
+
+                    _similarities[i] = _similarities[parent];
+                    _rows[i] = _rows[parent];
+                    i = parent;
+                }
+
+                _similarities[i] = similarity;
+                _rows[i] = row;
+            }
+            else if (similarity > _similarities[0])
+            {
+                var i = 0;
+                while (true)
+                {
+                    var child = (2 * i) + 1;
+                    if (child >= _count)
+                    {
+                        break;
+                    }
+
+                    if (child + 1 < _count && _similarities[child + 1] < _similarities[child])
+                    {
+                        child++;
+                    }
+
+                    if (_similarities[child] >= similarity)
+                    {
+                        break;
+                    }
+
+                    _similarities[i] = _similarities[child];
+                    _rows[i] = _rows[child];
+                    i = child;
+                }
+
+                _similarities[i] = similarity;
+                _rows[i] = row;
+            }
+        }
+
+        public void AddTo(List<(float Similarity, int Row)> candidates)
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                candidates.Add((_similarities[i], _rows[i]));
+            }
+        }
+    }
+}
+
+internal sealed class TrainingVectorEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    /// <summary>The normalised vector as little-endian float32s.</summary>
+    public byte[] Vector { get; set; } = [];
+
+    public string Classification { get; set; } = "";
+
+    public int Score { get; set; }
+
+    public string EmbedderVersion { get; set; } = "";
+}
