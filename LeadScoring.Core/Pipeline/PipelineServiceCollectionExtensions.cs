@@ -1,6 +1,7 @@
 using LeadScoring.Core.HubSpot;
 using LeadScoring.Core.Settings;
 using LeadScoring.Core.Storage;
+using LeadScoring.Core.Training;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddLeadScoringStorage(provider => provider.GetRequiredService<IOptions<LeadScoringSettings>>().Value.StorageConnectionString
             ?? throw new InvalidOperationException($"{LeadScoringSettings.StorageName} needs a connection string here; identity-based storage is not wired yet."));
         services.AddHubSpotClient();
+        services.AddTrainingRecords();
         services.TryAddTransient<HubSpotLeadReader>();
         services.TryAddSingleton<PipelineHealth>();
         services.TryAddTransient<WebhookIntake>();

@@ -3,6 +3,7 @@ using LeadScoring.Core.HubSpot;
 using LeadScoring.Core.Scoring;
 using LeadScoring.Core.Settings;
 using LeadScoring.Core.Storage;
+using LeadScoring.Core.Training;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,7 @@ public sealed partial class ScoringPipeline(
     HubSpotClient hubspot,
     HubSpotLeadReader reader,
     LeadScorer scorer,
+    SimilarLeads similar,
     LastWrittenScoreStore lastWritten,
     ScoreHistoryStore history,
     EnrollmentStore enrollments,
@@ -101,7 +103,8 @@ public sealed partial class ScoringPipeline(
                 }
 
                 var features = LeadFeaturesMapper.Map(record, clock.GetUtcNow());
-                scored.Add((id, features, scorer.Score(features)));
+                var neighbours = await similar.FindAsync(features, token).ConfigureAwait(false);
+                scored.Add((id, features, scorer.Score(features, neighbours)));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
             {

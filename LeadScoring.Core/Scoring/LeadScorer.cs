@@ -132,7 +132,8 @@ public sealed class LeadScorer
             _ => string.Create(CultureInfo.InvariantCulture, $"Resembles {ideal} Ideal and {other} Less Ideal training records ({similarity:0%} similar on average)"),
         };
         var reason = new ScoreReason(ScoreComponent.Similarity, "similarity", Math.Round(evidence.Weight * (evidence.Score - evidence.ComponentScore), 1), text);
-        return [.. reasons.Append(reason).OrderByDescending(r => Math.Abs(r.Impact)).Take(MaxReasons)];
+        // Always cited, even when its impact is small: "looks like these Ideal customers" is what reps ask for.
+        return [.. reasons.Take(MaxReasons - 1).Append(reason).OrderByDescending(r => Math.Abs(r.Impact))];
     }
 
     /// <summary>The factors that moved the total most (by |impact|), without LINQ or temporary lists.</summary>

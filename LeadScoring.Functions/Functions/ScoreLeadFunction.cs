@@ -1,5 +1,6 @@
 using LeadScoring.Core;
 using LeadScoring.Core.Scoring;
+using LeadScoring.Core.Training;
 using LeadScoring.Functions.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +19,7 @@ internal static class ScoreLeadFunction
         return endpoints;
     }
 
-    private static async Task<IResult> RunAsync(HttpContext http, LeadScorer scorer, CancellationToken cancellationToken)
+    private static async Task<IResult> RunAsync(HttpContext http, LeadScorer scorer, SimilarLeads similar, CancellationToken cancellationToken)
     {
         if (!http.Request.HasJsonContentType())
         {
@@ -54,7 +55,8 @@ internal static class ScoreLeadFunction
                 title: "The lead features are invalid.");
         }
 
-        return TypedResults.Json(scorer.Score(features), ScoringJsonContext.Default.LeadScore);
+        var neighbours = await similar.FindAsync(features, cancellationToken);
+        return TypedResults.Json(scorer.Score(features, neighbours), ScoringJsonContext.Default.LeadScore);
     }
 
     private static ProblemHttpResult TooLarge() =>

@@ -89,6 +89,7 @@ internal static class LeadScoringHost
         app.MapHealth();
         app.MapScoreLead();
         app.MapHubSpotWebhook();
+        app.MapTrainingRecords();
         BatchRescoreFunction.MapAdminRescore(app);
         return app;
     }

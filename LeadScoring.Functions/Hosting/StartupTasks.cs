@@ -1,6 +1,8 @@
 using LeadScoring.Core.HubSpot;
 using LeadScoring.Core.Pipeline;
 using LeadScoring.Core.Storage;
+using LeadScoring.Core.Training;
+using LeadScoring.Core.Training.Similarity;
 
 namespace LeadScoring.Functions.Hosting;
 
@@ -9,7 +11,8 @@ namespace LeadScoring.Functions.Hosting;
 /// start-up), then the ai_* properties are ensured in HubSpot in the background — retried until HubSpot answers,
 /// with the state visible in /api/health — so a HubSpot outage does not stop webhooks from being accepted.
 /// </summary>
-internal sealed partial class StartupTasks(LeadScoringStorage storage, IServiceScopeFactory scopes, PipelineHealth health, TimeProvider clock, ILogger<StartupTasks> logger)
+internal sealed partial class StartupTasks(
+    LeadScoringStorage storage, EmbeddedVectorIndex vectors, IServiceScopeFactory scopes, PipelineHealth health, TimeProvider clock, ILogger<StartupTasks> logger)
     : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -18,6 +21,15 @@ internal sealed partial class StartupTasks(LeadScoringStorage storage, IServiceS
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
+
+        // Similarity needs the training vectors before the first lead is scored.
+        var loaded = await vectors.LoadAsync(cancellationToken);
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var reembedded = await scope.ServiceProvider.GetRequiredService<TrainingRecordService>().ReembedStaleAsync(cancellationToken);
+            LogVectorsLoaded(logger, loaded, reembedded);
+        }
+
         _ensureProperties = EnsurePropertiesAsync(_stopping.Token);
     }
 
@@ -57,6 +69,9 @@ internal sealed partial class StartupTasks(LeadScoringStorage storage, IServiceS
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Loaded} training vectors; re-embedded {Reembedded} made by another embedder")]
+    private static partial void LogVectorsLoaded(ILogger logger, int loaded, int reembedded);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Creating the ai_* properties in HubSpot failed; retrying in {Wait}")]
     private static partial void LogEnsureFailed(ILogger logger, Exception exception, TimeSpan wait);

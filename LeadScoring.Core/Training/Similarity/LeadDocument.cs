@@ -33,7 +33,7 @@ namespace LeadScoring.Core.Training.Similarity;
 /// </remarks>
 public static class LeadDocument
 {
-    private const int MaxBucket = 64;
+    private const double MaxLog2Value = 1e18;
 
     public static string ToText(LeadFeatures features, string? notes = null)
     {
@@ -85,9 +85,9 @@ public static class LeadDocument
         return text.ToStringAndClear();
     }
 
-    /// <summary>log2 bucket of a count: 0 → 0, otherwise ⌊log2 n⌋ + 1.</summary>
+    /// <summary>log2 bucket of a count: below 1 → 0, otherwise ⌊log2 n⌋ + 1 (at most 60).</summary>
     public static int Log2Bucket(double value) =>
-        value < 1 ? 0 : value >= 1L << (MaxBucket - 1) ? MaxBucket : BitOperations.Log2((ulong)value) + 1;
+        value < 1 ? 0 : BitOperations.Log2((ulong)Math.Min(value, MaxLog2Value)) + 1;
 
     public static int DecileBucket(double rate) => Math.Clamp((int)Math.Floor(rate * 10), 0, 9);
 

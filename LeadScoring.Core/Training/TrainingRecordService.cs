@@ -1,0 +1,166 @@
+using System.Security.Cryptography;
+using LeadScoring.Core.HubSpot;
+using LeadScoring.Core.Scoring;
+using LeadScoring.Core.Training.Similarity;
+
+namespace LeadScoring.Core.Training;
+
+/// <summary>
+/// Creates, lists, deletes and bulk-imports training records. A record and its vector are written together: if
+/// the vector cannot be stored, the record is removed again, so nothing half-written is left.
+/// </summary>
+public sealed class TrainingRecordService(TrainingRecordStore store, IVectorIndex index, SimilarLeads similar, HubSpotLeadReader reader, TimeProvider clock)
+{
+    public async Task<(TrainingRecord? Record, IReadOnlyList<ValidationError> Errors)> CreateAsync(TrainingRecordInput input, string createdBy, CancellationToken cancellationToken = default)
+    {
+        var (records, errors) = await PrepareAsync([input], createdBy, fieldPrefix: "", cancellationToken).ConfigureAwait(false);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        await SaveAsync(records, cancellationToken).ConfigureAwait(false);
+        return (records[0], []);
+    }
+
+    /// <summary>All rows are checked (and contact ids looked up in HubSpot) before any is written: all or nothing.</summary>
+    public async Task<(int Imported, IReadOnlyList<ValidationError> Errors)> ImportCsvAsync(string csv, string createdBy, CancellationToken cancellationToken = default)
+    {
+        var (rows, errors) = TrainingCsv.Parse(csv);
+        if (errors.Count > 0)
+        {
+            return (0, errors);
+        }
+
+        var (records, problems) = await PrepareAsync(rows, createdBy, fieldPrefix: "row", cancellationToken).ConfigureAwait(false);
+        if (problems.Count > 0)
+        {
+            return (0, problems);
+        }
+
+        await SaveAsync(records, cancellationToken).ConfigureAwait(false);
+        return (records.Count, []);
+    }
+
+    public Task<TrainingRecordPage> ListAsync(TrainingClassification? classification, int pageSize, string? continuationToken, CancellationToken cancellationToken = default) =>
+        store.ListAsync(classification, pageSize, continuationToken, cancellationToken);
+
+    /// <summary>Removes the record and its vector; false when neither existed.</summary>
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var vector = await index.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+        var record = await store.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+        return vector || record;
+    }
+
+    /// <summary>
+    /// Re-embeds records whose vector was made by another embedder (e.g. after switching to Azure OpenAI embeddings),
+    /// so similarity never compares vectors from different spaces. Returns how many were re-embedded.
+    /// </summary>
+    public async Task<int> ReembedStaleAsync(CancellationToken cancellationToken = default)
+    {
+        var stale = await index.StaleIdsAsync(similar.EmbedderVersion, cancellationToken).ConfigureAwait(false);
+        var done = 0;
+        foreach (var chunk in stale.Chunk(100))
+        {
+            var vectors = new List<VectorRecord>(chunk.Length);
+            foreach (var id in chunk)
+            {
+                if (await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } record)
+                {
+                    var vector = await similar.EmbedAsync(record.Features, record.Notes, cancellationToken).ConfigureAwait(false);
+                    vectors.Add(new VectorRecord(record.Id, vector, record.Classification.ToString(), record.Score, similar.EmbedderVersion));
+                }
+                else
+                {
+                    await index.DeleteAsync(id, cancellationToken).ConfigureAwait(false); // a vector without its record
+                }
+            }
+
+            await index.UpsertManyAsync(vectors, cancellationToken).ConfigureAwait(false);
+            done += vectors.Count;
+        }
+
+        return done;
+    }
+
+    private async Task<(List<TrainingRecord> Records, List<ValidationError> Errors)> PrepareAsync(
+        List<TrainingRecordInput> inputs, string createdBy, string fieldPrefix, CancellationToken cancellationToken)
+    {
+        var records = new List<TrainingRecord>(inputs.Count);
+        var errors = new List<ValidationError>();
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var input = inputs[i];
+            var where = fieldPrefix.Length == 0 ? "" : $"{fieldPrefix} {i + 2}.";
+            var problems = TrainingRecordValidator.Validate(input, out var classification);
+            if (problems.Count > 0)
+            {
+                errors.AddRange(problems.Select(e => new ValidationError(where + e.Field, e.Message)));
+                continue;
+            }
+
+            var features = input.Features;
+            if (features is null)
+            {
+                var lead = await reader.ReadAsync(input.ContactId!, cancellationToken).ConfigureAwait(false);
+                if (lead is null)
+                {
+                    errors.Add(new($"{where}contactId", $"HubSpot has no contact {input.ContactId}"));
+                    continue;
+                }
+
+                features = LeadFeaturesMapper.Map(lead, clock.GetUtcNow());
+            }
+
+            records.Add(new TrainingRecord
+            {
+                Id = NewId(),
+                ContactId = input.ContactId,
+                Classification = classification,
+                Score = input.Score!.Value,
+                Attributes = [.. (input.Attributes ?? []).Select(a => a.ToLowerInvariant()).Distinct()],
+                Notes = input.Notes is { Length: > 0 } notes ? PiiScrubber.Scrub(notes) : null,
+                Features = features,
+                CreatedAt = clock.GetUtcNow(),
+                CreatedBy = createdBy,
+            });
+        }
+
+        return (records, errors);
+    }
+
+    private async Task SaveAsync(List<TrainingRecord> records, CancellationToken cancellationToken)
+    {
+        var vectors = new List<VectorRecord>(records.Count);
+        foreach (var record in records)
+        {
+            var vector = await similar.EmbedAsync(record.Features, record.Notes, cancellationToken).ConfigureAwait(false);
+            vectors.Add(new VectorRecord(record.Id, vector, record.Classification.ToString(), record.Score, similar.EmbedderVersion));
+        }
+
+        var written = new List<string>(records.Count);
+        try
+        {
+            foreach (var record in records)
+            {
+                await store.AddAsync(record, cancellationToken).ConfigureAwait(false);
+                written.Add(record.Id);
+            }
+
+            await index.UpsertManyAsync(vectors, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Undo what was written so no record exists without its vector; the caller sees the original error.
+            foreach (var id in written)
+            {
+                await store.DeleteAsync(id, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+}

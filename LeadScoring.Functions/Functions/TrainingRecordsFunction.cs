@@ -1,0 +1,145 @@
+using System.Security.Claims;
+using System.Text.Json;
+using LeadScoring.Core;
+using LeadScoring.Core.Scoring;
+using LeadScoring.Core.Training;
+using LeadScoring.Functions.Security;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LeadScoring.Functions.Functions;
+
+/// <summary>
+/// <c>/api/training-records</c>: managers classify example leads (POST one, POST /import a CSV, GET pages, DELETE one).
+/// Validation errors name the field (or the CSV row and column); an import is all or nothing.
+/// </summary>
+internal static class TrainingRecordsFunction
+{
+    public const long MaxRecordBytes = 64 * 1024;
+    public const long MaxImportBytes = 5 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapTrainingRecords(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/training-records").RequireAuthorization(AccessPolicies.ScoreLeads);
+        group.MapPost("", CreateAsync).WithName("CreateTrainingRecord");
+        group.MapPost("/import", ImportAsync).WithName("ImportTrainingRecords");
+        group.MapGet("", ListAsync).WithName("ListTrainingRecords");
+        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteTrainingRecord");
+        return endpoints;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, TrainingRecordService service, CancellationToken cancellationToken)
+    {
+        if (!http.Request.HasJsonContentType())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Send the training record as JSON.");
+        }
+
+        if (await ReadBodyAsync(http, MaxRecordBytes, cancellationToken) is not { } body)
+        {
+            return TooLarge(MaxRecordBytes);
+        }
+
+        TrainingRecordInput? input;
+        try
+        {
+            input = JsonSerializer.Deserialize(body, TrainingJsonContext.Default.TrainingRecordInput);
+        }
+        catch (JsonException ex)
+        {
+            return Invalid([new ValidationError(JsonErrors.FieldOf(ex), JsonErrors.Describe(ex))]);
+        }
+
+        if (input is null)
+        {
+            return Invalid([new ValidationError("$", "the body must be a JSON object")]);
+        }
+
+        var (record, errors) = await service.CreateAsync(input, Caller(http), cancellationToken);
+        return record is null ? Invalid(errors) : TypedResults.Json(record, TrainingJsonContext.Default.TrainingRecord, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> ImportAsync(HttpContext http, TrainingRecordService service, CancellationToken cancellationToken)
+    {
+        if (http.Request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Send the CSV with Content-Type: text/csv.");
+        }
+
+        if (await ReadBodyAsync(http, MaxImportBytes, cancellationToken) is not { } body)
+        {
+            return TooLarge(MaxImportBytes);
+        }
+
+        var (imported, errors) = await service.ImportCsvAsync(System.Text.Encoding.UTF8.GetString(body), Caller(http), cancellationToken);
+        return errors.Count > 0 ? Invalid(errors) : TypedResults.Ok(new Dictionary<string, int> { ["imported"] = imported });
+    }
+
+    private static async Task<IResult> ListAsync(TrainingRecordService service, string? classification, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var errors = new List<ValidationError>();
+        var kind = classification is null ? null : TrainingRecordValidator.TryClassify(classification);
+        if (classification is not null && kind is null)
+        {
+            errors.Add(new("classification", $"'{classification}' is not Ideal or LessIdeal"));
+        }
+
+        if (pageSize is < 1 or > 500)
+        {
+            errors.Add(new("pageSize", $"must be 1–500 (got {pageSize})"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Invalid(errors);
+        }
+
+        var page = await service.ListAsync(kind, pageSize ?? 50, continuationToken, cancellationToken);
+        return TypedResults.Json(page, TrainingJsonContext.Default.TrainingRecordPage);
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, TrainingRecordService service, CancellationToken cancellationToken)
+    {
+        if (id.Length > 64 || !id.All(char.IsAsciiLetterOrDigit))
+        {
+            return Invalid([new ValidationError("id", "is not a training record id")]);
+        }
+
+        return await service.DeleteAsync(id, cancellationToken)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No training record {id}.");
+    }
+
+    /// <summary>The body, or null when it is over the limit (declared or actual).</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext http, long limit, CancellationToken cancellationToken)
+    {
+        if (http.Request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
+        }
+
+        try
+        {
+            using var buffer = new MemoryStream();
+            await http.Request.Body.CopyToAsync(buffer, cancellationToken);
+            return buffer.ToArray();
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+    }
+
+    private static string Caller(HttpContext http) => http.User.FindFirstValue(ClaimTypes.Role) ?? "unknown";
+
+    private static ValidationProblem Invalid(IReadOnlyList<ValidationError> errors) =>
+        TypedResults.ValidationProblem(errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()), title: "The training record is invalid.");
+
+    private static ProblemHttpResult TooLarge(long limit) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: $"The limit is {limit / 1024} KB.");
+}
