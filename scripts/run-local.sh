@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole product on this machine:
 #   Azurite (Azure Storage emulator, npm package pinned in package-lock.json) on 127.0.0.1:10000-10002, data in .azurite/
+#   (cleared at each start, since the emulator's portal is new at each start)
 #   the HubSpot emulator on http://127.0.0.1:7080 (seeded portal, token local-emulator-token), webhooks to the host
 #   the LeadScoring host on http://127.0.0.1:7071 (Host.LocalHttpPort in local.settings.json)
 # Installs what it needs (npm ci, dotnet build -c Release), creates local.settings.json from the sample if absent,
@@ -18,7 +19,7 @@ demo=false
 for arg in "$@"; do
   case "$arg" in
     --demo | --demo-only) demo=true ;;
-    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-local.sh: unknown option '$arg' (use --demo, or nothing to keep serving)" >&2; exit 2 ;;
   esac
 done
@@ -70,19 +71,36 @@ if ! azurite_current || [ package-lock.json -nt node_modules/.package-lock.json 
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+mkdir -p .run
 echo "==> building the host and the HubSpot emulator (Release)"
-dotnet build LeadScoring.Functions/LeadScoring.Functions.csproj -c Release -nologo -clp:ErrorsOnly -v:q
-dotnet build LeadScoring.HubSpotEmulator/LeadScoring.HubSpotEmulator.csproj -c Release -nologo -clp:ErrorsOnly -v:q
+# Both at once (they share no code); the output is shown only when a build fails.
+dotnet build LeadScoring.Functions/LeadScoring.Functions.csproj -c Release -nologo -v:q -clp:ErrorsOnly >.run/build-host.log 2>&1 &
+build_host=$!
+dotnet build LeadScoring.HubSpotEmulator/LeadScoring.HubSpotEmulator.csproj -c Release -nologo -v:q -clp:ErrorsOnly >.run/build-emulator.log 2>&1 &
+build_emulator=$!
+trap 'kill "$build_host" "$build_emulator" 2>/dev/null; exit 130' INT TERM
+build_failed=false
+wait "$build_host" || { cat .run/build-host.log >&2; build_failed=true; }
+wait "$build_emulator" || { cat .run/build-emulator.log >&2; build_failed=true; }
+trap - INT TERM
+if $build_failed; then
+  echo "run-local.sh: the build failed (see above)" >&2
+  exit 1
+fi
 host_dll="LeadScoring.Functions/bin/Release/net10.0/LeadScoring.Functions.dll"
 emulator_dll="LeadScoring.HubSpotEmulator/bin/Release/net10.0/LeadScoring.HubSpotEmulator.dll"
 
-mkdir -p .run .azurite
+# The emulator's portal lives in memory and is seeded afresh on every start, so what the host stored about the last
+# run's portal (queue, rescore checkpoint, last-written scores, enrolments) no longer matches it: kept after a run for
+# inspection, cleared at the next start.
+rm -rf .azurite
+mkdir -p .azurite
 : >.run/azurite.log; : >.run/emulator.log; : >.run/host.log
 azurite_pid="" emulator_pid="" host_pid=""
 
 running() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != "Z" ]; }
 stop_all() {
-  trap - EXIT INT TERM
+  trap - EXIT INT TERM HUP
   local pids=() pid i
   # The host first (it uses the other two), then the emulator and Azurite; SIGKILL whatever is left after 15 s.
   for group in "$host_pid" "$emulator_pid $azurite_pid"; do
@@ -109,6 +127,7 @@ on_exit() {
 trap on_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 # Prints why a process is gone (or not ready) and the end of its log, then exits non-zero (on_exit stops the others).
 fail_start() { # name pid log reason
@@ -132,9 +151,12 @@ azurite_ready() { port_open 10000 && port_open 10001 && port_open 10002; }
 emulator_ready() { curl -fs -o /dev/null "${emulator_url}/_emulator/requests"; }
 host_ready() { curl -fs -o /dev/null "${host_url}/api/health"; }
 
+# Job control puts each of the three in its own process group: Ctrl+C reaches only this script, which stops them in
+# order (the host first) instead of all three racing to exit.
+set -m
 echo "==> starting Azurite and the HubSpot emulator"
 node node_modules/.bin/azurite --silent --loose --skipApiVersionCheck --disableTelemetry --location .azurite \
-  --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 >.run/azurite.log 2>&1 &
+  --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 </dev/null >.run/azurite.log 2>&1 &
 azurite_pid=$!
 emulator_args=(--urls "$emulator_url" --access-token "$emulator_token" --client-secret "$emulator_secret"
   --portal-id "$emulator_portal" --workflow-id "$emulator_workflow" --webhook-url "$webhook_url")
@@ -142,7 +164,7 @@ if $demo; then
   # The first deliveries may reach the host before it listens; HubSpot retries after minutes, the demo after seconds.
   emulator_args+=(--webhook-retry-scale 0.01)
 fi
-dotnet "$emulator_dll" "${emulator_args[@]}" >.run/emulator.log 2>&1 &
+dotnet "$emulator_dll" "${emulator_args[@]}" </dev/null >.run/emulator.log 2>&1 &
 emulator_pid=$!
 wait_ready Azurite "$azurite_pid" .run/azurite.log 30 azurite_ready
 
@@ -158,17 +180,17 @@ AzureWebJobsScriptRoot="$repo" \
   HUBSPOT_PORTAL_ID="$emulator_portal" \
   HUBSPOT_HIGH_PRIORITY_WORKFLOW_ID="$emulator_workflow" \
   HUBSPOT_WEBHOOK_URL="$webhook_url" \
-  dotnet "$host_dll" >.run/host.log 2>&1 &
+  dotnet "$host_dll" </dev/null >.run/host.log 2>&1 &
 host_pid=$!
 wait_ready "HubSpot emulator" "$emulator_pid" .run/emulator.log 60 emulator_ready
 wait_ready host "$host_pid" .run/host.log 60 host_ready
 
 cat <<EOF
-==> LeadScoring is running (started in $(elapsed) s)
-    host       ${host_url}           GET /api/health, POST /api/score, POST /api/admin/rescore (x-functions-key)
-    emulator   ${emulator_url}           HubSpot API (Bearer ${emulator_token}), admin under /_emulator/
-    Azurite    http://127.0.0.1:10000 (blob)  :10001 (queue)  :10002 (table), data in .azurite/
-    logs       .run/host.log  .run/emulator.log  .run/azurite.log
+==> LeadScoring is running (started in $(elapsed) s, builds included)
+    host      ${host_url}   GET /api/health, POST /api/score, POST /api/admin/rescore (x-functions-key)
+    emulator  ${emulator_url}   HubSpot API (Authorization: Bearer ${emulator_token}), admin endpoints under /_emulator/
+    Azurite   127.0.0.1:10000 blob, :10001 queue, :10002 table; data in .azurite/ (cleared at each start)
+    logs      .run/host.log, .run/emulator.log, .run/azurite.log
 EOF
 
 if $demo; then

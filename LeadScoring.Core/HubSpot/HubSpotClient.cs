@@ -70,8 +70,16 @@ public sealed class HubSpotClient(HttpClient http)
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetAssociationsAsync(
         string fromType, IReadOnlyCollection<string> ids, string toType, CancellationToken cancellationToken = default)
     {
+        var detailed = await GetAssociationsWithPrimaryAsync(fromType, ids, toType, cancellationToken).ConfigureAwait(false);
+        return detailed.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[.. p.Value.Select(a => a.Id)], StringComparer.Ordinal);
+    }
+
+    /// <summary>Like <see cref="GetAssociationsAsync"/>, with whether each association is the primary one (e.g. a contact's primary company).</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<AssociatedObject>>> GetAssociationsWithPrimaryAsync(
+        string fromType, IReadOnlyCollection<string> ids, string toType, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(ids);
-        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var result = new Dictionary<string, IReadOnlyList<AssociatedObject>>(StringComparer.Ordinal);
         foreach (var chunk in ids.Distinct().Chunk(BatchSize))
         {
             var request = new BatchReadRequest { Properties = [], Inputs = [.. chunk.Select(id => new IdInput { Id = id })] };
@@ -80,7 +88,11 @@ public sealed class HubSpotClient(HttpClient http)
             foreach (var item in batch.Results)
             {
                 // Several association types (e.g. primary + unlabeled) can point at the same object.
-                result[item.From.Id] = [.. item.To.Select(t => t.ToObjectId.ToString(CultureInfo.InvariantCulture)).Distinct()];
+                result[item.From.Id] = [.. item.To
+                    .GroupBy(t => t.ToObjectId)
+                    .Select(g => new AssociatedObject(
+                        g.Key.ToString(CultureInfo.InvariantCulture),
+                        g.SelectMany(t => t.AssociationTypes).Any(a => a.Category == "HUBSPOT_DEFINED" && string.Equals(a.Label, "Primary", StringComparison.OrdinalIgnoreCase))))];
             }
         }
 
@@ -298,6 +310,9 @@ public sealed class HubSpotClient(HttpClient http)
         }
     }
 }
+
+/// <summary>An associated object's id, and whether the association is the primary one.</summary>
+public sealed record AssociatedObject(string Id, bool IsPrimary);
 
 /// <summary>Objects found, and the ids HubSpot did not know.</summary>
 public sealed record BatchReadResult(IReadOnlyList<HubSpotObject> Objects, IReadOnlyList<string> MissingIds);

@@ -6,10 +6,12 @@ namespace LeadScoring.Core.HubSpot;
 /// </summary>
 public static class HubSpotProperties
 {
+    /// <summary>Scoring inputs, plus the ai_* values currently in HubSpot so an unchanged score is not written again.</summary>
     public static IReadOnlyList<string> Contact { get; } =
     [
         "lifecyclestage", "hs_analytics_source", "country", "createdate", "lastmodifieddate", "hs_email_open", "hs_email_click",
         "notes_last_updated", "hs_last_sales_activity_timestamp", "num_associated_deals",
+        "ai_lead_score", "ai_lead_fit", "ai_close_probability", "ai_next_best_action", "ai_score_explanation", "ai_score_model_version",
     ];
 
     public static IReadOnlyList<string> Company { get; } = ["industry", "numberofemployees", "annualrevenue", "country"];

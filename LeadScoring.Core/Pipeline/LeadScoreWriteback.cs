@@ -45,6 +45,14 @@ public static class LeadScoreWriteback
         return text.Length <= MaxExplanationLength ? text.ToString() : text.ToString(0, MaxExplanationLength - 1) + "…";
     }
 
+    /// <summary>True when the contact, as read from HubSpot, already holds exactly these values.</summary>
+    public static bool Matches(HubSpotObject contact, IReadOnlyDictionary<string, string> properties)
+    {
+        ArgumentNullException.ThrowIfNull(contact);
+        ArgumentNullException.ThrowIfNull(properties);
+        return properties.All(p => contact.Properties.TryGetValue(p.Key, out var current) && current == p.Value);
+    }
+
     /// <summary>SHA-256 over the properties in a fixed order: equal digests mean nothing to write.</summary>
     public static string Digest(IReadOnlyDictionary<string, string> properties)
     {

@@ -89,48 +89,61 @@ public sealed partial class ScoringPipeline(
     private async Task<IReadOnlyCollection<string>> ScoreContactsAsync(IReadOnlyCollection<string> contactIds, CancellationToken cancellationToken)
     {
         var done = new ConcurrentBag<string>();
-        var scored = new ConcurrentBag<(string Id, LeadFeatures Features, LeadScore Score)>();
-        await Parallel.ForEachAsync(contactIds, new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelLeads, CancellationToken = cancellationToken }, async (id, token) =>
+        IReadOnlyDictionary<string, HubSpotLeadRecord> records;
+        try
         {
+            // One batched gather for the whole batch: a dozen HubSpot calls for up to 100 leads.
+            records = await reader.ReadManyAsync(contactIds, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Failed("gather", null, ex);
+            return done;
+        }
+
+        var scored = new List<(string Id, HubSpotObject Contact, LeadFeatures Features, LeadScore Score)>(records.Count);
+        foreach (var id in contactIds)
+        {
+            if (!records.TryGetValue(id, out var record))
+            {
+                LogContactGone(logger, id);
+                done.Add(id); // deleted or merged away in HubSpot: nothing left to score
+                continue;
+            }
+
             try
             {
-                var record = await reader.ReadAsync(id, token).ConfigureAwait(false);
-                if (record is null)
-                {
-                    LogContactGone(logger, id);
-                    done.Add(id); // deleted or merged away in HubSpot: nothing left to score
-                    return;
-                }
-
                 var features = LeadFeaturesMapper.Map(record, clock.GetUtcNow());
-                var neighbours = await similar.FindAsync(features, token).ConfigureAwait(false);
-                scored.Add((id, features, scorer.Score(features, neighbours)));
+                var neighbours = await similar.FindAsync(features, cancellationToken).ConfigureAwait(false);
+                scored.Add((id, record.Contact, features, scorer.Score(features, neighbours)));
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                Failed("gather", id, ex);
+                Failed("score", id, ex);
             }
-        }).ConfigureAwait(false);
+        }
 
-        if (scored.IsEmpty)
+        if (scored.Count == 0)
         {
             return done;
         }
 
-        var written = await WriteBackAsync([.. scored], done, cancellationToken).ConfigureAwait(false);
+        var written = await WriteBackAsync(scored, done, cancellationToken).ConfigureAwait(false);
         health.Scored(scored.Count, written, clock.GetUtcNow());
         return done;
     }
 
     /// <summary>Writes changed scores, records history and last-written values, enrolls High leads. Returns how many were written.</summary>
-    private async Task<int> WriteBackAsync(IReadOnlyList<(string Id, LeadFeatures Features, LeadScore Score)> scored, ConcurrentBag<string> done, CancellationToken cancellationToken)
+    private async Task<int> WriteBackAsync(IReadOnlyList<(string Id, HubSpotObject Contact, LeadFeatures Features, LeadScore Score)> scored, ConcurrentBag<string> done, CancellationToken cancellationToken)
     {
-        var previous = await lastWritten.GetManyAsync([.. scored.Select(s => s.Id)], cancellationToken).ConfigureAwait(false);
         var changes = scored
-            .Select(s => (s.Id, s.Features, s.Score, Properties: LeadScoreWriteback.ToProperties(s.Score)))
-            .Select(c => (c.Id, c.Features, c.Score, c.Properties, Digest: LeadScoreWriteback.Digest(c.Properties)))
+            .Select(s => (s.Id, s.Contact, s.Features, s.Score, Properties: LeadScoreWriteback.ToProperties(s.Score)))
+            .Select(c => (c.Id, c.Features, c.Score, c.Properties, Digest: LeadScoreWriteback.Digest(c.Properties), InHubSpot: LeadScoreWriteback.Matches(c.Contact, c.Properties)))
             .ToList();
-        var toWrite = changes.Where(c => !previous.TryGetValue(c.Id, out var last) || last.PropertiesDigest != c.Digest).ToList();
+
+        // Compared with what HubSpot holds now (read with the contact), not only with what we last wrote: a score
+        // someone cleared in HubSpot, or a re-created property, is written again.
+        var toWrite = changes.Where(c => !c.InHubSpot).ToList();
         var unchanged = changes.Where(c => !toWrite.Contains(c)).Select(c => c.Id).ToList();
 
         BatchUpdateResult result;

@@ -236,6 +236,27 @@ public sealed class HubSpotClientContractTests
         Assert.That(record.Engagements.SelectMany(e => e.Record.Properties.Keys), Has.None.AnyOf("hs_note_body", "hs_email_text", "hs_email_subject"));
     }
 
+    [Test]
+    public async Task LeadReader_ReadMany_SameRecordsAsOneByOneInAConstantNumberOfCalls()
+    {
+        var reader = _services.GetRequiredService<HubSpotLeadReader>();
+        var ids = _contacts.Take(60).Select(c => c.Id).Append("999999999").ToList();
+
+        var many = await reader.ReadManyAsync(ids);
+
+        var calls = (await _emulator.RequestsAsync("/crm/")).Count;
+        // 1 contacts read + 6 association reads + companies, deals and 4 engagement types (a type with over 100 ids takes 2).
+        Assert.That(calls, Is.LessThanOrEqualTo(1 + 6 + (2 * 6)), "batch reads per object type, not per lead (60 leads one by one take ~420)");
+        Assert.That(many.Keys, Is.EquivalentTo(ids.Take(60)), "the unknown contact is simply absent");
+        foreach (var id in ids.Take(5))
+        {
+            var one = await reader.ReadAsync(id);
+            Assert.That(many[id].Company?.Id, Is.EqualTo(one!.Company?.Id), id);
+            Assert.That(many[id].Deals.Select(d => d.Id), Is.EquivalentTo(one.Deals.Select(d => d.Id)), id);
+            Assert.That(many[id].Engagements.Select(e => e.Record.Id), Is.EquivalentTo(one.Engagements.Select(e => e.Record.Id)), id);
+        }
+    }
+
     private async Task<HubSpotObject> FirstContactWithCompanyAsync()
     {
         foreach (var c in _contacts)
