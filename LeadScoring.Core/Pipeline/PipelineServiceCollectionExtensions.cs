@@ -1,3 +1,4 @@
+using LeadScoring.Core.AI;
 using LeadScoring.Core.HubSpot;
 using LeadScoring.Core.Settings;
 using LeadScoring.Core.Storage;
@@ -26,6 +27,7 @@ public static class PipelineServiceCollectionExtensions
             ?? throw new InvalidOperationException($"{LeadScoringSettings.StorageName} needs a connection string here; identity-based storage is not wired yet."));
         services.AddHubSpotClient();
         services.AddTrainingRecords();
+        services.AddLeadAnalyst();
         services.TryAddTransient<HubSpotLeadReader>();
         services.TryAddSingleton<PipelineHealth>();
         services.TryAddTransient<WebhookIntake>();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LeadScoring.Core.AI;
 using LeadScoring.Core.HubSpot;
 using LeadScoring.Core.Scoring;
 using LeadScoring.Core.Settings;
@@ -23,6 +24,7 @@ public sealed partial class ScoringPipeline(
     HubSpotLeadReader reader,
     LeadScorer scorer,
     SimilarLeads similar,
+    ILeadAnalyst analyst,
     LastWrittenScoreStore lastWritten,
     ScoreHistoryStore history,
     EnrollmentStore enrollments,
@@ -115,7 +117,9 @@ public sealed partial class ScoringPipeline(
             {
                 var features = LeadFeaturesMapper.Map(record, clock.GetUtcNow());
                 var neighbours = await similar.FindAsync(features, cancellationToken).ConfigureAwait(false);
-                scored.Add((id, record.Contact, features, scorer.Score(features, neighbours)));
+                var score = scorer.Score(features, neighbours);
+                var verdict = await analyst.AnalyzeAsync(features, score, neighbours, cancellationToken).ConfigureAwait(false);
+                scored.Add((id, record.Contact, features, AnalystVerdictApplier.Apply(score, verdict, scorer.Profile)));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

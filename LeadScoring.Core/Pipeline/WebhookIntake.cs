@@ -64,6 +64,6 @@ public sealed partial class WebhookIntake(WebhookEventLedger ledger, ScoreReques
         };
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook batch: {Received} events, {Echoes} echoes, {Ignored} ignored, {Duplicates} duplicates, {Enqueued} enqueued")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook batch: {Received} events, {Echoes} echoes, {Ignored} ignored, {Duplicates} duplicates, {Enqueued} enqueued")]
     private static partial void LogAccepted(ILogger logger, int received, int echoes, int ignored, int duplicates, int enqueued);
 }

@@ -13,6 +13,9 @@ public enum ScoreComponent
 
     /// <summary>Not a component: the look-alike training records, when a reason comes from them.</summary>
     Similarity,
+
+    /// <summary>Not a component: the AI analyst, when its answer was used.</summary>
+    Analyst,
 }
 
 /// <summary>

@@ -104,6 +104,12 @@ public sealed record LeadScore
     /// <summary>Hand-classified training records this lead resembles, and how much they moved the score; null when none.</summary>
     public SimilarityEvidence? Similarity { get; init; }
 
+    /// <summary>
+    /// What the AI analyst said: used (its score, fit and action replaced the deterministic ones) or
+    /// <c>fallback: true</c> with why; null when the analyst was not asked.
+    /// </summary>
+    public AI.AnalystVerdict? Analyst { get; init; }
+
     /// <summary>Scorer and profile that produced this score, e.g. <c>rules-1/default@1</c>.</summary>
     public required string ModelVersion { get; init; }
 

@@ -20,6 +20,7 @@ public sealed class LeadScoringSettings
     public const string HubSpotBaseUrlName = "HUBSPOT_BASE_URL";
     public const string UpdateIntervalName = "LEAD_SCORE_UPDATE_INTERVAL";
     public const string UpdateScheduleName = "LEAD_SCORE_UPDATE_SCHEDULE";
+    public const string InitialRescoreName = "LEAD_SCORE_INITIAL_RESCORE";
     public const string WebhookUrlName = "HUBSPOT_WEBHOOK_URL";
     public const string MinConfidenceName = "LEAD_SCORE_MIN_CONFIDENCE";
     public const string RetrainIntervalName = "LEAD_SCORE_RETRAIN_INTERVAL";
@@ -32,7 +33,7 @@ public sealed class LeadScoringSettings
     /// <summary>Every setting this class reads; deployment templates are checked against this list.</summary>
     public static IReadOnlyList<string> AllNames { get; } =
     [
-        HubSpotAccessTokenName, HubSpotClientIdName, HubSpotClientSecretName, HubSpotRefreshTokenName, HighPriorityWorkflowIdName, PortalIdName, HubSpotBaseUrlName, WebhookUrlName, UpdateIntervalName, UpdateScheduleName,
+        HubSpotAccessTokenName, HubSpotClientIdName, HubSpotClientSecretName, HubSpotRefreshTokenName, HighPriorityWorkflowIdName, PortalIdName, HubSpotBaseUrlName, WebhookUrlName, UpdateIntervalName, UpdateScheduleName, InitialRescoreName,
         MinConfidenceName, RetrainIntervalName, ModelVersionName, ScoringProfilePathName, ApiKeysName, StorageName, StoragePrefixName,
     ];
 
@@ -61,6 +62,9 @@ public sealed class LeadScoringSettings
 
     /// <summary>NCrontab schedule for the batch rescore (5 fields, or 6 with seconds); overrides the interval.</summary>
     public NCrontab.CrontabSchedule? UpdateSchedule { get; set; }
+
+    /// <summary>Score the whole portal at start-up when no batch has run yet (a fresh install). Default true.</summary>
+    public bool InitialRescore { get; set; } = true;
 
     /// <summary>How often the batch rescore runs. Default 15 minutes; 1 minute to 24 hours.</summary>
     public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromMinutes(15);
@@ -134,6 +138,18 @@ public sealed class LeadScoringSettings
             if (UpdateSchedule is null)
             {
                 ParseErrors.Add(new(UpdateScheduleName, $"must be a cron expression such as '*/15 * * * *' (5 fields, or 6 with seconds first) (got '{schedule}')"));
+            }
+        }
+
+        if (Get(InitialRescoreName) is { } initial)
+        {
+            if (bool.TryParse(initial, out var value))
+            {
+                InitialRescore = value;
+            }
+            else
+            {
+                ParseErrors.Add(new(InitialRescoreName, $"must be true or false (got '{initial}')"));
             }
         }
 

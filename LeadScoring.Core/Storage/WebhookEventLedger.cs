@@ -8,7 +8,7 @@ using LeadScoring.Core.HubSpot;
 namespace LeadScoring.Core.Storage;
 
 /// <summary>
-/// Remembers which webhook events were already accepted (HubSpot's composite key, hashed: PK = portalId,
+/// Remembers which webhook events were already accepted (HubSpot's composite key, hashed: PK = portalId-xx,
 /// RK = SHA-256 hex of <see cref="HubSpotWebhookEvent.DedupeKey"/>).
 /// </summary>
 public sealed class WebhookEventLedger(LeadScoringStorage storage)
@@ -47,8 +47,15 @@ public sealed class WebhookEventLedger(LeadScoringStorage storage)
         await TableOperations.UpsertAllAsync(_table, markers, cancellationToken).ConfigureAwait(false);
     }
 
-    internal static (string PartitionKey, string RowKey) Keys(HubSpotWebhookEvent e) =>
-        (e.PortalId.ToString(CultureInfo.InvariantCulture), Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(e.DedupeKey))));
+    /// <summary>
+    /// PK = portal id + the hash's first two hex digits (256 partitions per portal), so a busy portal's events spread
+    /// over many table partitions instead of hitting one partition's throughput limit.
+    /// </summary>
+    internal static (string PartitionKey, string RowKey) Keys(HubSpotWebhookEvent e)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(e.DedupeKey)));
+        return (string.Create(CultureInfo.InvariantCulture, $"{e.PortalId}-{hash[..2]}"), hash);
+    }
 }
 
 /// <summary>A marker row: only ids and the time it was accepted.</summary>

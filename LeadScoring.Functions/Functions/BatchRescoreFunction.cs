@@ -1,6 +1,7 @@
 using LeadScoring.Core.HubSpot;
 using LeadScoring.Core.Pipeline;
 using LeadScoring.Core.Settings;
+using LeadScoring.Core.Storage;
 using LeadScoring.Functions.Security;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +9,8 @@ namespace LeadScoring.Functions.Functions;
 
 /// <summary>
 /// The batch-rescore timer: every LEAD_SCORE_UPDATE_INTERVAL, or at each LEAD_SCORE_UPDATE_SCHEDULE occurrence,
-/// enqueue contacts modified since the checkpoint. <c>POST /api/admin/rescore</c> (Admin) runs it now.
+/// enqueue contacts modified since the checkpoint; on a fresh install (no checkpoint) once at start-up too.
+/// <c>POST /api/admin/rescore</c> (Admin) runs it now.
 /// </summary>
 internal sealed partial class BatchRescoreFunction(IServiceScopeFactory scopes, IOptions<LeadScoringSettings> settings, TimeProvider clock, ILogger<BatchRescoreFunction> logger)
     : BackgroundService
@@ -56,6 +58,25 @@ internal sealed partial class BatchRescoreFunction(IServiceScopeFactory scopes, 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A fresh install (no checkpoint yet) scores the whole portal right away instead of after the first interval.
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            if (settings.Value.InitialRescore
+                && await scope.ServiceProvider.GetRequiredService<CheckpointStore>().GetAsync(BatchRescore.CheckpointName, stoppingToken) is null)
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            LogRunFailed(logger, ex);
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = clock.GetUtcNow();

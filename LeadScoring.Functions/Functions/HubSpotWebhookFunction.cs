@@ -16,6 +16,9 @@ internal static class HubSpotWebhookFunction
     /// <summary>HubSpot sends at most 100 events (~30 KB); anything near 1 MB is not HubSpot.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
+    /// <summary>Answer well inside HubSpot's 5-second timeout.</summary>
+    public static readonly TimeSpan IntakeDeadline = TimeSpan.FromSeconds(4);
+
     public static IEndpointRouteBuilder MapHubSpotWebhook(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/api/hubspot/webhooks", RunAsync).AllowAnonymous().WithName("HubSpotWebhook");
@@ -73,8 +76,21 @@ internal static class HubSpotWebhookFunction
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed webhook body", detail: error);
         }
 
-        var result = await intake.AcceptAsync(events, cancellationToken);
-        return TypedResults.Json(result, PipelineJsonContext.Default.WebhookIntakeResult);
+        // HubSpot waits 5 s and then retries; if storage is slower than that, say so quickly and let HubSpot retry
+        // rather than answer after HubSpot gave up. Nothing is recorded as seen unless it was enqueued.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(IntakeDeadline);
+        try
+        {
+            var result = await intake.AcceptAsync(events, deadline.Token);
+            return TypedResults.Json(result, PipelineJsonContext.Default.WebhookIntakeResult);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage too slow",
+                detail: $"The events could not be queued within {IntakeDeadline.TotalSeconds:0} s; HubSpot will retry them.");
+        }
     }
 
     private static ProblemHttpResult TooLarge() =>

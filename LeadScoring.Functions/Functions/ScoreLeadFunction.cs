@@ -1,4 +1,5 @@
 using LeadScoring.Core;
+using LeadScoring.Core.AI;
 using LeadScoring.Core.Scoring;
 using LeadScoring.Core.Training;
 using LeadScoring.Functions.Security;
@@ -19,7 +20,7 @@ internal static class ScoreLeadFunction
         return endpoints;
     }
 
-    private static async Task<IResult> RunAsync(HttpContext http, LeadScorer scorer, SimilarLeads similar, CancellationToken cancellationToken)
+    private static async Task<IResult> RunAsync(HttpContext http, LeadScorer scorer, SimilarLeads similar, ILeadAnalyst analyst, CancellationToken cancellationToken)
     {
         if (!http.Request.HasJsonContentType())
         {
@@ -56,7 +57,9 @@ internal static class ScoreLeadFunction
         }
 
         var neighbours = await similar.FindAsync(features, cancellationToken);
-        return TypedResults.Json(scorer.Score(features, neighbours), ScoringJsonContext.Default.LeadScore);
+        var score = scorer.Score(features, neighbours);
+        var verdict = await analyst.AnalyzeAsync(features, score, neighbours, cancellationToken);
+        return TypedResults.Json(AnalystVerdictApplier.Apply(score, verdict, scorer.Profile), ScoringJsonContext.Default.LeadScore);
     }
 
     private static ProblemHttpResult TooLarge() =>

@@ -40,6 +40,8 @@ public sealed class ScoreEndpointTests
             Assert.That(score.Priority, Is.EqualTo(PriorityBands.FromScore(score.Score)));
             Assert.That(score.TopReasons.Select(r => r.Text), Has.Some.Contains("Attended 2 meetings in the last 30 days"));
             Assert.That(score.ModelVersion, Is.EqualTo("rules-1/default@1"));
+            Assert.That(score.Analyst!.Fallback, Is.True, "no AZURE_OPENAI_ENDPOINT: the deterministic score stands");
+            Assert.That(score.Analyst.FallbackReason, Does.Contain("AZURE_OPENAI_ENDPOINT"));
         }
     }
 

@@ -41,6 +41,9 @@ internal sealed class TestHost : IAsyncDisposable
         ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
         ["HUBSPOT_ACCESS_TOKEN"] = "test-token",
         ["HUBSPOT_BASE_URL"] = "http://127.0.0.1:9",
+
+        // Tests decide when a batch runs; the product's default scores a fresh install at start-up.
+        ["LEAD_SCORE_INITIAL_RESCORE"] = "false",
         ["LEAD_SCORE_API_KEYS"] = $"Admin={AdminKey};Manager={ManagerKey};Rep={RepKey};Marketing={MarketingKey}",
     };
 

@@ -22,7 +22,7 @@ public sealed class ScoreJsonSchemaTests
         {
             "schemaVersion", "contactId", "score", "exactScore", "priority", "closeProbability", "closeProbabilitySource",
             "nextBestAction", "nextBestActionReason", "confidence", "topReasons", "missingData", "components", "weights",
-            "similarity", "modelVersion", "scoredAt",
+            "similarity", "analyst", "modelVersion", "scoredAt",
         }));
     }
 
