@@ -8,7 +8,7 @@ using LeadScoring.Core.Scoring;
 namespace LeadScoring.Benchmarks;
 
 /// <summary>
-/// <c>--account</c>: for one warmed-up <see cref="LeadScorer.Score(LeadFeatures)"/> call, compares the bytes the thread
+/// <c>--account</c>: for one warmed-up <see cref="LeadScorer.Score"/> call, compares the bytes the thread
 /// really allocated (<see cref="GC.GetAllocatedBytesForCurrentThread"/>) with the bytes of the objects in the result,
 /// sized with the 64-bit CoreCLR layout. A positive difference is garbage the call made beyond its result.
 /// </summary>

@@ -1,11 +1,19 @@
 using BenchmarkDotNet.Running;
 using LeadScoring.Benchmarks;
+using LeadScoring.Benchmarks.Pipeline;
 
-// `--account` prints the allocation account of one Score call; anything else goes to BenchmarkDotNet.
+// `--account` prints the allocation account of one Score call; `--pipeline` runs the end-to-end load harness
+// (Azurite + emulator + host process); anything else goes to BenchmarkDotNet.
 if (args is ["--account", ..])
 {
     AllocationAccount.Run(Console.Out);
-    return;
+    return 0;
+}
+
+if (args is ["--pipeline", ..])
+{
+    return await PipelineBenchmark.RunAsync(args[1..], Console.Out);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

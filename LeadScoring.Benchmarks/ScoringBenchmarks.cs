@@ -4,7 +4,7 @@ using LeadScoring.Core.Scoring;
 namespace LeadScoring.Benchmarks;
 
 /// <summary>
-/// Cost of <see cref="LeadScorer.Score(LeadFeatures)"/> for one lead: fully populated, sparse and empty.
+/// Cost of <see cref="LeadScorer.Score"/> for one lead: fully populated, sparse and empty.
 /// Target: under 20 µs per lead, and no allocations beyond the result itself, i.e. the <see cref="LeadScore"/>,
 /// its <see cref="ComponentScores"/>, the 4 <see cref="ComponentScore"/> objects, their factor arrays, the reason
 /// strings, and the TopReasons and MissingData arrays. Run <c>--account</c> to see whether Allocated is exactly that.

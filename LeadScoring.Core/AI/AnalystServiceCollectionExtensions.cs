@@ -34,15 +34,18 @@ public static class AnalystServiceCollectionExtensions
     /// The chat client for the configured deployment: Azure OpenAI (api-version 2024-10-21) with the key, or with
     /// Microsoft Entra ID (<see cref="DefaultAzureCredential"/>) when no key is set.
     /// </summary>
-    public static IChatClient CreateChatClient(AnalystOptions options, Action<AzureOpenAIClientOptions>? configureClient = null)
+    public static IChatClient CreateChatClient(AnalystOptions options, Action<AzureOpenAIClientOptions>? configureClient = null) =>
+        CreateAzureClient(options, configureClient).GetChatClient(options.ChatDeployment).AsIChatClient();
+
+    /// <summary>The Azure OpenAI client for the configured resource (api-version 2024-10-21), by key or Entra ID.</summary>
+    public static AzureOpenAIClient CreateAzureClient(AnalystOptions options, Action<AzureOpenAIClientOptions>? configureClient = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var endpoint = options.Endpoint ?? throw new InvalidOperationException($"{AnalystOptions.EndpointName} is not set");
         var clientOptions = new AzureOpenAIClientOptions(AzureOpenAIClientOptions.ServiceVersion.V2024_10_21);
         configureClient?.Invoke(clientOptions);
-        var client = options.ApiKey is { } key
+        return options.ApiKey is { } key
             ? new AzureOpenAIClient(endpoint, new AzureKeyCredential(key), clientOptions)
             : new AzureOpenAIClient(endpoint, new DefaultAzureCredential(), clientOptions);
-        return client.GetChatClient(options.ChatDeployment).AsIChatClient();
     }
 }

@@ -1,0 +1,311 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using LeadScoring.HubSpotEmulator;
+using Microsoft.AspNetCore.Builder;
+
+namespace LeadScoring.Benchmarks.Pipeline;
+
+/// <summary>
+/// The whole product on loopback, as in the end-to-end tests but with the host as a real Release process: Azurite
+/// (in memory, free ports), the HubSpot emulator in this process with its webhooks aimed at the host, and the host
+/// (<c>dotnet LeadScoring.Functions.dll</c>) configured through environment variables only. Dispose stops all three.
+/// </summary>
+internal sealed class ProductUnderLoad : IAsyncDisposable
+{
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    public const string AdminKey = "bench-admin-key-00000000001";
+
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    private ProductUnderLoad(string workDirectory) => WorkDirectory = workDirectory;
+
+    /// <summary>Host.json copy, logs.</summary>
+    public string WorkDirectory { get; }
+
+    public ChildProcess Azurite { get; private set; } = null!;
+
+    public string StorageConnectionString { get; private set; } = "";
+
+    public WebApplication Emulator { get; private set; } = null!;
+
+    public EmulatorOptions EmulatorOptions { get; private set; } = null!;
+
+    public Uri EmulatorAddress { get; private set; } = null!;
+
+    public ChildProcess Host { get; private set; } = null!;
+
+    public Uri HostAddress { get; private set; } = null!;
+
+    public Uri WebhookUri => new(HostAddress, "/api/hubspot/webhooks");
+
+    public string StoragePrefix { get; } = "pb" + Guid.NewGuid().ToString("N")[..8];
+
+    public string ScoreQueueName => $"{StoragePrefix}score-requests";
+
+    /// <summary>Talks to the emulator (admin endpoints and, with the bearer token, its HubSpot API).</summary>
+    public HttpClient EmulatorClient { get; private set; } = null!;
+
+    /// <summary>Where node_modules, host.json and the default host build live (from the build, or found upwards).</summary>
+    public static string RepositoryRoot()
+    {
+        var built = typeof(ProductUnderLoad).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        if (built is not null && File.Exists(Path.Combine(built, "LeadScoring.sln")))
+        {
+            return built;
+        }
+
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "LeadScoring.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("LeadScoring.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Starts Azurite only (the storage probe runs before the rest).</summary>
+    public static async Task<ProductUnderLoad> StartStorageAsync(string repositoryRoot, bool onDisk, TextWriter log, CancellationToken cancellationToken)
+    {
+        var product = new ProductUnderLoad(Directory.CreateTempSubdirectory("leadscoring-pbench-").FullName);
+        try
+        {
+            await product.StartAzuriteAsync(repositoryRoot, onDisk, log, cancellationToken);
+            return product;
+        }
+        catch
+        {
+            await product.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the emulator (webhooks to a free port) and then the host process on that port.</summary>
+    public async Task StartEmulatorAndHostAsync(string repositoryRoot, string hostDll, int contacts, int rateLimit, TextWriter log, CancellationToken cancellationToken)
+    {
+        var hostPort = ChildProcess.FreePort();
+        HostAddress = new Uri($"http://127.0.0.1:{hostPort}");
+
+        EmulatorOptions = new EmulatorOptions
+        {
+            Urls = "http://127.0.0.1:0",
+            Contacts = contacts,
+            RateLimit = rateLimit,
+            SearchRateLimit = 50,
+            DailyLimit = 1_000_000_000,
+            WebhookUrl = WebhookUri,
+            WebhookRetryScale = 0.002,
+        };
+        var started = DateTime.UtcNow;
+        var emulator = EmulatorApp.Build(EmulatorOptions);
+        _owned.Add(new AsyncDisposer(async () =>
+        {
+            await emulator.StopAsync();
+            await emulator.DisposeAsync();
+        }));
+        await emulator.StartAsync(cancellationToken);
+        Emulator = emulator;
+        EmulatorAddress = EmulatorApp.Address(emulator);
+        EmulatorClient = new HttpClient { BaseAddress = EmulatorAddress, Timeout = TimeSpan.FromSeconds(60) };
+        EmulatorClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", EmulatorOptions.AccessToken);
+        await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"  emulator on {EmulatorAddress} ({contacts} contacts seeded in {(DateTime.UtcNow - started).TotalSeconds:0.0} s, rate limit {rateLimit}/10 s)"));
+
+        File.Copy(Path.Combine(repositoryRoot, "host.json"), Path.Combine(WorkDirectory, "host.json"), overwrite: true);
+        var environment = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsScriptRoot"] = WorkDirectory,
+            ["urls"] = HostAddress.ToString().TrimEnd('/'),
+            ["AzureWebJobsStorage"] = StorageConnectionString,
+            ["HUBSPOT_BASE_URL"] = EmulatorAddress.ToString(),
+            ["HUBSPOT_ACCESS_TOKEN"] = EmulatorOptions.AccessToken,
+            ["HUBSPOT_CLIENT_SECRET"] = EmulatorOptions.ClientSecret,
+            ["HUBSPOT_PORTAL_ID"] = EmulatorOptions.PortalId.ToString(CultureInfo.InvariantCulture),
+            ["HUBSPOT_HIGH_PRIORITY_WORKFLOW_ID"] = EmulatorOptions.WorkflowId.ToString(CultureInfo.InvariantCulture),
+            ["LEAD_SCORE_API_KEYS"] = $"Admin={AdminKey};Manager=bench-manager-key-000000001;Rep=bench-rep-key-0000000000001;Marketing=bench-marketing-key-0000001",
+            ["LEAD_SCORE_STORAGE_PREFIX"] = StoragePrefix,
+            // The batch rescore must not fire during the run: only webhooks drive scoring here.
+            ["LEAD_SCORE_UPDATE_INTERVAL"] = "24h",
+            // The client's budget starts at the portal's limit instead of learning it from the first response.
+            ["HubSpot__RequestsPer10Seconds"] = rateLimit.ToString(CultureInfo.InvariantCulture),
+        };
+        Host = ChildProcess.Start("host", "dotnet", [hostDll], Path.Combine(WorkDirectory, "host.log"), environment,
+            ["HUBSPOT_", "LEAD_SCORE_", "AzureWebJobs", "ASPNETCORE_", "HubSpot__", "urls"]);
+        _owned.Add(Host);
+
+        using var http = new HttpClient { BaseAddress = HostAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Host.HasExited)
+            {
+                throw new InvalidOperationException($"The host exited with code {Host.Process.ExitCode} during start-up:\n{Host.Tail()}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/api/health", UriKind.Relative), cancellationToken);
+                if ((int)response.StatusCode is 200 or 503)
+                {
+                    break;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"The host did not answer /api/health within 60 s:\n{Host.Tail()}");
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        await log.WriteLineAsync($"  host {hostDll} on {HostAddress} ({Host}, storage prefix {StoragePrefix}, log {Host.LogPath})");
+    }
+
+    /// <summary>Every contact id of the emulator's portal, in id order (its HubSpot list API, 100 per page).</summary>
+    public async Task<List<long>> ContactIdsAsync(CancellationToken cancellationToken)
+    {
+        var ids = new List<long>();
+        long? after = null;
+        for (var page = 0; page < 100_000; page++)
+        {
+            var uri = after is null ? "/crm/v3/objects/contacts?limit=100" : $"/crm/v3/objects/contacts?limit=100&after={after}";
+            var json = JsonNode.Parse(await EmulatorClient.GetStringAsync(new Uri(uri, UriKind.Relative), cancellationToken))!;
+            ids.AddRange(json["results"]!.AsArray().Select(r => long.Parse((string)r!["id"]!, CultureInfo.InvariantCulture)));
+            var next = (string?)json["paging"]?["next"]?["after"];
+            if (next is null)
+            {
+                break;
+            }
+
+            after = long.Parse(next, CultureInfo.InvariantCulture);
+        }
+
+        return ids;
+    }
+
+    /// <summary>When the product first wrote <paramref name="property"/> on the contact (emulator clock = machine clock), or null.</summary>
+    public async Task<DateTimeOffset?> FirstWriteAsync(long contactId, string property, CancellationToken cancellationToken)
+    {
+        var json = JsonNode.Parse(await EmulatorClient.GetStringAsync(new Uri($"/_emulator/contacts/{contactId}/writes", UriKind.Relative), cancellationToken))!;
+        var first = json["writes"]!.AsArray().FirstOrDefault(w => (string?)w!["property"] == property);
+        return first is null ? null : DateTimeOffset.Parse((string)first["at"]!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    }
+
+    /// <summary>The emulator's log of HubSpot API requests (the last 50,000).</summary>
+    public async Task<List<ApiRequest>> ApiRequestsAsync(CancellationToken cancellationToken)
+    {
+        var json = JsonNode.Parse(await EmulatorClient.GetStringAsync(new Uri("/_emulator/requests", UriKind.Relative), cancellationToken))!;
+        return [.. json["results"]!.AsArray().Select(r => new ApiRequest(
+            (string)r!["method"]!, (string)r["path"]!, (int)r["status"]!,
+            DateTimeOffset.Parse((string)r["at"]!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal), (double)r["durationMs"]!))];
+    }
+
+    public async Task ClearApiRequestsAsync(CancellationToken cancellationToken) =>
+        (await EmulatorClient.DeleteAsync(new Uri("/_emulator/requests", UriKind.Relative), cancellationToken)).EnsureSuccessStatusCode();
+
+    /// <summary>The host's /api/health body (status and a reason per check).</summary>
+    public async Task<string> HealthAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = HostAddress, Timeout = TimeSpan.FromSeconds(10) };
+        using var response = await http.GetAsync(new Uri("/api/health", UriKind.Relative), cancellationToken);
+        return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _owned.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                await _owned[i].DisposeAsync();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or OperationCanceledException or ObjectDisposedException)
+            {
+                // Best effort: stop the rest regardless.
+            }
+        }
+
+        EmulatorClient?.Dispose();
+        try
+        {
+            var data = Path.Combine(WorkDirectory, "azurite-data");
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true); // the logs and samples stay
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private async Task StartAzuriteAsync(string repositoryRoot, bool onDisk, TextWriter log, CancellationToken cancellationToken)
+    {
+        var script = Path.Combine(repositoryRoot, "node_modules", "azurite", "dist", "src", "azurite.js");
+        if (!File.Exists(script))
+        {
+            throw new InvalidOperationException($"Azurite is not installed at {script}: run 'npm ci' in {repositoryRoot}.");
+        }
+
+        var (blob, queue, table) = (ChildProcess.FreePort(), ChildProcess.FreePort(), ChildProcess.FreePort());
+        var data = Path.Combine(WorkDirectory, "azurite-data");
+        string[] persistence = onDisk ? ["--location", data] : ["--inMemoryPersistence"];
+        if (onDisk)
+        {
+            Directory.CreateDirectory(data);
+        }
+
+        Azurite = ChildProcess.Start("azurite", "node",
+        [
+            script, "--silent", "--loose", "--skipApiVersionCheck", "--disableTelemetry", .. persistence,
+            "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+            "--blobPort", $"{blob}", "--queuePort", $"{queue}", "--tablePort", $"{table}",
+        ], Path.Combine(WorkDirectory, "azurite.log"));
+        _owned.Add(Azurite);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        foreach (var port in new[] { blob, queue, table })
+        {
+            while (!await ChildProcess.AcceptsAsync(port))
+            {
+                if (Azurite.HasExited || DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException($"Azurite did not start listening on 127.0.0.1:{port}:\n{Azurite.Tail()}");
+                }
+
+                await Task.Delay(100, cancellationToken);
+            }
+        }
+
+        StorageConnectionString =
+            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
+            $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;" +
+            $"TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
+        await log.WriteLineAsync($"  azurite {(onDisk ? "on disk (" + data + ")" : "in memory")} on 127.0.0.1:{blob}/{queue}/{table} ({Azurite})");
+    }
+
+    private sealed class AsyncDisposer(Func<Task> dispose) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await dispose();
+    }
+}
+
+/// <summary>One HubSpot API request as the emulator logged it; <see cref="At"/> is when it arrived.</summary>
+internal sealed record ApiRequest(string Method, string Path, int Status, DateTimeOffset At, double DurationMs);
