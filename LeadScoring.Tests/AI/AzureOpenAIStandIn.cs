@@ -45,6 +45,9 @@ internal sealed class AzureOpenAIStandIn : IAsyncDisposable
 
     public ConcurrentQueue<ChatRequest> Requests { get; } = new();
 
+    /// <summary>Embedding requests (path, api-key, body); each input gets a vector [length of the text, 1, 0, 0].</summary>
+    public ConcurrentQueue<ChatRequest> EmbeddingRequests { get; } = new();
+
     public static async Task<AzureOpenAIStandIn> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -58,6 +61,27 @@ internal sealed class AzureOpenAIStandIn : IAsyncDisposable
             var body = JsonNode.Parse(await reader.ReadToEndAsync(context.RequestAborted))!;
             standIn.Requests.Enqueue(new ChatRequest(context.Request.Path, context.Request.QueryString.Value ?? "", context.Request.Headers["api-key"], body));
             await Volatile.Read(ref standIn._answer)(context);
+        });
+        app.MapPost("/openai/deployments/{deployment}/embeddings", async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+            var body = JsonNode.Parse(await reader.ReadToEndAsync(context.RequestAborted))!;
+            standIn.EmbeddingRequests.Enqueue(new ChatRequest(context.Request.Path, context.Request.QueryString.Value ?? "", context.Request.Headers["api-key"], body));
+            var inputs = body["input"] is JsonArray many ? many.Select(i => (string)i!).ToList() : [(string)body["input"]!];
+            var data = new JsonArray([.. inputs.Select((text, i) => (JsonNode)new JsonObject
+            {
+                ["object"] = "embedding",
+                ["index"] = i,
+                ["embedding"] = new JsonArray(text.Length, 1, 0, 0),
+            })]);
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(new JsonObject
+            {
+                ["object"] = "list",
+                ["data"] = data,
+                ["model"] = (string?)context.Request.RouteValues["deployment"],
+                ["usage"] = new JsonObject { ["prompt_tokens"] = 1, ["total_tokens"] = 1 },
+            }.ToJsonString(), context.RequestAborted);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
