@@ -1,7 +1,7 @@
 using LeadScoring.Core.HubSpot;
 using LeadScoring.Core.Pipeline;
 using LeadScoring.Core.Settings;
-using Microsoft.AspNetCore.Http.Features;
+using LeadScoring.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -27,24 +27,7 @@ internal static class HubSpotWebhookFunction
 
     private static async Task<IResult> RunAsync(HttpContext http, WebhookIntake intake, IOptions<LeadScoringSettings> settings, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (http.Request.ContentLength > MaxBodyBytes)
-        {
-            return TooLarge();
-        }
-
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = MaxBodyBytes;
-        }
-
-        byte[] body;
-        try
-        {
-            using var buffer = new MemoryStream();
-            await http.Request.Body.CopyToAsync(buffer, cancellationToken);
-            body = buffer.ToArray();
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        if (await RequestBody.ReadAsync(http, MaxBodyBytes, cancellationToken) is not { } body)
         {
             return TooLarge();
         }

@@ -3,8 +3,8 @@ using System.Text.Json;
 using LeadScoring.Core;
 using LeadScoring.Core.Scoring;
 using LeadScoring.Core.Training;
+using LeadScoring.Functions.Hosting;
 using LeadScoring.Functions.Security;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LeadScoring.Functions.Functions;
@@ -35,7 +35,7 @@ internal static class TrainingRecordsFunction
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Send the training record as JSON.");
         }
 
-        if (await ReadBodyAsync(http, MaxRecordBytes, cancellationToken) is not { } body)
+        if (await RequestBody.ReadAsync(http, MaxRecordBytes, cancellationToken) is not { } body)
         {
             return TooLarge(MaxRecordBytes);
         }
@@ -66,7 +66,7 @@ internal static class TrainingRecordsFunction
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Send the CSV with Content-Type: text/csv.");
         }
 
-        if (await ReadBodyAsync(http, MaxImportBytes, cancellationToken) is not { } body)
+        if (await RequestBody.ReadAsync(http, MaxImportBytes, cancellationToken) is not { } body)
         {
             return TooLarge(MaxImportBytes);
         }
@@ -108,31 +108,6 @@ internal static class TrainingRecordsFunction
         return await service.DeleteAsync(id, cancellationToken)
             ? TypedResults.NoContent()
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No training record {id}.");
-    }
-
-    /// <summary>The body, or null when it is over the limit (declared or actual).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext http, long limit, CancellationToken cancellationToken)
-    {
-        if (http.Request.ContentLength > limit)
-        {
-            return null;
-        }
-
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-        {
-            feature.MaxRequestBodySize = limit;
-        }
-
-        try
-        {
-            using var buffer = new MemoryStream();
-            await http.Request.Body.CopyToAsync(buffer, cancellationToken);
-            return buffer.ToArray();
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return null;
-        }
     }
 
     private static string Caller(HttpContext http) => http.User.FindFirstValue(ClaimTypes.Role) ?? "unknown";
