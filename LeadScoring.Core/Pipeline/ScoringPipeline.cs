@@ -103,36 +103,38 @@ public sealed partial class ScoringPipeline(
             return done;
         }
 
-        var scored = new List<(string Id, HubSpotObject Contact, LeadFeatures Features, LeadScore Score)>(records.Count);
-        foreach (var id in contactIds)
+        var scored = new ConcurrentBag<(string Id, HubSpotObject Contact, LeadFeatures Features, LeadScore Score)>();
+        foreach (var id in contactIds.Where(id => !records.ContainsKey(id)))
         {
-            if (!records.TryGetValue(id, out var record))
-            {
-                LogContactGone(logger, id);
-                done.Add(id); // deleted or merged away in HubSpot: nothing left to score
-                continue;
-            }
+            LogContactGone(logger, id);
+            done.Add(id); // deleted or merged away in HubSpot: nothing left to score
+        }
 
+        // In parallel because the optional AI analyst may take seconds per lead; the rest is microseconds.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelLeads, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(records, parallel, async (pair, token) =>
+        {
+            var (id, record) = pair;
             try
             {
                 var features = LeadFeaturesMapper.Map(record, clock.GetUtcNow());
-                var neighbours = await similar.FindAsync(features, cancellationToken).ConfigureAwait(false);
+                var neighbours = await similar.FindAsync(features, token).ConfigureAwait(false);
                 var score = scorer.Score(features, neighbours);
-                var verdict = await analyst.AnalyzeAsync(features, score, neighbours, cancellationToken).ConfigureAwait(false);
+                var verdict = await analyst.AnalyzeAsync(features, score, neighbours, token).ConfigureAwait(false);
                 scored.Add((id, record.Contact, features, AnalystVerdictApplier.Apply(score, verdict, scorer.Profile)));
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
             {
                 Failed("score", id, ex);
             }
-        }
+        }).ConfigureAwait(false);
 
-        if (scored.Count == 0)
+        if (scored.IsEmpty)
         {
             return done;
         }
 
-        var written = await WriteBackAsync(scored, done, cancellationToken).ConfigureAwait(false);
+        var written = await WriteBackAsync([.. scored], done, cancellationToken).ConfigureAwait(false);
         health.Scored(scored.Count, written, clock.GetUtcNow());
         return done;
     }
