@@ -19,7 +19,7 @@ internal sealed record PipelineBenchmarkOptions
           --warmup-events N       events scored (and waited for) before anything is measured (default 20)
           --probe-seconds N       Azurite probe of the intake's three storage calls before the host starts (default 3; 0 = off)
           --only latency|throughput  run one phase
-          --azurite-disk true     Azurite keeps data in a temp folder (--location) instead of in memory: its in-memory
+          --azurite-disk false    Azurite in memory instead of in a temp folder (--location, the default): its in-memory
                                   queue store stalls for 10–30 s at every 60-s garbage collection under this load
           --host-dll PATH         the Release build of LeadScoring.Functions to run as a process
                                   (default <repo>/LeadScoring.Functions/bin/Release/net10.0/LeadScoring.Functions.dll)
@@ -53,7 +53,7 @@ internal sealed record PipelineBenchmarkOptions
 
     public bool RunThroughput { get; init; } = true;
 
-    public bool AzuriteOnDisk { get; init; }
+    public bool AzuriteOnDisk { get; init; } = true;
 
     public string? HostDll { get; init; }
 
