@@ -68,9 +68,14 @@ public sealed partial class ScoringPipeline(
             }
         }
 
-        foreach (var message in live.Where(m => m.Request!.Kind != ScoreRequestKind.Contact))
+        foreach (var message in live.Where(m => m.Request!.Kind is ScoreRequestKind.Company or ScoreRequestKind.Deal))
         {
             await FanOutAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var message in live.Where(m => m.Request!.Kind == ScoreRequestKind.Forget))
+        {
+            await ForgetAsync(message, cancellationToken).ConfigureAwait(false);
         }
 
         var byContact = live.Where(m => m.Request!.Kind == ScoreRequestKind.Contact).GroupBy(m => m.Request!.ObjectId).ToDictionary(g => g.Key, g => g.ToList());
@@ -269,6 +274,24 @@ public sealed partial class ScoringPipeline(
         }
     }
 
+    /// <summary>Privacy deletion: the contact's score history and last-written values go; enrolment rows (ids only) stay so
+    /// a restored contact is not enrolled twice.</summary>
+    private async Task ForgetAsync(ReceivedScoreRequest message, CancellationToken cancellationToken)
+    {
+        var contactId = message.Request!.ObjectId;
+        try
+        {
+            var removed = await history.ForgetAsync(contactId, cancellationToken).ConfigureAwait(false);
+            await lastWritten.ForgetAsync(contactId, cancellationToken).ConfigureAwait(false);
+            await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+            LogForgotten(logger, contactId, removed);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Failed("forget", contactId, ex);
+        }
+    }
+
     private async Task PoisonAsync(ReceivedScoreRequest message, string reason, CancellationToken cancellationToken)
     {
         await queue.MoveToPoisonAsync(message, cancellationToken).ConfigureAwait(false);
@@ -297,6 +320,9 @@ public sealed partial class ScoringPipeline(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Contact {ContactId} no longer exists in HubSpot; its request is dropped")]
     private static partial void LogContactGone(ILogger logger, string contactId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Contact {ContactId} forgotten on HubSpot's privacy deletion ({Removed} history entries)")]
+    private static partial void LogForgotten(ILogger logger, string contactId, int removed);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Contact {ContactId} enrolled in workflow {WorkflowId}")]
     private static partial void LogEnrolled(ILogger logger, string contactId, long workflowId);

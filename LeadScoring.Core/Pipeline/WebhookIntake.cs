@@ -46,10 +46,16 @@ public sealed partial class WebhookIntake(WebhookEventLedger ledger, ScoreReques
         e.SubscriptionType.EndsWith(".propertyChange", StringComparison.Ordinal)
         && e.PropertyName is { } name && LeadScoreProperties.Names.Contains(name);
 
-    /// <summary>Creation, property changes, merges, restores and association changes can change a score; deletions cannot.</summary>
+    /// <summary>Creation, property changes, merges, restores and association changes can change a score; a privacy deletion
+    /// means forgetting the contact; other deletions change nothing.</summary>
     internal static ScoreRequestKind? KindOf(HubSpotWebhookEvent e)
     {
         var change = e.SubscriptionType[(e.SubscriptionType.IndexOf('.', StringComparison.Ordinal) + 1)..];
+        if (e.SubscriptionType == "contact.privacyDeletion")
+        {
+            return ScoreRequestKind.Forget; // GDPR: delete our derived data too (a plain deletion can be restored, so it keeps it)
+        }
+
         if (change is not ("creation" or "propertyChange" or "merge" or "restore" or "associationChange"))
         {
             return null;

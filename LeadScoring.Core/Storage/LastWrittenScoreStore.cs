@@ -28,6 +28,12 @@ public sealed class LastWrittenScoreStore(LeadScoringStorage storage)
     }
 
     /// <summary>Upserts the scores; for a contact given twice the last one wins.</summary>
+    /// <summary>Deletes what was last written for the contact (privacy deletion); absent is fine.</summary>
+    public async Task ForgetAsync(string contactId, CancellationToken cancellationToken = default)
+    {
+        using var response = await _table.DeleteEntityAsync(Partition, contactId, Azure.ETag.All, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task SetManyAsync(IReadOnlyCollection<LastWrittenScore> scores, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scores);

@@ -62,6 +62,20 @@ public sealed class ScoreHistoryStore(LeadScoringStorage storage)
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Deletes the contact's whole history (privacy deletion); returns how many entries were removed.</summary>
+    public async Task<int> ForgetAsync(string contactId, CancellationToken cancellationToken = default)
+    {
+        var removed = 0;
+        var rows = _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {contactId}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken);
+        await foreach (var row in rows.ConfigureAwait(false))
+        {
+            using var response = await _table.DeleteEntityAsync(row.PartitionKey, row.RowKey, Azure.ETag.All, cancellationToken).ConfigureAwait(false);
+            removed++;
+        }
+
+        return removed;
+    }
+
     /// <summary>The contact's <paramref name="take"/> most recent entries, newest first.</summary>
     public async Task<IReadOnlyList<ScoreHistoryEntry>> RecentAsync(string contactId, int take, CancellationToken cancellationToken = default)
     {

@@ -5,6 +5,9 @@ public enum ScoreRequestKind
     Contact,
     Company,
     Deal,
+
+    /// <summary>HubSpot asked to forget this contact (GDPR privacy deletion): delete what we stored about it.</summary>
+    Forget,
 }
 
 /// <summary>One unit of work on the queue: score this contact, or fan out this company's/deal's contacts.</summary>

@@ -91,6 +91,30 @@ public sealed class PipelineEndToEndTests : ProductFixture
     }
 
     [Test]
+    public async Task PrivacyDeletion_ForgetsTheContactsHistoryAndLastScore()
+    {
+        var contact = Contacts[12];
+        (await Product.Emulator.Admin.PostAsJsonAsync($"/_emulator/contacts/{contact}/activity", new JsonObject { ["type"] = "call" })).EnsureSuccessStatusCode();
+        await Product.WaitUntilScoredAsync([contact], TimeSpan.FromSeconds(20));
+        var history = Product.Host.Services.GetRequiredService<LeadScoring.Core.Storage.ScoreHistoryStore>();
+        var lastWritten = Product.Host.Services.GetRequiredService<LeadScoring.Core.Storage.LastWrittenScoreStore>();
+        Assert.That(await history.RecentAsync(contact, 10), Is.Not.Empty);
+        var json = $$"""[{"eventId":666001,"subscriptionId":330,"portalId":1000001,"occurredAt":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"subscriptionType":"contact.privacyDeletion","attemptNumber":0,"objectId":{{contact}},"changeSource":"GDPR"}]""";
+
+        using var response = await Product.PostWebhookAsync(json);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while ((await history.RecentAsync(contact, 10)).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.That(await history.RecentAsync(contact, 10), Is.Empty);
+        Assert.That(await lastWritten.GetManyAsync([contact]), Is.Empty);
+    }
+
+    [Test]
     public async Task EchoOfOurOwnWrite_IsDroppedWithoutRescoring()
     {
         var contact = Contacts[9];
