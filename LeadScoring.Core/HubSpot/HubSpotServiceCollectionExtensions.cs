@@ -50,6 +50,10 @@ public static class HubSpotServiceCollectionExtensions
             http.BaseAddress = provider.GetRequiredService<IOptions<HubSpotClientOptions>>().Value.BaseUrl;
             http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
         });
+
+        // The factory's default loggers write every request URI, and the workflow-enrolment URI carries the contact's
+        // email: no host log level should be what keeps PII out of the logs.
+        client.RemoveAllLoggers();
         client.AddResilienceHandler("hubspot", (pipeline, context) =>
         {
             var o = context.ServiceProvider.GetRequiredService<IOptions<HubSpotClientOptions>>().Value;

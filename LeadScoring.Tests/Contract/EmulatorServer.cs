@@ -5,6 +5,7 @@ using LeadScoring.Core.Settings;
 using LeadScoring.HubSpotEmulator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LeadScoring.Tests.Contract;
 
@@ -47,10 +48,17 @@ internal sealed class EmulatorServer : IAsyncDisposable
     }
 
     /// <summary>A service provider with the product's HubSpot client registration, aimed at this emulator.</summary>
-    public ServiceProvider ClientServices(Action<HubSpotClientOptions>? configure = null, bool oauth = false)
+    public ServiceProvider ClientServices(Action<HubSpotClientOptions>? configure = null, bool oauth = false, Microsoft.Extensions.Logging.ILoggerProvider? logs = null)
     {
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(builder =>
+        {
+            builder.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace);
+            if (logs is not null)
+            {
+                builder.AddProvider(logs);
+            }
+        });
         services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         services.AddOptions<LeadScoringSettings>().Configure(s =>
         {

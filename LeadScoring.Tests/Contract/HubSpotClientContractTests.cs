@@ -177,6 +177,18 @@ public sealed class HubSpotClientContractTests
     }
 
     [Test]
+    public async Task EnrollInWorkflow_AtTraceLevel_NeverLogsTheEmailInTheUri()
+    {
+        var logs = new CapturedLogs();
+        await using var services = _emulator.ClientServices(o => o.RequestsPer10Seconds = 1000, logs: logs);
+        var contact = _contacts.First(c => c.Get("email") is not null);
+
+        await services.GetRequiredService<HubSpotClient>().EnrollInWorkflowAsync(_emulator.Options.WorkflowId, contact.Get("email")!);
+
+        Assert.That(logs.Lines, Has.None.Contains(contact.Get("email")!).And.None.Contains(Uri.EscapeDataString(contact.Get("email")!)));
+    }
+
+    [Test]
     public void EnrollInWorkflow_UnknownWorkflow_ThrowsNotFoundWithCorrelationId()
     {
         var ex = Assert.ThrowsAsync<HubSpotApiException>(() => _client.EnrollInWorkflowAsync(424242, _contacts[0].Get("email")!));
