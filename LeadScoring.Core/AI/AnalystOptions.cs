@@ -33,6 +33,9 @@ public sealed class AnalystOptions
     /// <summary>Azure OpenAI key; null = Microsoft Entra ID (DefaultAzureCredential). Never logged.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>With no key: the user-assigned identity (AZURE_CLIENT_ID) for DefaultAzureCredential; null = its default.</summary>
+    public string? ClientId { get; set; }
+
     /// <summary>Name of the chat model deployment. Default <c>gpt-4o-mini</c>.</summary>
     public string ChatDeployment { get; set; } = DefaultChatDeployment;
 
@@ -74,6 +77,7 @@ public sealed class AnalystOptions
         }
 
         ApiKey = Get(ApiKeyName);
+        ClientId = Get(AzureCredentials.ClientIdName);
         ChatDeployment = Get(ChatDeploymentName) ?? DefaultChatDeployment;
 
         if (Get(TimeoutName) is { } timeout)

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.AI.OpenAI;
 using Azure.Identity;
+using LeadScoring.Core.Settings;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,6 +47,6 @@ public static class AnalystServiceCollectionExtensions
         configureClient?.Invoke(clientOptions);
         return options.ApiKey is { } key
             ? new AzureOpenAIClient(endpoint, new AzureKeyCredential(key), clientOptions)
-            : new AzureOpenAIClient(endpoint, new DefaultAzureCredential(), clientOptions);
+            : new AzureOpenAIClient(endpoint, AzureCredentials.Create(managedIdentity: false, options.ClientId), clientOptions);
     }
 }

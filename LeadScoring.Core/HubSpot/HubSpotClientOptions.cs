@@ -3,6 +3,16 @@ namespace LeadScoring.Core.HubSpot;
 /// <summary>How the HubSpot client connects and paces itself. Bound from LeadScoringSettings at start-up.</summary>
 public sealed class HubSpotClientOptions
 {
+    /// <summary>Configuration section of the advanced tuning settings (<c>HubSpot__RequestsPer10Seconds</c>, …).</summary>
+    public const string Section = "HubSpot";
+
+    /// <summary>The settings that may be tuned through <see cref="Section"/>, as environment variables name them.</summary>
+    public static IReadOnlyList<string> TuningNames { get; } = [.. new[]
+    {
+        nameof(RequestsPer10Seconds), nameof(RateBudgetShare), nameof(SearchRequestsPerSecond), nameof(MaxAttempts), nameof(RetryBaseDelay),
+        nameof(RateLimitedDelay), nameof(SearchRateLimitedDelay), nameof(AttemptTimeout), nameof(TotalTimeout),
+    }.Select(name => $"{Section}__{name}")];
+
     public Uri BaseUrl { get; set; } = new("https://api.hubapi.com/");
 
     /// <summary>Private-app (static) token. Either this or the OAuth trio is set.</summary>

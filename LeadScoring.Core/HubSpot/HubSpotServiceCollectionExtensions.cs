@@ -26,7 +26,7 @@ public static class HubSpotServiceCollectionExtensions
             })
 
             // Advanced tuning without code: HubSpot__RequestsPer10Seconds=190 for a Professional portal, etc.
-            .Configure<IConfiguration>((o, configuration) => configuration.GetSection("HubSpot").Bind(o));
+            .Configure<IConfiguration>((o, configuration) => configuration.GetSection(HubSpotClientOptions.Section).Bind(o));
         if (configure is not null)
         {
             options.PostConfigure(configure);

@@ -23,8 +23,7 @@ public static class PipelineServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        services.AddLeadScoringStorage(provider => provider.GetRequiredService<IOptions<LeadScoringSettings>>().Value.StorageConnectionString
-            ?? throw new InvalidOperationException($"{LeadScoringSettings.StorageName} needs a connection string here; identity-based storage is not wired yet."));
+        services.AddLeadScoringStorage(provider => provider.GetRequiredService<IOptions<LeadScoringSettings>>().Value.Storage);
         services.AddHubSpotClient();
         services.AddTrainingRecords();
         services.AddLeadAnalyst();

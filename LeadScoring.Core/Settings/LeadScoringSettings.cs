@@ -1,5 +1,6 @@
 using System.Globalization;
 using LeadScoring.Core.Security;
+using LeadScoring.Core.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace LeadScoring.Core.Settings;
@@ -27,14 +28,15 @@ public sealed class LeadScoringSettings
     public const string ModelVersionName = "LEAD_SCORE_MODEL_VERSION";
     public const string ScoringProfilePathName = "LEAD_SCORE_PROFILE_PATH";
     public const string ApiKeysName = "LEAD_SCORE_API_KEYS";
-    public const string StorageName = "AzureWebJobsStorage";
+    public const string StorageName = StorageConnection.Name;
     public const string StoragePrefixName = "LEAD_SCORE_STORAGE_PREFIX";
 
-    /// <summary>Every setting this class reads; deployment templates are checked against this list.</summary>
+    /// <summary>Every setting this class reads (<see cref="KnownSettings.All"/> has every setting of the product).</summary>
     public static IReadOnlyList<string> AllNames { get; } =
     [
         HubSpotAccessTokenName, HubSpotClientIdName, HubSpotClientSecretName, HubSpotRefreshTokenName, HighPriorityWorkflowIdName, PortalIdName, HubSpotBaseUrlName, WebhookUrlName, UpdateIntervalName, UpdateScheduleName, InitialRescoreName,
-        MinConfidenceName, RetrainIntervalName, ModelVersionName, ScoringProfilePathName, ApiKeysName, StorageName, StoragePrefixName,
+        MinConfidenceName, RetrainIntervalName, ModelVersionName, ScoringProfilePathName, ApiKeysName, StoragePrefixName, AzureCredentials.ClientIdName,
+        .. StorageConnection.AllNames,
     ];
 
     public static Uri DefaultHubSpotBaseUrl { get; } = new("https://api.hubapi.com/");
@@ -81,11 +83,17 @@ public sealed class LeadScoringSettings
     /// <summary>A scoring profile JSON file; the built-in default profile is used when unset.</summary>
     public string? ScoringProfilePath { get; set; }
 
+    /// <summary>AzureWebJobsStorage: a connection string, or an identity-based connection.</summary>
+    public StorageConnection Storage { get; set; } = StorageConnection.None;
+
     /// <summary>Azure Storage connection string, or null when an identity-based connection is configured.</summary>
-    public string? StorageConnectionString { get; set; }
+    public string? StorageConnectionString => Storage.ConnectionString;
 
     /// <summary>Storage account name for identity-based connections (AzureWebJobsStorage__accountName).</summary>
-    public string? StorageAccountName { get; set; }
+    public string? StorageAccountName => Storage.AccountName;
+
+    /// <summary>Client id of the user-assigned identity used for Azure AI Search and Azure OpenAI when they have no key.</summary>
+    public string? AzureClientId { get; set; }
 
     /// <summary>Prefix of every queue and table name, so environments can share a storage account. Default none.</summary>
     public string StoragePrefix { get; set; } = "";
@@ -170,8 +178,10 @@ public sealed class LeadScoringSettings
 
         ModelVersion = Get(ModelVersionName);
         ScoringProfilePath = Get(ScoringProfilePathName);
-        StorageConnectionString = Get(StorageName);
-        StorageAccountName = Get($"{StorageName}:accountName");
+        Storage = StorageConnection.Read(configuration);
+        AzureClientId = Get(AzureCredentials.ClientIdName);
+        AzureCredentials.CheckClientId(AzureClientId, AzureCredentials.ClientIdName, ParseErrors);
+        ParseErrors.AddRange(KnownSettings.Unknown(configuration).Select(name => new ValidationError(name, KnownSettings.UnknownMessage(name))));
         StoragePrefix = Get(StoragePrefixName) ?? "";
 
         ApiKeys = ApiKeyRing.Parse(Get(ApiKeysName), ApiKeysName, out var keyErrors);

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using LeadScoring.Core.Scoring;
 using Microsoft.Extensions.Options;
 
@@ -75,7 +74,7 @@ public sealed class LeadScoringSettingsValidator : IValidateOptions<LeadScoringS
             CheckProfile(path, errors);
         }
 
-        CheckStorage(s, errors);
+        errors.AddRange(s.Storage.Validate());
         if (s.StoragePrefix.Length > 0 && !(s.StoragePrefix.Length <= 12 && char.IsAsciiLetterLower(s.StoragePrefix[0]) && s.StoragePrefix.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c))))
         {
             errors.Add(new(LeadScoringSettings.StoragePrefixName, $"must be a lowercase letter followed by lowercase letters or digits, at most 12 characters (got '{s.StoragePrefix}')"));
@@ -109,39 +108,6 @@ public sealed class LeadScoringSettingsValidator : IValidateOptions<LeadScoringS
         catch (IOException ex)
         {
             errors.Add(new(Name, $"'{path}' cannot be read: {ex.Message}"));
-        }
-    }
-
-    private static void CheckStorage(LeadScoringSettings s, List<ValidationError> errors)
-    {
-        const string Name = LeadScoringSettings.StorageName;
-        if (s.StorageConnectionString is not { } connection)
-        {
-            if (s.StorageAccountName is null)
-            {
-                errors.Add(new(Name, "is required: an Azure Storage connection string (UseDevelopmentStorage=true for Azurite), or AzureWebJobsStorage__accountName for an identity-based connection"));
-            }
-
-            return;
-        }
-
-        var builder = new DbConnectionStringBuilder();
-        try
-        {
-            builder.ConnectionString = connection;
-        }
-        catch (ArgumentException)
-        {
-            errors.Add(new(Name, "is not a connection string of key=value pairs separated by ';'"));
-            return;
-        }
-
-        var development = builder.TryGetValue("UseDevelopmentStorage", out var dev) && string.Equals(dev as string, "true", StringComparison.OrdinalIgnoreCase);
-        var account = builder.ContainsKey("AccountName") && builder.ContainsKey("AccountKey");
-        var endpoints = builder.ContainsKey("BlobEndpoint") || builder.ContainsKey("QueueEndpoint") || builder.ContainsKey("TableEndpoint");
-        if (!development && !account && !endpoints)
-        {
-            errors.Add(new(Name, "needs UseDevelopmentStorage=true, AccountName and AccountKey, or service endpoints (BlobEndpoint/QueueEndpoint/TableEndpoint)"));
         }
     }
 }

@@ -5,7 +5,7 @@ using Azure.Storage.Queues;
 
 namespace LeadScoring.Core.Storage;
 
-/// <summary>The storage account: creates clients from a connection string (Azurite/Azure) and ensures queues/tables exist.</summary>
+/// <summary>The storage account: creates clients (connection string, or identity-based) and ensures queues/tables exist.</summary>
 public sealed class LeadScoringStorage
 {
     private readonly ConcurrentDictionary<string, TableClient> _tables = new(StringComparer.Ordinal);
@@ -14,26 +14,53 @@ public sealed class LeadScoringStorage
     private readonly QueueServiceClient _rawQueueService;
 
     public LeadScoringStorage(string connectionString, StorageNames names)
+        : this(ConnectionString(connectionString), names)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+    }
+
+    /// <summary>From the AzureWebJobsStorage settings: a connection string, or the service URIs with a token credential.</summary>
+    /// <exception cref="InputValidationException">The settings are not valid; every problem names its setting.</exception>
+    public LeadScoringStorage(StorageConnection connection, StorageNames names)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(names);
+        if (connection.Validate() is { Count: > 0 } errors)
+        {
+            throw new InputValidationException($"The {StorageConnection.Name} settings", errors);
+        }
 
         Names = names;
         var tableOptions = new TableClientOptions();
         TuneRetry(tableOptions.Retry);
-        TableService = new TableServiceClient(connectionString, tableOptions);
 
         // Base64 is what the Azure Functions queue trigger expects by default.
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         TuneRetry(queueOptions.Retry);
-        QueueService = new QueueServiceClient(connectionString, queueOptions);
-
         var rawOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
         TuneRetry(rawOptions.Retry);
-        _rawQueueService = new QueueServiceClient(connectionString, rawOptions);
+
+        if (connection.ConnectionString is { } connectionString)
+        {
+            TableService = new TableServiceClient(connectionString, tableOptions);
+            QueueService = new QueueServiceClient(connectionString, queueOptions);
+            _rawQueueService = new QueueServiceClient(connectionString, rawOptions);
+        }
+        else
+        {
+            var credential = connection.CreateCredential();
+            TableService = new TableServiceClient(connection.TableServiceUri!, credential, tableOptions);
+            QueueService = new QueueServiceClient(connection.QueueServiceUri!, credential, queueOptions);
+            _rawQueueService = new QueueServiceClient(connection.QueueServiceUri!, credential, rawOptions);
+        }
     }
 
     public StorageNames Names { get; }
+
+    private static StorageConnection ConnectionString(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return StorageConnection.FromConnectionString(connectionString);
+    }
 
     public TableServiceClient TableService { get; }
 

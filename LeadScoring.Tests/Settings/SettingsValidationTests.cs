@@ -80,6 +80,9 @@ public sealed class SettingsValidationTests
     [TestCase("LEAD_SCORE_MIN_CONFIDENCE", "-0.1", "between 0 and 1")]
     [TestCase("LEAD_SCORE_MODEL_VERSION", "v1; drop", "letters, digits")]
     [TestCase("LEAD_SCORE_PROFILE_PATH", "/nonexistent/profile.json", "file not found")]
+    [TestCase("AZURE_CLIENT_ID", "leadscoring-identity", "a GUID")]
+    [TestCase("LEAD_SCORE_MIN_CONFIDENCY", "0.7", "Did you mean LEAD_SCORE_MIN_CONFIDENCE?")]
+    [TestCase("HUBSPOT_PORTAL", "123", "is not a setting LeadScoring reads")]
     public void Check_BadOrMissingValue_NamesTheSetting(string name, string? value, string expected)
     {
         var values = Valid();
@@ -103,6 +106,32 @@ public sealed class SettingsValidationTests
 
         Assert.That(LeadScoringSettingsValidator.Check(settings), Is.Empty);
         Assert.That(settings.StorageAccountName, Is.EqualTo("leadscoringprod"));
+    }
+
+    [Test]
+    public void Check_UnknownSettingInASection_IsNamedAsAnEnvironmentVariable()
+    {
+        var values = Valid();
+        values["HubSpot:AccessToken"] = "pat-na1-0000";
+        values["HubSpot:MaxAttempts"] = "5";
+        values["OTHER_APP_SETTING"] = "not ours";
+
+        var errors = LeadScoringSettingsValidator.Check(Read(values));
+
+        Assert.That(errors.Select(e => e.Field), Is.EqualTo(new[] { "HubSpot__AccessToken" }));
+    }
+
+    [Test]
+    public void KnownSettings_EverySettingClass_IsListedOnce()
+    {
+        Assert.That(KnownSettings.All, Is.Unique);
+        Assert.That(KnownSettings.All, Is.SupersetOf(LeadScoringSettings.AllNames)
+            .And.SupersetOf(LeadScoring.Core.AI.AnalystOptions.AllNames)
+            .And.SupersetOf(LeadScoring.Core.Training.AzureSearch.AzureSearchOptions.AllNames)
+            .And.Contains("AZURE_OPENAI_EMBEDDING_DEPLOYMENT")
+            .And.Contains("HubSpot__RequestsPer10Seconds")
+            .And.Contains("AzureWebJobsStorage__clientId"));
+        Assert.That(KnownSettings.IsKnown("AzureWebJobsStorage:ACCOUNTNAME"), Is.True);
     }
 
     [Test]

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Search.Documents;
 using Azure.Search.Documents.Indexes;
+using LeadScoring.Core.Settings;
 using Microsoft.Extensions.Configuration;
 
 namespace LeadScoring.Core.Training.AzureSearch;
@@ -25,8 +26,11 @@ public sealed class AzureSearchOptions
     /// <summary>The service URL, e.g. <c>https://NAME.search.windows.net</c>.</summary>
     public Uri? Endpoint { get; set; }
 
-    /// <summary>An admin key of the service (the index is created and written). Never logged.</summary>
+    /// <summary>An admin key of the service (the index is created and written); null = Microsoft Entra ID. Never logged.</summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>With no key: the user-assigned identity (AZURE_CLIENT_ID) for DefaultAzureCredential; null = its default.</summary>
+    public string? ClientId { get; set; }
 
     public string IndexName { get; set; } = DefaultIndexName;
 
@@ -46,7 +50,7 @@ public sealed class AzureSearchOptions
         ArgumentNullException.ThrowIfNull(configuration);
         string? Get(string name) => configuration[name] is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
 
-        var options = new AzureSearchOptions { ApiKey = Get(ApiKeyName), IndexName = Get(IndexNameName) ?? DefaultIndexName, Dimensions = dimensions };
+        var options = new AzureSearchOptions { ApiKey = Get(ApiKeyName), ClientId = Get(AzureCredentials.ClientIdName), IndexName = Get(IndexNameName) ?? DefaultIndexName, Dimensions = dimensions };
         if (Get(EndpointName) is { } endpoint)
         {
             options._rawEndpoint = endpoint;
@@ -80,11 +84,9 @@ public sealed class AzureSearchOptions
             errors.Add(new(EndpointName, $"must use https (got '{Endpoint}')"));
         }
 
-        if (string.IsNullOrWhiteSpace(ApiKey))
-        {
-            errors.Add(new(ApiKeyName, "is required: an admin key of the search service (Settings > Keys), which can create the index and write to it"));
-        }
-        else if (ApiKey.Any(char.IsWhiteSpace))
+        // No key: Microsoft Entra ID, with the roles Search Index Data Contributor and Search Service Contributor
+        // (the index is created by the app).
+        if (ApiKey is not null && ApiKey.Any(char.IsWhiteSpace))
         {
             errors.Add(new(ApiKeyName, "must not contain spaces"));
         }
@@ -112,7 +114,9 @@ public sealed class AzureSearchOptions
             throw new InputValidationException("The Azure AI Search settings", errors);
         }
 
-        return new SearchIndexClient(Endpoint!, new AzureKeyCredential(ApiKey!), clientOptions ?? new SearchClientOptions());
+        return ApiKey is { } key
+            ? new SearchIndexClient(Endpoint!, new AzureKeyCredential(key), clientOptions ?? new SearchClientOptions())
+            : new SearchIndexClient(Endpoint!, AzureCredentials.Create(managedIdentity: false, ClientId), clientOptions ?? new SearchClientOptions());
     }
 
     /// <summary>Lower-case letters, digits and dashes; starts and ends with a letter or digit; no two dashes in a row.</summary>

@@ -40,7 +40,7 @@ public sealed class AzureSearchOptionsTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(options.IsConfigured, Is.False);
-            Assert.That(options.Validate().Select(e => e.Field), Is.EqualTo(new[] { "AZURE_SEARCH_ENDPOINT", "AZURE_SEARCH_API_KEY" }));
+            Assert.That(options.Validate().Select(e => e.Field), Is.EqualTo(new[] { "AZURE_SEARCH_ENDPOINT" }));
         }
     }
 
@@ -89,7 +89,22 @@ public sealed class AzureSearchOptionsTests
 
         var ex = Assert.Throws<InputValidationException>(() => options.CreateIndexClient());
 
-        Assert.That(ex!.Errors.Select(e => e.Field), Is.EquivalentTo(new[] { "AZURE_SEARCH_ENDPOINT", "AZURE_SEARCH_API_KEY", "AZURE_SEARCH_INDEX" }));
+        Assert.That(ex!.Errors.Select(e => e.Field), Is.EquivalentTo(new[] { "AZURE_SEARCH_ENDPOINT", "AZURE_SEARCH_INDEX" }));
+    }
+
+    [Test]
+    public void CreateIndexClient_NoKey_UsesMicrosoftEntraId()
+    {
+        var options = AzureSearchOptions.ReadFrom(Configuration(("AZURE_SEARCH_ENDPOINT", "https://leads.search.windows.net"), ("AZURE_CLIENT_ID", "8c1f3a52-5b7e-4a0e-9d7a-2f0c6a3b9e11")), 64);
+
+        var client = options.CreateIndexClient();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(options.Validate(), Is.Empty);
+            Assert.That(options.ClientId, Is.EqualTo("8c1f3a52-5b7e-4a0e-9d7a-2f0c6a3b9e11"));
+            Assert.That(client.Endpoint, Is.EqualTo(new Uri("https://leads.search.windows.net")));
+        }
     }
 
     [Test]

@@ -1,0 +1,21 @@
+// Example parameters. Secrets are read from environment variables when the deployment command runs, so they are
+// never written to a file: export HUBSPOT_ACCESS_TOKEN, HUBSPOT_CLIENT_SECRET and LEAD_SCORE_API_KEYS first (see the
+// README's "Deploy to Azure"). Leave containerImage empty on the first deployment, then set it to the pushed image.
+using 'main.bicep'
+
+param namePrefix = 'leadscoring'
+param containerImage = readEnvironmentVariable('LEADSCORING_IMAGE', '')
+param minReplicas = 1
+param maxReplicas = 10
+param searchSku = 'basic'
+
+param hubSpotAuth = 'privateApp'
+param hubSpotAccessToken = readEnvironmentVariable('HUBSPOT_ACCESS_TOKEN')
+param hubSpotClientSecret = readEnvironmentVariable('HUBSPOT_CLIENT_SECRET')
+param apiKeys = readEnvironmentVariable('LEAD_SCORE_API_KEYS')
+param hubSpotPortalId = '1000001'
+param highPriorityWorkflowId = ''
+
+param updateInterval = '15m'
+param retrainInterval = '7d'
+param minConfidence = '0.7'
