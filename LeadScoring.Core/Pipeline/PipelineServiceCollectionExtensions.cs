@@ -1,5 +1,6 @@
 using LeadScoring.Core.AI;
 using LeadScoring.Core.HubSpot;
+using LeadScoring.Core.Learning.Retraining;
 using LeadScoring.Core.Settings;
 using LeadScoring.Core.Storage;
 using LeadScoring.Core.Training;
@@ -34,6 +35,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddTransient<WebhookIntake>();
         services.TryAddTransient<ScoringPipeline>();
         services.TryAddTransient<BatchRescore>();
+        services.AddRetraining();
         return services;
     }
 }

@@ -187,22 +187,21 @@ public sealed partial class ScoringPipeline(
 
         var now = clock.GetUtcNow();
         var succeeded = toWrite.Where(c => result.Updated.Contains(c.Id)).ToList();
-        foreach (var c in succeeded)
-        {
-            await history.AppendAsync(HistoryEntry(c.Id, c.Features, c.Score), cancellationToken).ConfigureAwait(false);
-        }
+        await Parallel.ForEachAsync(succeeded, StorageParallelism(cancellationToken), async (c, token) =>
+            await history.AppendAsync(HistoryEntry(c.Id, c.Features, c.Score), token).ConfigureAwait(false)).ConfigureAwait(false);
 
         await lastWritten.SetManyAsync(
             [.. succeeded.Select(c => new LastWrittenScore(c.Id, c.Score.Score, c.Score.Priority.ToString(), c.Score.CloseProbability, c.Properties[LeadScoreProperties.NextBestAction], c.Score.ModelVersion, c.Digest, now))],
             cancellationToken).ConfigureAwait(false);
 
-        foreach (var c in changes.Where(c => succeeded.Contains(c) || unchanged.Contains(c.Id)))
+        // Each enrolment is a few sequential calls (record, HubSpot, record); leads are independent, so several at once.
+        await Parallel.ForEachAsync(changes.Where(c => succeeded.Contains(c) || unchanged.Contains(c.Id)), StorageParallelism(cancellationToken), async (c, token) =>
         {
-            if (c.Score.Priority != Priority.High || await EnrollAsync(c.Id, cancellationToken).ConfigureAwait(false))
+            if (c.Score.Priority != Priority.High || await EnrollAsync(c.Id, token).ConfigureAwait(false))
             {
                 done.Add(c.Id);
             }
-        }
+        }).ConfigureAwait(false);
 
         return succeeded.Count;
     }
@@ -335,6 +334,9 @@ public sealed partial class ScoringPipeline(
         await errors.RecordAsync(new PipelineError("poison", contactId, reason, message.MessageId, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         LogPoisoned(logger, message.MessageId, reason);
     }
+
+    private static ParallelOptions StorageParallelism(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken };
 
     private void Failed(string stage, string? contactId, Exception ex)
     {

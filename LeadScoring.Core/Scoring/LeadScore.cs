@@ -83,6 +83,9 @@ public sealed record LeadScore
     /// <summary>Where <see cref="CloseProbability"/> came from, e.g. <c>logistic-prior</c>.</summary>
     public required string CloseProbabilitySource { get; init; }
 
+    /// <summary>The learned model behind <see cref="CloseProbability"/> and the features that moved it; null under the logistic prior.</summary>
+    public LearnedCloseProbability? CloseModel { get; init; }
+
     public required NextBestAction NextBestAction { get; init; }
 
     /// <summary>Why that action, in words.</summary>

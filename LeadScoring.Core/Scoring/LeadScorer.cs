@@ -20,14 +20,17 @@ public sealed class LeadScorer
     public const double MinReasonImpact = 0.5;
 
     private readonly TimeProvider _clock;
+    private readonly ICloseProbabilityModel? _learned;
 
-    public LeadScorer(ScoringProfile profile, TimeProvider clock)
+    /// <param name="learned">The learned close-probability model and weights, when retraining promoted one.</param>
+    public LeadScorer(ScoringProfile profile, TimeProvider clock, ICloseProbabilityModel? learned = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(clock);
         // Normalising here too makes lookups case-insensitive for profiles built in code, not only loaded ones.
         Profile = profile.Normalized();
         _clock = clock;
+        _learned = learned;
         ModelVersion = $"{RulesVersion}/{profile.Name}@{profile.Version}";
     }
 
@@ -47,7 +50,7 @@ public sealed class LeadScorer
             OutcomeComponent.Score(lead, Profile),
             RecencyComponent.Score(lead, Profile, asOf));
 
-        var w = Profile.Weights;
+        var w = _learned?.Weights ?? Profile.Weights;
         var exact = Math.Clamp(
             (w.Fit * components.Fit.Score) + (w.Engagement * components.Engagement.Score)
             + (w.Outcome * components.Outcome.Score) + (w.Recency * components.Recency.Score), 0, 100);
@@ -61,7 +64,8 @@ public sealed class LeadScorer
         var priority = PriorityBands.FromScore(score);
         var confidence = (w.Fit * components.Fit.Confidence) + (w.Engagement * components.Engagement.Confidence)
             + (w.Outcome * components.Outcome.Confidence) + (w.Recency * components.Recency.Confidence);
-        var close = Curves.Logistic(exact, Profile.CloseProbability.Midpoint, Profile.CloseProbability.Scale);
+        var learned = _learned?.Estimate(lead, components, asOf);
+        var close = learned?.Probability ?? Curves.Logistic(exact, Profile.CloseProbability.Midpoint, Profile.CloseProbability.Scale);
         var (action, actionReason) = NextBestActionRules.Decide(priority, lead, asOf, Profile.NextBestAction);
 
         return new LeadScore
@@ -71,7 +75,8 @@ public sealed class LeadScorer
             ExactScore = Math.Round(exact, 2),
             Priority = priority,
             CloseProbability = (int)Math.Round(close * 100, MidpointRounding.AwayFromZero),
-            CloseProbabilitySource = LogisticPriorSource,
+            CloseProbabilitySource = learned is null ? LogisticPriorSource : $"model {learned.ModelVersion}",
+            CloseModel = learned,
             NextBestAction = action,
             NextBestActionReason = actionReason,
             Confidence = Math.Round(Math.Clamp(confidence, 0, 1), 3),
@@ -80,7 +85,7 @@ public sealed class LeadScorer
             MissingData = MissingData(components),
             Components = components,
             Weights = w,
-            ModelVersion = ModelVersion,
+            ModelVersion = learned is null ? ModelVersion : $"{ModelVersion}+{learned.ModelVersion}",
             ScoredAt = now,
         };
     }

@@ -22,7 +22,7 @@ public static class ScoringServiceCollectionExtensions
                 ? ScoringProfileLoader.Parse(File.ReadAllText(path))
                 : ScoringProfile.Default;
         });
-        services.TryAddSingleton(provider => new LeadScorer(provider.GetRequiredService<ScoringProfile>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new LeadScorer(provider.GetRequiredService<ScoringProfile>(), provider.GetRequiredService<TimeProvider>(), provider.GetService<ICloseProbabilityModel>()));
         return services;
     }
 }

@@ -30,12 +30,18 @@ public sealed class LeadScoringSettings
     public const string ApiKeysName = "LEAD_SCORE_API_KEYS";
     public const string StorageName = StorageConnection.Name;
     public const string StoragePrefixName = "LEAD_SCORE_STORAGE_PREFIX";
+    public const string OutcomeWindowName = "LEAD_SCORE_OUTCOME_WINDOW";
+    public const string TrainingRecordWeightName = "LEAD_SCORE_TRAINING_RECORD_WEIGHT";
+    public const string MinOutcomesName = "LEAD_SCORE_MIN_OUTCOMES";
+    public const string MinPositivesName = "LEAD_SCORE_MIN_POSITIVES";
+    public const string WeightBandName = "LEAD_SCORE_WEIGHT_BAND";
 
     /// <summary>Every setting this class reads (<see cref="KnownSettings.All"/> has every setting of the product).</summary>
     public static IReadOnlyList<string> AllNames { get; } =
     [
         HubSpotAccessTokenName, HubSpotClientIdName, HubSpotClientSecretName, HubSpotRefreshTokenName, HighPriorityWorkflowIdName, PortalIdName, HubSpotBaseUrlName, WebhookUrlName, UpdateIntervalName, UpdateScheduleName, InitialRescoreName,
         MinConfidenceName, RetrainIntervalName, ModelVersionName, ScoringProfilePathName, ApiKeysName, StoragePrefixName, AzureCredentials.ClientIdName,
+        OutcomeWindowName, TrainingRecordWeightName, MinOutcomesName, MinPositivesName, WeightBandName,
         .. StorageConnection.AllNames,
     ];
 
@@ -79,6 +85,21 @@ public sealed class LeadScoringSettings
 
     /// <summary>Pins a model version instead of the latest promoted one.</summary>
     public string? ModelVersion { get; set; }
+
+    /// <summary>A deal won this long after a scoring counts as that scoring's outcome.</summary>
+    public TimeSpan OutcomeWindow { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>Weight of a hand-classified training record relative to a real outcome when the model is trained.</summary>
+    public double TrainingRecordWeight { get; set; } = 0.5;
+
+    /// <summary>Below this many labelled outcomes no model is trained (the logistic prior stays).</summary>
+    public int MinOutcomes { get; set; } = 200;
+
+    /// <summary>Below this many positive outcomes no model is trained.</summary>
+    public int MinPositives { get; set; } = 40;
+
+    /// <summary>How far a refitted component weight may move from the profile's (e.g. 0.10: 30 % → 20–40 %).</summary>
+    public double WeightBand { get; set; } = 0.10;
 
     /// <summary>A scoring profile JSON file; the built-in default profile is used when unset.</summary>
     public string? ScoringProfilePath { get; set; }
@@ -177,6 +198,11 @@ public sealed class LeadScoringSettings
         }
 
         ModelVersion = Get(ModelVersionName);
+        OutcomeWindow = ParseDuration(Get(OutcomeWindowName), OutcomeWindowName, OutcomeWindow);
+        TrainingRecordWeight = ParseNumber(Get(TrainingRecordWeightName), TrainingRecordWeightName, TrainingRecordWeight, "a number such as 0.5");
+        WeightBand = ParseNumber(Get(WeightBandName), WeightBandName, WeightBand, "a number such as 0.1");
+        MinOutcomes = (int)ParseNumber(Get(MinOutcomesName), MinOutcomesName, MinOutcomes, "a whole number such as 200", wholeNumber: true);
+        MinPositives = (int)ParseNumber(Get(MinPositivesName), MinPositivesName, MinPositives, "a whole number such as 40", wholeNumber: true);
         ScoringProfilePath = Get(ScoringProfilePathName);
         Storage = StorageConnection.Read(configuration);
         AzureClientId = Get(AzureCredentials.ClientIdName);
@@ -186,6 +212,23 @@ public sealed class LeadScoringSettings
 
         ApiKeys = ApiKeyRing.Parse(Get(ApiKeysName), ApiKeysName, out var keyErrors);
         ParseErrors.AddRange(keyErrors);
+    }
+
+    private double ParseNumber(string? text, string name, double fallback, string expected, bool wholeNumber = false)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+            && (!wholeNumber || (value == Math.Floor(value) && Math.Abs(value) <= int.MaxValue)))
+        {
+            return value;
+        }
+
+        ParseErrors.Add(new(name, $"must be {expected} (got '{text}')"));
+        return fallback;
     }
 
     private long? ParseId(string? text, string name, string what)

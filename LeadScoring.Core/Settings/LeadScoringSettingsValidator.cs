@@ -64,6 +64,31 @@ public sealed class LeadScoringSettingsValidator : IValidateOptions<LeadScoringS
             errors.Add(new(LeadScoringSettings.MinConfidenceName, $"must be between 0 and 1 (got {s.MinConfidence})"));
         }
 
+        if (s.OutcomeWindow < TimeSpan.FromMinutes(1) || s.OutcomeWindow > TimeSpan.FromDays(730))
+        {
+            errors.Add(new(LeadScoringSettings.OutcomeWindowName, $"must be between 1 minute and 730 days (got {s.OutcomeWindow})"));
+        }
+
+        if (!(s.TrainingRecordWeight is >= 0 and <= 10))
+        {
+            errors.Add(new(LeadScoringSettings.TrainingRecordWeightName, $"must be between 0 and 10 (got {s.TrainingRecordWeight})"));
+        }
+
+        if (!(s.WeightBand is >= 0 and <= 0.3))
+        {
+            errors.Add(new(LeadScoringSettings.WeightBandName, $"must be between 0 and 0.3 (got {s.WeightBand})"));
+        }
+
+        if (s.MinOutcomes is < 20 or > 10_000_000)
+        {
+            errors.Add(new(LeadScoringSettings.MinOutcomesName, $"must be between 20 and 10000000 (got {s.MinOutcomes})"));
+        }
+
+        if (s.MinPositives < 5 || s.MinPositives > s.MinOutcomes)
+        {
+            errors.Add(new(LeadScoringSettings.MinPositivesName, $"must be at least 5 and at most {LeadScoringSettings.MinOutcomesName} ({s.MinOutcomes}) (got {s.MinPositives})"));
+        }
+
         if (s.ModelVersion is { } version && (version.Length > 64 || !version.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')))
         {
             errors.Add(new(LeadScoringSettings.ModelVersionName, "must be 1–64 characters of letters, digits, '.', '-' or '_'"));

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 
 namespace LeadScoring.Core.Storage;
@@ -42,6 +43,7 @@ public sealed class LeadScoringStorage
         if (connection.ConnectionString is { } connectionString)
         {
             TableService = new TableServiceClient(connectionString, tableOptions);
+            BlobService = new BlobServiceClient(connectionString, BlobOptions());
             QueueService = new QueueServiceClient(connectionString, queueOptions);
             _rawQueueService = new QueueServiceClient(connectionString, rawOptions);
         }
@@ -49,6 +51,7 @@ public sealed class LeadScoringStorage
         {
             var credential = connection.CreateCredential();
             TableService = new TableServiceClient(connection.TableServiceUri!, credential, tableOptions);
+            BlobService = new BlobServiceClient(connection.BlobServiceUri ?? BlobUriBeside(connection.TableServiceUri!), credential, BlobOptions());
             QueueService = new QueueServiceClient(connection.QueueServiceUri!, credential, queueOptions);
             _rawQueueService = new QueueServiceClient(connection.QueueServiceUri!, credential, rawOptions);
         }
@@ -63,6 +66,9 @@ public sealed class LeadScoringStorage
     }
 
     public TableServiceClient TableService { get; }
+
+    /// <summary>Blobs hold what is too big for a table row: trained models.</summary>
+    public BlobServiceClient BlobService { get; }
 
     /// <summary>Clients from here encode message bodies as Base64.</summary>
     public QueueServiceClient QueueService { get; }
@@ -83,8 +89,20 @@ public sealed class LeadScoringStorage
     {
         var tables = Names.Tables.Select(name => (Task)Table(name).CreateIfNotExistsAsync(cancellationToken));
         var queues = Names.Queues.Select(name => (Task)Queue(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
-        await Task.WhenAll(tables.Concat(queues)).ConfigureAwait(false);
+        var containers = Names.BlobContainers.Select(name => (Task)BlobService.GetBlobContainerClient(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+        await Task.WhenAll(tables.Concat(queues).Concat(containers)).ConfigureAwait(false);
     }
+
+    private static BlobClientOptions BlobOptions()
+    {
+        var options = new BlobClientOptions();
+        TuneRetry(options.Retry);
+        return options;
+    }
+
+    /// <summary>https://account.table.core.windows.net → https://account.blob.core.windows.net, when only service URIs are set.</summary>
+    private static Uri BlobUriBeside(Uri tableServiceUri) =>
+        new UriBuilder(tableServiceUri) { Host = tableServiceUri.Host.Replace(".table.", ".blob.", StringComparison.OrdinalIgnoreCase) }.Uri;
 
     // The SDK default (3 retries from 0.8 s, exponential, 100 s per try) stalls a queue-triggered run far too long.
     private static void TuneRetry(RetryOptions retry)

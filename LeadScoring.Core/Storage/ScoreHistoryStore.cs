@@ -91,10 +91,7 @@ public sealed class ScoreHistoryStore(LeadScoringStorage storage)
             TableClient.CreateQueryFilter($"PartitionKey eq {contactId}"), maxPerPage: Math.Min(take, 1000), cancellationToken: cancellationToken);
         await foreach (var e in query.ConfigureAwait(false))
         {
-            // The row key holds the exact instant; a stored DateTime may be rounded by the service.
-            entries.Add(new ScoreHistoryEntry(
-                e.PartitionKey, TableOperations.FromInvertedTicks(e.RowKey), e.Score, e.ExactScore, e.Priority, e.CloseProbability, e.NextBestAction,
-                e.Confidence, e.Fit, e.Engagement, e.Outcome, e.Recency, e.ModelVersion, e.FeaturesDigest, e.FeaturesJson));
+            entries.Add(ToEntry(e));
             if (entries.Count == take)
             {
                 break;
@@ -103,6 +100,20 @@ public sealed class ScoreHistoryStore(LeadScoringStorage storage)
 
         return entries;
     }
+
+    /// <summary>Every entry of every contact (for retraining), in no particular order.</summary>
+    public async IAsyncEnumerable<ScoreHistoryEntry> AllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var e in _table.QueryAsync<ScoreHistoryEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return ToEntry(e);
+        }
+    }
+
+    // The row key holds the exact instant; a stored DateTime may be rounded by the service.
+    private static ScoreHistoryEntry ToEntry(ScoreHistoryEntity e) => new(
+        e.PartitionKey, TableOperations.FromInvertedTicks(e.RowKey), e.Score, e.ExactScore, e.Priority, e.CloseProbability, e.NextBestAction,
+        e.Confidence, e.Fit, e.Engagement, e.Outcome, e.Recency, e.ModelVersion, e.FeaturesDigest, e.FeaturesJson);
 }
 
 internal sealed class ScoreHistoryEntity : ITableEntity

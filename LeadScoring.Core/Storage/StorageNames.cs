@@ -30,11 +30,22 @@ public sealed partial class StorageNames
         PipelineErrors = $"{prefix}PipelineErrors";
         TrainingRecords = $"{prefix}TrainingRecords";
         TrainingVectors = $"{prefix}TrainingVectors";
+        Models = $"{prefix}Models";
+        ModelFiles = $"{prefix}models";
         Queues = [ScoreRequests, ScoreRequestsPoison];
-        Tables = [WebhookEvents, ScoreHistory, LastScores, Enrollments, Checkpoints, PipelineErrors, TrainingRecords, TrainingVectors];
+        Tables = [WebhookEvents, ScoreHistory, LastScores, Enrollments, Checkpoints, PipelineErrors, TrainingRecords, TrainingVectors, Models];
+        BlobContainers = [ModelFiles];
     }
 
     public string Prefix { get; }
+
+    /// <summary>Table of the model registry: one row per trained (or refused) model and the current-model pointer.</summary>
+    public string Models { get; }
+
+    /// <summary>Blob container of the trained model files.</summary>
+    public string ModelFiles { get; }
+
+    public IReadOnlyList<string> BlobContainers { get; }
 
     /// <summary>Queue of <see cref="ScoreRequest"/> messages.</summary>
     public string ScoreRequests { get; }

@@ -76,6 +76,8 @@ internal static class LeadScoringHost
         builder.Services.AddHostedService<ScoreQueueFunction>();
         builder.Services.AddSingleton<BatchRescoreFunction>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<BatchRescoreFunction>());
+        builder.Services.AddSingleton<RetrainFunction>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<RetrainFunction>());
         builder.Services.AddProblemDetails();
         builder.Services.AddFunctionKeyAuthorization();
         builder.Services.AddLeadScoringHealthChecks();
@@ -91,6 +93,7 @@ internal static class LeadScoringHost
         app.MapHubSpotWebhook();
         app.MapTrainingRecords();
         BatchRescoreFunction.MapAdminRescore(app);
+        RetrainFunction.MapModels(app);
         return app;
     }
 

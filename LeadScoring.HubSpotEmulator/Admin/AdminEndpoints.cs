@@ -30,6 +30,7 @@ internal static class AdminEndpoints
         });
         admin.MapPost("/reset", (HttpRequest request) => ResetAsync(services, request.HttpContext));
         admin.MapGet("/ground-truth", () => GroundTruth(services));
+        admin.MapPost("/outcomes", (HttpRequest request) => ResolveOutcomesAsync(services, request.HttpContext));
         admin.MapGet("/portal", () => JsonResults.Json(services.Store.Read(PortalExport.ToJson)));
         admin.MapPost("/oauth/expire", () => JsonResults.Json(new JsonObject { ["expired"] = services.Tokens.ExpireAll() }));
         admin.MapGet("/faults", () => JsonResults.Json(new JsonObject { ["results"] = new JsonArray([.. services.Faults.Rules().Select(r => (JsonNode)r.ToJson())]) }));
@@ -252,6 +253,39 @@ internal static class AdminEndpoints
         services.RateLimits.Clear();
         services.Deliveries.Clear();
         return JsonResults.Json(new JsonObject { ["seed"] = seed, ["contacts"] = contacts });
+    }
+
+    /// <summary>
+    /// Time passes: every contact that has not converted yet closes a deal now — won with its hidden propensity, lost
+    /// otherwise (seeded, so a test can repeat it). This is what retraining learns from.
+    /// </summary>
+    private static async Task<IResult> ResolveOutcomesAsync(EmulatorServices services, HttpContext context)
+    {
+        var (body, error) = await JsonResults.ReadObjectAsync(context.Request, context.RequestAborted);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        var seed = Int(body["seed"]) ?? 1;
+        return services.Store.Write(w =>
+        {
+            var random = new Random(seed);
+            int won = 0, lost = 0;
+            foreach (var (id, truth) in w.Data.GroundTruth.OrderBy(p => p.Key).ToList())
+            {
+                if (truth.Converted || w.Data.Find(ObjectType.Contacts, Formats.Text(id)) is not { } contact)
+                {
+                    continue;
+                }
+
+                var wins = random.NextDouble() < truth.Propensity;
+                AdminWrites.CreateDeals(w, contact, null, 1, wins ? "closedwon" : "closedlost", null);
+                _ = wins ? won++ : lost++;
+            }
+
+            return JsonResults.Json(new JsonObject { ["won"] = won, ["lost"] = lost });
+        });
     }
 
     private static IResult GroundTruth(EmulatorServices services) => JsonResults.Json(services.Store.Read(data =>
