@@ -105,72 +105,81 @@ public sealed class HubSpotClient(HttpClient http)
     }
 
     /// <summary>
-    /// Every object modified at or after <paramref name="since"/>, oldest first. HubSpot search stops at 10,000
-    /// results per query, so when a query nears the cap the window restarts at the last modification time seen.
+    /// Every object modified at or after <paramref name="since"/> (and before <paramref name="until"/>, when given),
+    /// oldest first. Pages are read by key, not by offset: each page restarts the query at the newest modification time
+    /// seen, skipping the objects already returned at exactly that time. Offset paging over a sort key that changes
+    /// while we page — our own write-backs move every scored contact to the end — skips objects; this does not. It also
+    /// keeps every query far below HubSpot's 10,000-result cap. Only when a whole page shares one modification time
+    /// (a bulk import) does it page by offset within that instant.
     /// </summary>
     public async IAsyncEnumerable<HubSpotObject> SearchModifiedSinceAsync(
-        string objectType, DateTimeOffset since, IReadOnlyCollection<string> properties, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        string objectType, DateTimeOffset since, IReadOnlyCollection<string> properties, DateTimeOffset? until = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var modified = ModifiedProperty(objectType);
         var windowStart = since.ToUnixTimeMilliseconds();
-        var seenAtBoundary = new HashSet<string>(StringComparer.Ordinal);
+        var seenAtStart = new HashSet<string>(StringComparer.Ordinal);
+        string? after = null;
+        var returnedAtStart = 0;
         while (true)
         {
-            string? after = null;
-            long lastModified = windowStart;
-            var boundaryIds = new HashSet<string>(StringComparer.Ordinal);
-            var returned = 0;
-            var restart = false;
-            while (true)
+            List<SearchFilter> filters = [new SearchFilter { PropertyName = modified, Operator = "GTE", Value = windowStart.ToString(CultureInfo.InvariantCulture) }];
+            if (until is { } end)
             {
-                var request = new SearchRequest
-                {
-                    FilterGroups = [new SearchFilterGroup { Filters = [new SearchFilter { PropertyName = modified, Operator = "GTE", Value = windowStart.ToString(CultureInfo.InvariantCulture) }] }],
-                    Sorts = [new SearchSort { PropertyName = modified, Direction = "ASCENDING" }],
-                    Properties = [.. properties.Append(modified).Distinct()],
-                    Limit = SearchPageSize,
-                    After = after,
-                };
-                using var response = await PostAsync($"crm/v3/objects/{Escape(objectType)}/search", request, HubSpotJsonContext.Default.SearchRequest, cancellationToken).ConfigureAwait(false);
-                var page = await ReadAsync(response, $"search {objectType}", HubSpotJsonContext.Default.SearchResponse, cancellationToken).ConfigureAwait(false);
-                foreach (var item in page.Results)
-                {
-                    returned++;
-                    var at = ParseTimestamp(item.Get(modified)) ?? lastModified;
-                    if (at != lastModified)
-                    {
-                        lastModified = at;
-                        boundaryIds.Clear();
-                    }
+                filters.Add(new SearchFilter { PropertyName = modified, Operator = "LT", Value = end.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) });
+            }
 
-                    boundaryIds.Add(item.Id);
-                    if (!seenAtBoundary.Contains(item.Id))
-                    {
-                        yield return item;
-                    }
+            var request = new SearchRequest
+            {
+                FilterGroups = [new SearchFilterGroup { Filters = filters }],
+                Sorts = [new SearchSort { PropertyName = modified, Direction = "ASCENDING" }],
+                Properties = [.. properties.Append(modified).Distinct()],
+                Limit = SearchPageSize,
+                After = after,
+            };
+            using var response = await PostAsync($"crm/v3/objects/{Escape(objectType)}/search", request, HubSpotJsonContext.Default.SearchRequest, cancellationToken).ConfigureAwait(false);
+            var page = await ReadAsync(response, $"search {objectType}", HubSpotJsonContext.Default.SearchResponse, cancellationToken).ConfigureAwait(false);
+            var lastModified = windowStart;
+            var atLast = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var item in page.Results)
+            {
+                var at = ParseTimestamp(item.Get(modified)) ?? lastModified;
+                if (at > lastModified)
+                {
+                    lastModified = at;
+                    atLast.Clear();
                 }
 
-                after = page.Paging?.Next?.After;
-                if (after is null)
+                atLast.Add(item.Id);
+                if (at != windowStart || seenAtStart.Add(item.Id))
                 {
-                    yield break;
-                }
-
-                if (returned + SearchPageSize > SearchResultCap)
-                {
-                    restart = true;
-                    break;
+                    yield return item;
                 }
             }
 
-            if (restart && lastModified == windowStart)
+            if (page.Paging?.Next?.After is not { } next)
             {
-                throw new HubSpotApiException($"More than {SearchResultCap} {objectType} share the modification time {windowStart}; HubSpot search cannot page through them.");
+                yield break;
             }
 
-            // Restart at the last timestamp seen; objects already returned at exactly that time are skipped.
-            windowStart = lastModified;
-            seenAtBoundary = boundaryIds;
+            if (lastModified > windowStart)
+            {
+                // Restart at the newest time seen; what was returned at exactly that time is skipped next round.
+                windowStart = lastModified;
+                seenAtStart = atLast;
+                after = null;
+                returnedAtStart = 0;
+            }
+            else
+            {
+                // The whole page shares one instant: page on by offset inside it.
+                returnedAtStart += page.Results.Count;
+                if (returnedAtStart + SearchPageSize > SearchResultCap)
+                {
+                    throw new HubSpotApiException($"More than {SearchResultCap} {objectType} share the modification time {windowStart}; HubSpot search cannot page through them.");
+                }
+
+                after = next;
+            }
         }
     }
 

@@ -30,7 +30,7 @@ public sealed partial class BatchRescore(
         long newest = since.ToUnixTimeMilliseconds();
         try
         {
-            await foreach (var contact in hubspot.SearchModifiedSinceAsync("contacts", since, [], cancellationToken).ConfigureAwait(false))
+            await foreach (var contact in hubspot.SearchModifiedSinceAsync("contacts", since, [], until: started, cancellationToken).ConfigureAwait(false))
             {
                 chunk.Add(new ScoreRequest(ScoreRequestKind.Contact, contact.Id, "batch", started));
                 newest = Math.Max(newest, HubSpotClient.ParseTimestamp(contact.Get("lastmodifieddate")) ?? newest);

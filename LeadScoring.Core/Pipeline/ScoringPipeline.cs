@@ -88,13 +88,8 @@ public sealed partial class ScoringPipeline(
         if (byContact.Count > 0)
         {
             var done = await ScoreContactsAsync(byContact.Keys, cancellationToken).ConfigureAwait(false);
-            foreach (var id in done)
-            {
-                foreach (var message in byContact[id])
-                {
-                    await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
-                }
-            }
+            await Parallel.ForEachAsync(done.SelectMany(id => byContact[id]), StorageParallelism(cancellationToken), async (message, token) =>
+                await queue.CompleteAsync(message, token).ConfigureAwait(false)).ConfigureAwait(false);
         }
     }
 

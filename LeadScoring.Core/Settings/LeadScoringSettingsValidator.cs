@@ -84,7 +84,7 @@ public sealed class LeadScoringSettingsValidator : IValidateOptions<LeadScoringS
             errors.Add(new(LeadScoringSettings.MinOutcomesName, $"must be between 20 and 10000000 (got {s.MinOutcomes})"));
         }
 
-        if (s.MinPositives < 5 || s.MinPositives > s.MinOutcomes)
+        if (s.MinPositives < 5 || (s.MinOutcomes >= 20 && s.MinPositives > s.MinOutcomes))
         {
             errors.Add(new(LeadScoringSettings.MinPositivesName, $"must be at least 5 and at most {LeadScoringSettings.MinOutcomesName} ({s.MinOutcomes}) (got {s.MinPositives})"));
         }

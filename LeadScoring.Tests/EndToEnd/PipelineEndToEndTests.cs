@@ -184,6 +184,23 @@ public sealed class BatchRescoreEndToEndTests : ProductFixture
     }
 
     [Test]
+    public async Task AdminRetrain_TooLittleOutcomeData_TrainsNothingAndSaysSoInTheModelCard()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/retrain");
+        request.Headers.Add("x-functions-key", TestHost.AdminKey);
+
+        using var response = await Product.Host.Client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        var card = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.That((string)card["status"]!, Is.EqualTo("skipped"));
+        Assert.That((string)card["reason"]!, Does.Contain("not trained").And.Contain("LEAD_SCORE_MIN_OUTCOMES").And.Contain("logistic prior stays in use"));
+        using var models = new HttpRequestMessage(HttpMethod.Get, "/api/models");
+        models.Headers.Add("x-functions-key", TestHost.RepKey);
+        Assert.That((await Product.Host.Client.SendAsync(models)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "reps never see model metrics");
+    }
+
+    [Test]
     public async Task AdminRescore_WithRepKey_IsForbidden()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/rescore");

@@ -21,7 +21,7 @@ public sealed class ScoreJsonSchemaTests
         Assert.That(names, Is.EqualTo(new[]
         {
             "schemaVersion", "contactId", "score", "exactScore", "priority", "closeProbability", "closeProbabilitySource",
-            "nextBestAction", "nextBestActionReason", "confidence", "topReasons", "missingData", "components", "weights",
+            "closeModel", "nextBestAction", "nextBestActionReason", "confidence", "topReasons", "missingData", "components", "weights",
             "similarity", "analyst", "modelVersion", "scoredAt",
         }));
     }

@@ -54,6 +54,16 @@ public static class LeadSnapshotTable
             FeatureColumn.Numeric("engagementScore", rows.Select(r => r.Engagement)),
             FeatureColumn.Numeric("outcomeScore", rows.Select(r => r.Outcome)),
             FeatureColumn.Numeric("recencyScore", rows.Select(r => r.Recency)),
+            // The rule total at the default weights: one strong, stable column, so the model starts from what the rules
+            // already know and learns what they miss.
+            FeatureColumn.Numeric("ruleTotal", rows.Select(r => RuleTotal(r, ComponentWeights.Default))),
         ]);
+    }
+
+    public static double RuleTotal(LeadSnapshot row, ComponentWeights weights)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(weights);
+        return (weights.Fit * row.Fit) + (weights.Engagement * row.Engagement) + (weights.Outcome * row.Outcome) + (weights.Recency * row.Recency);
     }
 }

@@ -25,7 +25,7 @@ public sealed class RetrainEndToEndTests
     [OneTimeSetUp]
     public async Task StartProduct()
     {
-        _product = await ProductUnderTest.StartAsync(contacts: 600, rateLimit: 100_000, extraSettings: new Dictionary<string, string?>
+        _product = await ProductUnderTest.StartAsync(contacts: 1000, rateLimit: 100_000, extraSettings: new Dictionary<string, string?>
         {
             ["AzureFunctionsJobHost__extensions__queues__batchSize"] = "32",
         });
