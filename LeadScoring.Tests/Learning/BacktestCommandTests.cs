@@ -7,6 +7,8 @@ public sealed class BacktestCommandTests
 {
     private const string Good = "age;job;y\n30;admin;yes\n41;technician;no\n52;admin;no\n";
 
+    private static readonly string BankSample = Path.Combine(AppContext.BaseDirectory, "Learning", "Data", "bank-full-every10th.csv");
+
     private string _folder = null!;
 
     [SetUp]
@@ -138,7 +140,7 @@ public sealed class BacktestCommandTests
     [Test]
     public void Run_BankSample_FlagsDurationAndWritesTheReport()
     {
-        var csv = Path.Combine(AppContext.BaseDirectory, "Learning", "Data", "bank-full-every10th.csv");
+        var csv = BankSample;
         var report = Path.Combine(_folder, "report");
 
         var (code, output, error) = Run("backtest", "--csv", csv, "--label", "y", "--positive", "yes", "--separator", ";", "--folds", "3", "--report", report);
@@ -147,7 +149,7 @@ public sealed class BacktestCommandTests
         Assert.That(output, Does.Contain("WARNING: 'duration' is a probable leak"));
         Assert.That(output, Does.Not.Contain("WARNING: 'month'"));
         Assert.That(output, Does.Contain("fold 3/3: AUC"));
-        var auc = double.Parse(output.Split('\n').Single(l => l.StartsWith("AUC", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        var auc = HeadlineAuc(output);
         Assert.That(auc, Is.GreaterThan(0.88), "with duration the model reaches ~0.9");
         Assert.That(Directory.GetFiles(report).Select(Path.GetFileName), Is.EquivalentTo(new[] { "summary.md", "roc.png", "calibration.png", "lift.png" }));
         Assert.That(File.ReadAllText(Path.Combine(report, "summary.md")), Does.Contain("| duration |").And.Contain("**yes**"));
@@ -157,16 +159,22 @@ public sealed class BacktestCommandTests
     [Test]
     public void Run_BankSampleChronologicalWithoutLeaks_ScoresAboveChance()
     {
-        var csv = Path.Combine(AppContext.BaseDirectory, "Learning", "Data", "bank-full-every10th.csv");
+        var csv = BankSample;
 
         var (code, output, error) = Run("backtest", "--csv", csv, "--label", "y", "--positive", "yes", "--separator", ";", "--split", "chronological", "--exclude", "duration,month,day,campaign");
 
         Assert.That(code, Is.EqualTo(0), error);
-        Assert.That(output, Does.Contain("chronological"));
+        Assert.That(output, Does.Contain("chronological (file order): train on the first 80 %, test on the last 20 %"));
+        Assert.That(output, Does.Contain("904 test rows"));
         Assert.That(output, Does.Not.Contain("WARNING"));
-        var auc = double.Parse(output.Split('\n').Single(l => l.StartsWith("AUC", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
-        Assert.That(auc, Is.GreaterThan(0.6));
+        var auc = HeadlineAuc(output);
+        // Only 3,618 training rows from a drifting period: well above chance, well below the full file's ≈ 0.70.
+        Assert.That(auc, Is.GreaterThan(0.55));
     }
+
+    private static double HeadlineAuc(string output) => double.Parse(
+        output.Split('\n').Single(l => l.StartsWith("AUC", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+        System.Globalization.CultureInfo.InvariantCulture);
 
     private string[] Csv(string content)
     {
