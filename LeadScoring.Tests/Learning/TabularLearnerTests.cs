@@ -54,6 +54,10 @@ public sealed class TabularLearnerTests
         Assert.That(BinaryMetrics.Calibration(_test.Labels, predicted).Ece, Is.LessThan(0.05));
         Assert.That(BinaryMetrics.Auc(_test.Labels, predicted), Is.GreaterThan(0.75));
         Assert.That(model.Info.Calibration, Does.StartWith("isotonic"));
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        stream.Position = 0;
+        Assert.That(TrainedModel.Load(stream).PredictProbabilities(_test.Features), Is.EqualTo(predicted), "the last step ends at +∞, which must survive JSON");
     }
 
     [Test]
