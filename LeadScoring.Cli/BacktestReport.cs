@@ -19,7 +19,7 @@ internal static class BacktestReport
         WriteRoc(Path.Combine(directory, "roc.png"), m);
         WriteCalibration(Path.Combine(directory, "calibration.png"), m);
         WriteLift(Path.Combine(directory, "lift.png"), m);
-        File.WriteAllText(Path.Combine(directory, "summary.md"), Summary(options, data, leakage, result), Encoding.UTF8);
+        File.WriteAllText(Path.Combine(directory, "summary.md"), Summary(options, data, leakage, result), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         return directory;
     }
 

