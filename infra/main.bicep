@@ -194,6 +194,7 @@ module environment 'modules/containerapps-environment.bicep' = {
     name: '${namePrefix}-env'
     location: location
     workspaceName: monitoring.outputs.workspaceName
+    appInsightsName: monitoring.outputs.appInsightsName
   }
 }
 

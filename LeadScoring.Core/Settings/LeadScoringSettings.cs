@@ -28,15 +28,15 @@ public sealed class LeadScoringSettings
     public const string ModelVersionName = "LEAD_SCORE_MODEL_VERSION";
     public const string ScoringProfilePathName = "LEAD_SCORE_PROFILE_PATH";
     public const string ApiKeysName = "LEAD_SCORE_API_KEYS";
-    public const string StorageName = StorageConnection.Name;
+    public const string StorageName = "AzureWebJobsStorage";
     public const string StoragePrefixName = "LEAD_SCORE_STORAGE_PREFIX";
 
-    /// <summary>Every setting this class reads (<see cref="KnownSettings.All"/> has every setting of the product).</summary>
+    /// <summary>Every setting this class reads; deployment templates are checked against this list.</summary>
     public static IReadOnlyList<string> AllNames { get; } =
     [
         HubSpotAccessTokenName, HubSpotClientIdName, HubSpotClientSecretName, HubSpotRefreshTokenName, HighPriorityWorkflowIdName, PortalIdName, HubSpotBaseUrlName, WebhookUrlName, UpdateIntervalName, UpdateScheduleName, InitialRescoreName,
-        MinConfidenceName, RetrainIntervalName, ModelVersionName, ScoringProfilePathName, ApiKeysName, StoragePrefixName, AzureCredentials.ClientIdName,
-        .. StorageConnection.AllNames,
+        MinConfidenceName, RetrainIntervalName, ModelVersionName, ScoringProfilePathName, ApiKeysName, StorageName, StoragePrefixName,
+        AzureCredentials.ClientIdName, .. StorageConnection.IdentityBasedNames,
     ];
 
     public static Uri DefaultHubSpotBaseUrl { get; } = new("https://api.hubapi.com/");
