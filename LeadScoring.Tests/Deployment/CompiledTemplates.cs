@@ -112,15 +112,17 @@ internal sealed partial class CompiledTemplates
             var parametersJson = Path.Combine(output.FullName, "main.parameters.json");
             var files = Directory.GetFiles(BicepCli.InfraFolder, "*.bicep", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
 
-            // Three processes at once: each is mostly start-up time.
+            // Four processes at once: each is mostly start-up time.
             var build = BicepCli.RunAsync(null, "build", "main.bicep", "--outfile", mainJson);
             var buildParams = BicepCli.RunAsync(FakeSecrets, "build-params", "main.bicepparam", "--outfile", parametersJson);
             var lint = BicepCli.RunAsync(null, "lint", "--pattern", "**/*.bicep");
-            await Task.WhenAll(build, buildParams, lint);
+            var lintParams = BicepCli.RunAsync(FakeSecrets, "lint", "main.bicepparam");
+            await Task.WhenAll(build, buildParams, lint, lintParams);
 
             var templateJson = File.Exists(mainJson) ? await File.ReadAllTextAsync(mainJson) : "{}";
             var parameters = File.Exists(parametersJson) ? JsonNode.Parse(await File.ReadAllTextAsync(parametersJson))!["parameters"]!.AsObject() : [];
-            return new CompiledTemplates(await build, await buildParams, await lint, templateJson, JsonNode.Parse(templateJson)!.AsObject(), parameters, files);
+            var linted = new BicepCli.Result(Math.Max((await lint).ExitCode, (await lintParams).ExitCode), $"{(await lint).Output}\n{(await lintParams).Output}".Trim());
+            return new CompiledTemplates(await build, await buildParams, linted, templateJson, JsonNode.Parse(templateJson)!.AsObject(), parameters, files);
         }
         finally
         {
