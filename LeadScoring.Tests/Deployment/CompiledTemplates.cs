@@ -9,7 +9,10 @@ namespace LeadScoring.Tests.Deployment;
 /// infra/main.bicep and main.bicepparam compiled once per test run by the real Bicep CLI, with every template linted,
 /// and helpers to read the ARM JSON the way a deployment would resolve it.
 /// </summary>
-internal sealed partial class CompiledTemplates
+/// <param name="TemplateJson">main.json as text (for "does a secret appear anywhere").</param>
+/// <param name="Parameters">The parameters main.bicepparam gives (build-params).</param>
+internal sealed partial record CompiledTemplates(
+    BicepCli.Result Build, BicepCli.Result BuildParams, BicepCli.Result Lint, string TemplateJson, JsonObject Template, JsonObject Parameters, IReadOnlyList<string> BicepFiles)
 {
     /// <summary>Stand-ins for the secrets main.bicepparam reads from the environment; they must never reach the template.</summary>
     public static IReadOnlyDictionary<string, string> FakeSecrets { get; } = new Dictionary<string, string>
@@ -22,33 +25,6 @@ internal sealed partial class CompiledTemplates
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly Lazy<Task<CompiledTemplates>> Instance = new(CompileAsync);
-
-    private CompiledTemplates(BicepCli.Result build, BicepCli.Result buildParams, BicepCli.Result lint, string templateJson, JsonObject template, JsonObject parameters, IReadOnlyList<string> bicepFiles)
-    {
-        Build = build;
-        BuildParams = buildParams;
-        Lint = lint;
-        TemplateJson = templateJson;
-        Template = template;
-        Parameters = parameters;
-        BicepFiles = bicepFiles;
-    }
-
-    public BicepCli.Result Build { get; }
-
-    public BicepCli.Result BuildParams { get; }
-
-    public BicepCli.Result Lint { get; }
-
-    /// <summary>main.json as text (for "does a secret appear anywhere").</summary>
-    public string TemplateJson { get; }
-
-    public JsonObject Template { get; }
-
-    /// <summary>The parameters main.bicepparam gives (parametersJson of build-params).</summary>
-    public JsonObject Parameters { get; }
-
-    public IReadOnlyList<string> BicepFiles { get; }
 
     public static Task<CompiledTemplates> GetAsync() => Instance.Value;
 
@@ -112,17 +88,15 @@ internal sealed partial class CompiledTemplates
             var parametersJson = Path.Combine(output.FullName, "main.parameters.json");
             var files = Directory.GetFiles(BicepCli.InfraFolder, "*.bicep", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
 
-            // Four processes at once: each is mostly start-up time.
+            // Three processes at once: each is mostly start-up time. The pattern covers main.bicepparam too.
             var build = BicepCli.RunAsync(null, "build", "main.bicep", "--outfile", mainJson);
             var buildParams = BicepCli.RunAsync(FakeSecrets, "build-params", "main.bicepparam", "--outfile", parametersJson);
-            var lint = BicepCli.RunAsync(null, "lint", "--pattern", "**/*.bicep");
-            var lintParams = BicepCli.RunAsync(FakeSecrets, "lint", "main.bicepparam");
-            await Task.WhenAll(build, buildParams, lint, lintParams);
+            var lint = BicepCli.RunAsync(FakeSecrets, "lint", "--pattern", "**/*.bicep*");
+            await Task.WhenAll(build, buildParams, lint);
 
             var templateJson = File.Exists(mainJson) ? await File.ReadAllTextAsync(mainJson) : "{}";
             var parameters = File.Exists(parametersJson) ? JsonNode.Parse(await File.ReadAllTextAsync(parametersJson))!["parameters"]!.AsObject() : [];
-            var linted = new BicepCli.Result(Math.Max((await lint).ExitCode, (await lintParams).ExitCode), $"{(await lint).Output}\n{(await lintParams).Output}".Trim());
-            return new CompiledTemplates(await build, await buildParams, linted, templateJson, JsonNode.Parse(templateJson)!.AsObject(), parameters, files);
+            return new CompiledTemplates(await build, await buildParams, await lint, templateJson, JsonNode.Parse(templateJson)!.AsObject(), parameters, files);
         }
         finally
         {
