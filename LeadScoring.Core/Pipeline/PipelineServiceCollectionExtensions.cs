@@ -29,6 +29,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddLeadAnalyst();
         services.TryAddTransient<HubSpotLeadReader>();
         services.TryAddSingleton<PipelineHealth>();
+        services.TryAddSingleton<WebhookEventBuffer>();
+        services.TryAddSingleton<RecentWebhookEvents>();
         services.TryAddTransient<WebhookIntake>();
         services.TryAddTransient<ScoringPipeline>();
         services.TryAddTransient<BatchRescore>();

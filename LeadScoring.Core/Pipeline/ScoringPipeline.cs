@@ -28,6 +28,7 @@ public sealed partial class ScoringPipeline(
     LastWrittenScoreStore lastWritten,
     ScoreHistoryStore history,
     EnrollmentStore enrollments,
+    WebhookEventLedger ledger,
     PipelineErrorLog errors,
     PipelineHealth health,
     IOptions<PipelineOptions> options,
@@ -66,6 +67,11 @@ public sealed partial class ScoringPipeline(
             {
                 live.Add(message);
             }
+        }
+
+        if (live.Where(m => m.Request!.Kind == ScoreRequestKind.WebhookEvents).ToList() is { Count: > 0 } webhookEvents)
+        {
+            await SortWebhookEventsAsync(webhookEvents, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var message in live.Where(m => m.Request!.Kind is ScoreRequestKind.Company or ScoreRequestKind.Deal))
@@ -255,6 +261,36 @@ public sealed partial class ScoringPipeline(
         }
     }
 
+    /// <summary>
+    /// Webhook events queued by the endpoint: those the ledger has not seen become one request per object, and are
+    /// recorded as seen only once those requests are queued (a crash in between duplicates, never loses).
+    /// </summary>
+    private async Task SortWebhookEventsAsync(IReadOnlyList<ReceivedScoreRequest> messages, CancellationToken cancellationToken)
+    {
+        try
+        {
+            AcceptedWebhookEvent[] events = [.. messages.SelectMany(m => m.Request!.Events!)];
+            var fresh = await ledger.WhereNewAsync(events, cancellationToken).ConfigureAwait(false);
+            var now = clock.GetUtcNow();
+            var requests = fresh
+                .GroupBy(e => (e.Kind, e.ObjectId))
+                .Select(g => new ScoreRequest(g.Key.Kind, g.Key.ObjectId, $"webhook:{g.First().Type}", now))
+                .ToList();
+            await queue.EnqueueManyAsync(requests, cancellationToken).ConfigureAwait(false);
+            await ledger.RecordAsync(fresh, cancellationToken).ConfigureAwait(false);
+            foreach (var message in messages)
+            {
+                await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+
+            LogSorted(logger, events.Length, fresh.Count, requests.Count);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Failed("webhook events", null, ex);
+        }
+    }
+
     private async Task FanOutAsync(ReceivedScoreRequest message, CancellationToken cancellationToken)
     {
         var request = message.Request!;
@@ -317,6 +353,9 @@ public sealed partial class ScoringPipeline(
             LeadScoreWriteback.ToProperties(score)[LeadScoreProperties.NextBestAction], score.Confidence, c.Fit.Score, c.Engagement.Score, c.Outcome.Score, c.Recency.Score,
             score.ModelVersion, digest, json);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook events: {Events} received, {Fresh} new, {Requests} requests queued")]
+    private static partial void LogSorted(ILogger logger, int events, int fresh, int requests);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Contact {ContactId} no longer exists in HubSpot; its request is dropped")]
     private static partial void LogContactGone(ILogger logger, string contactId);

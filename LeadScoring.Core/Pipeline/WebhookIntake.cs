@@ -6,15 +6,18 @@ using Microsoft.Extensions.Logging;
 namespace LeadScoring.Core.Pipeline;
 
 /// <summary>What happened to one webhook batch.</summary>
+/// <param name="Duplicates">Events repeated within the batch or queued by this instance lately; the worker drops any others.</param>
+/// <param name="Enqueued">Events queued for the worker to deduplicate against the ledger and score.</param>
 public sealed record WebhookIntakeResult(int Received, int Echoes, int Ignored, int Duplicates, int Enqueued);
 
 /// <summary>
-/// Turns a verified HubSpot webhook batch into score requests: drops echoes of our own ai_* writes and event types
-/// we do not score, drops events already accepted (HubSpot's composite key), coalesces per object, enqueues one
-/// request per contact (or per company/deal to fan out), and only then records the events as seen — so a crash
-/// in between means a harmless duplicate on HubSpot's retry, never a lost event.
+/// Turns a verified HubSpot webhook batch into queued work: drops echoes of our own ai_* writes, event types we do not
+/// score and events this instance queued lately, and hands the rest to the <see cref="WebhookEventBuffer"/>, which
+/// writes everything arriving together as one queue message. The answer waits only for that one write: checking
+/// HubSpot's composite keys against the ledger, coalescing per object and recording them happens on the worker, so
+/// a crash anywhere means a duplicate that the ledger drops, never a lost event.
 /// </summary>
-public sealed partial class WebhookIntake(WebhookEventLedger ledger, ScoreRequestQueue queue, TimeProvider clock, ILogger<WebhookIntake> logger)
+public sealed partial class WebhookIntake(WebhookEventBuffer buffer, RecentWebhookEvents recent, ILogger<WebhookIntake> logger)
 {
     public async Task<WebhookIntakeResult> AcceptAsync(IReadOnlyList<HubSpotWebhookEvent> events, CancellationToken cancellationToken = default)
     {
@@ -23,20 +26,15 @@ public sealed partial class WebhookIntake(WebhookEventLedger ledger, ScoreReques
         var relevant = events.Where(e => !IsEcho(e) && KindOf(e) is not null).ToList();
         var ignored = events.Count - echoes - relevant.Count;
 
-        var fresh = relevant.Count == 0 ? [] : await ledger.WhereNewAsync(relevant, cancellationToken).ConfigureAwait(false);
-        var now = clock.GetUtcNow();
-        var requests = fresh
-            .GroupBy(e => (Kind: KindOf(e)!.Value, e.ObjectId))
-            .Select(g => new ScoreRequest(g.Key.Kind, g.Key.ObjectId.ToString(CultureInfo.InvariantCulture), $"webhook:{g.First().SubscriptionType}", now))
+        var fresh = relevant
+            .Select(e => new AcceptedWebhookEvent(e.PortalId, WebhookEventLedger.KeyOf(e), KindOf(e)!.Value, e.ObjectId.ToString(CultureInfo.InvariantCulture), e.SubscriptionType))
+            .DistinctBy(e => e.Key, StringComparer.Ordinal)
+            .Where(e => !recent.Contains(e.Key))
             .ToList();
+        await buffer.SubmitAsync(fresh, cancellationToken).ConfigureAwait(false);
+        recent.Remember(fresh);
 
-        if (requests.Count > 0)
-        {
-            await queue.EnqueueManyAsync(requests, cancellationToken).ConfigureAwait(false);
-            await ledger.RecordAsync(fresh, cancellationToken).ConfigureAwait(false);
-        }
-
-        var result = new WebhookIntakeResult(events.Count, echoes, ignored, relevant.Count - fresh.Count, requests.Count);
+        var result = new WebhookIntakeResult(events.Count, echoes, ignored, relevant.Count - fresh.Count, fresh.Count);
         LogAccepted(logger, result.Received, result.Echoes, result.Ignored, result.Duplicates, result.Enqueued);
         return result;
     }

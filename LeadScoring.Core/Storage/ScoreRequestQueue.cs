@@ -91,7 +91,7 @@ public sealed class ScoreRequestQueue(LeadScoringStorage storage)
         ArgumentNullException.ThrowIfNull(request);
         if (!IsValid(request))
         {
-            throw new ArgumentException($"A score request needs a defined kind and a non-empty object id (was {request.Kind} '{request.ObjectId}').", nameof(request));
+            throw new ArgumentException($"A score request needs a defined kind, a non-empty object id, and valid events exactly when its kind is {nameof(ScoreRequestKind.WebhookEvents)} (was {request.Kind} '{request.ObjectId}' with {request.Events?.Count ?? 0} events).", nameof(request));
         }
 
         return JsonSerializer.Serialize(request, StorageJsonContext.Default.ScoreRequest);
@@ -111,7 +111,14 @@ public sealed class ScoreRequestQueue(LeadScoringStorage storage)
     }
 
     private static bool IsValid(ScoreRequest request) =>
-        Enum.IsDefined(request.Kind) && !string.IsNullOrWhiteSpace(request.ObjectId) && request.Reason is not null;
+        Enum.IsDefined(request.Kind) && !string.IsNullOrWhiteSpace(request.ObjectId) && request.Reason is not null
+        && (request.Kind == ScoreRequestKind.WebhookEvents
+            ? request.Events is { Count: > 0 } events && events.All(IsValid)
+            : request.Events is null);
+
+    private static bool IsValid(AcceptedWebhookEvent e) =>
+        e is not null && e.Kind is ScoreRequestKind.Contact or ScoreRequestKind.Company or ScoreRequestKind.Deal or ScoreRequestKind.Forget
+        && e.Key is { Length: 64 } && !string.IsNullOrWhiteSpace(e.ObjectId) && e.Type is not null;
 
     /// <summary>Base64 as sent by <see cref="EnqueueAsync"/> (and Functions); a body that is not is taken as it is.</summary>
     private static string Decode(BinaryData body)

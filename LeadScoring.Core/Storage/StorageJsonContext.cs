@@ -12,6 +12,8 @@ namespace LeadScoring.Core.Storage;
     JsonSerializerDefaults.Web,
     UseStringEnumConverter = true,
     RespectNullableAnnotations = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(ScoreRequest))]
+[JsonSerializable(typeof(AcceptedWebhookEvent))]
 public sealed partial class StorageJsonContext : JsonSerializerContext;

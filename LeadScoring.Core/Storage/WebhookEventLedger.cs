@@ -8,27 +8,24 @@ using LeadScoring.Core.HubSpot;
 namespace LeadScoring.Core.Storage;
 
 /// <summary>
-/// Remembers which webhook events were already accepted (HubSpot's composite key, hashed: PK = portalId-xx,
-/// RK = SHA-256 hex of <see cref="HubSpotWebhookEvent.DedupeKey"/>).
+/// Remembers which webhook events were already accepted (HubSpot's composite key, hashed: PK = portalId-x,
+/// RK = <see cref="KeyOf"/>: SHA-256 hex of <see cref="HubSpotWebhookEvent.DedupeKey"/>).
 /// </summary>
 public sealed class WebhookEventLedger(LeadScoringStorage storage)
 {
-    private static readonly string[] KeyOnly = ["PartitionKey"];
-
     private readonly TableClient _table = storage.Table(storage.Names.WebhookEvents);
 
     /// <summary>The events not recorded yet, in input order; an event repeated within the input appears once (its first).</summary>
-    public async Task<IReadOnlyList<HubSpotWebhookEvent>> WhereNewAsync(IReadOnlyList<HubSpotWebhookEvent> events, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AcceptedWebhookEvent>> WhereNewAsync(IReadOnlyList<AcceptedWebhookEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var distinct = events.DistinctBy(e => e.DedupeKey, StringComparer.Ordinal).ToList();
-        var keys = distinct.Select(Keys).ToList();
-        var found = await TableOperations.GetManyAsync<TableEntity>(_table, keys, KeyOnly, cancellationToken).ConfigureAwait(false);
-        return distinct.Where((_, i) => found[i] is null).ToList();
+        var distinct = events.DistinctBy(e => e.Key, StringComparer.Ordinal).ToList();
+        var found = await TableOperations.ExistingAsync(_table, distinct.Select(Keys), cancellationToken).ConfigureAwait(false);
+        return distinct.Where(e => !found.Contains(Keys(e))).ToList();
     }
 
     /// <summary>Marks the events as accepted; recording one again only refreshes its marker.</summary>
-    public async Task RecordAsync(IReadOnlyList<HubSpotWebhookEvent> events, CancellationToken cancellationToken = default)
+    public async Task RecordAsync(IReadOnlyList<AcceptedWebhookEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
         var receivedAt = DateTimeOffset.UtcNow;
@@ -40,7 +37,6 @@ public sealed class WebhookEventLedger(LeadScoringStorage storage)
                 PartitionKey = partitionKey,
                 RowKey = rowKey,
                 ReceivedAt = receivedAt,
-                EventId = e.EventId,
                 ObjectId = e.ObjectId,
             };
         });
@@ -48,13 +44,18 @@ public sealed class WebhookEventLedger(LeadScoringStorage storage)
     }
 
     /// <summary>
-    /// PK = portal id + the hash's first two hex digits (256 partitions per portal), so a busy portal's events spread
-    /// over many table partitions instead of hitting one partition's throughput limit.
+    /// PK = portal id + the hash's first hex digit: 16 partitions per portal spread a busy portal's events beyond one
+    /// partition's throughput limit (~2,000 rows/s each), yet a batch of events still shares few enough partitions to
+    /// be checked and recorded in a handful of queries and transactions.
     /// </summary>
-    internal static (string PartitionKey, string RowKey) Keys(HubSpotWebhookEvent e)
+    internal static (string PartitionKey, string RowKey) Keys(AcceptedWebhookEvent e) =>
+        (string.Create(CultureInfo.InvariantCulture, $"{e.PortalId}-{e.Key[..1]}"), e.Key);
+
+    /// <summary>The ledger's key of an event: SHA-256 hex of HubSpot's composite key.</summary>
+    public static string KeyOf(HubSpotWebhookEvent e)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(e.DedupeKey)));
-        return (string.Create(CultureInfo.InvariantCulture, $"{e.PortalId}-{hash[..2]}"), hash);
+        ArgumentNullException.ThrowIfNull(e);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(e.DedupeKey)));
     }
 }
 
@@ -71,7 +72,5 @@ internal sealed class WebhookEventEntity : ITableEntity
 
     public DateTimeOffset ReceivedAt { get; set; }
 
-    public long EventId { get; set; }
-
-    public long ObjectId { get; set; }
+    public string ObjectId { get; set; } = "";
 }

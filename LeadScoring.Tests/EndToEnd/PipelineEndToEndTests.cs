@@ -47,6 +47,32 @@ public sealed class PipelineEndToEndTests : ProductFixture
         Assert.That((await Product.Emulator.WritesAsync(contact)).Count(w => w.Property == LeadScoreProperties.Score), Is.EqualTo(1));
     }
 
+    [Test]
+    public async Task EventAlreadyInTheLedger_AcceptedByAnotherInstance_IsNotScoredAgain()
+    {
+        var contact = Contacts[14];
+        var json = $$"""[{"eventId":777002,"subscriptionId":310,"portalId":1000001,"occurredAt":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"subscriptionType":"contact.propertyChange","attemptNumber":1,"objectId":{{contact}},"propertyName":"lifecyclestage","propertyValue":"lead","changeSource":"CRM_UI"}]""";
+        var seenElsewhere = HubSpotWebhookParser.Parse(System.Text.Encoding.UTF8.GetBytes(json)).Events!.Single();
+        await Product.Host.Services.GetRequiredService<LeadScoring.Core.Storage.WebhookEventLedger>().RecordAsync(
+            [new(seenElsewhere.PortalId, LeadScoring.Core.Storage.WebhookEventLedger.KeyOf(seenElsewhere), LeadScoring.Core.Storage.ScoreRequestKind.Contact, contact, seenElsewhere.SubscriptionType)]);
+        var queue = Product.Host.Services.GetRequiredService<LeadScoring.Core.Storage.ScoreRequestQueue>();
+        var gathersBefore = (await Product.Emulator.RequestsAsync("/contacts/batch/read")).Count;
+
+        using var response = await Product.PostWebhookAsync(json);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((int)(await response.Content.ReadFromJsonAsync<JsonObject>())!["enqueued"]!, Is.EqualTo(1), "this instance has not seen it: the worker decides");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await queue.ApproximateCountAsync() > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(1500); // would the event be scored, its gather would have happened by now
+        Assert.That(await queue.ApproximateCountAsync(), Is.Zero, "the events message was taken and completed");
+        Assert.That((await Product.Emulator.RequestsAsync("/contacts/batch/read")).Count, Is.EqualTo(gathersBefore), "the ledger dropped the duplicate: no gather");
+    }
+
     [TestCase("wrong-secret")]
     public async Task ForgedSignature_IsRejectedAndChangesNothing(string secret)
     {

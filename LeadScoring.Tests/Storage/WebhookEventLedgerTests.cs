@@ -32,8 +32,7 @@ public sealed class WebhookEventLedgerTests
     public async Task WhereNew_DuplicatesWithinInput_CollapseToFirst()
     {
         var first = Event(7, 100);
-        var retry = Event(7, 100);
-        retry.AttemptNumber = 2;
+        var retry = Event(7, 100, attemptNumber: 2);
         var sameEventIdOtherObject = Event(7, 100, objectId: 999);
 
         var fresh = await _ledger.WhereNewAsync([first, retry, sameEventIdOtherObject]);
@@ -61,9 +60,23 @@ public sealed class WebhookEventLedgerTests
             Assert.That(await _ledger.WhereNewAsync(events), Is.Empty);
             Assert.That(rows.Count(r => r.PartitionKey.StartsWith("111-", StringComparison.Ordinal)), Is.EqualTo(150));
             Assert.That(rows.Count(r => r.PartitionKey.StartsWith("222-", StringComparison.Ordinal)), Is.EqualTo(100));
-            Assert.That(rows.Select(r => r.PartitionKey).Distinct().Count(), Is.GreaterThan(50), "events spread over hash partitions");
+            Assert.That(rows.Select(r => r.PartitionKey).Distinct().Count(), Is.EqualTo(32), "each portal's events spread over 16 hash partitions");
             Assert.That(rows.Select(r => r.RowKey), Is.All.Match("^[0-9a-f]{64}$"));
         }
+    }
+
+    [Test]
+    public async Task WhereNew_ManyEventsInOnePartition_ChecksThemAllAcrossQueryChunks()
+    {
+        // All keys start with 'a': one partition, so the check needs several 14-row queries.
+        var events = Enumerable.Range(1, 60)
+            .Select(i => new AcceptedWebhookEvent(444, "a" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i)))[1..], ScoreRequestKind.Contact, "51", "contact.creation"))
+            .ToList();
+        await _ledger.RecordAsync([.. events.Where((_, i) => i % 2 == 0)]);
+
+        var fresh = await _ledger.WhereNewAsync(events);
+
+        Assert.That(fresh, Is.EqualTo(events.Where((_, i) => i % 2 == 1)));
     }
 
     [Test]
@@ -72,7 +85,7 @@ public sealed class WebhookEventLedgerTests
         var events = Enumerable.Range(1, 120).Select(i => Event(i, 333)).ToList();
         await _ledger.RecordAsync(events);
 
-        await _ledger.RecordAsync([.. events, .. events.Take(10).Select(e => Event(e.EventId, 333))]);
+        await _ledger.RecordAsync([.. events, .. Enumerable.Range(1, 10).Select(i => Event(i, 333))]);
 
         var rows = await RowsAsync();
         using (Assert.EnterMultipleScope())
@@ -93,15 +106,21 @@ public sealed class WebhookEventLedgerTests
         return rows;
     }
 
-    private static HubSpotWebhookEvent Event(long eventId, long portalId, long objectId = 51) => new()
+    /// <summary>An event as the endpoint queues it; a retry (another attempt number) has the same key.</summary>
+    private static AcceptedWebhookEvent Event(long eventId, long portalId, long objectId = 51, int attemptNumber = 0)
     {
-        EventId = eventId,
-        PortalId = portalId,
-        SubscriptionId = 310,
-        SubscriptionType = "contact.propertyChange",
-        ObjectId = objectId,
-        PropertyName = "email",
-        PropertyValue = "someone@example.com",
-        OccurredAt = 1_718_000_000_000 + eventId,
-    };
+        var e = new HubSpotWebhookEvent
+        {
+            EventId = eventId,
+            PortalId = portalId,
+            SubscriptionId = 310,
+            SubscriptionType = "contact.propertyChange",
+            ObjectId = objectId,
+            PropertyName = "email",
+            PropertyValue = "someone@example.com",
+            OccurredAt = 1_718_000_000_000 + eventId,
+            AttemptNumber = attemptNumber,
+        };
+        return new AcceptedWebhookEvent(portalId, WebhookEventLedger.KeyOf(e), ScoreRequestKind.Contact, objectId.ToString(System.Globalization.CultureInfo.InvariantCulture), e.SubscriptionType);
+    }
 }

@@ -1,0 +1,194 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace LeadScoring.Core.Learning;
+
+/// <summary>Which training rows are held out to fit the calibrator.</summary>
+public enum CalibrationHoldout
+{
+    /// <summary>A random, class-stratified share of the rows.</summary>
+    Random,
+
+    /// <summary>The last rows in table order: for time-ordered data, calibrate on the most recent period.</summary>
+    Latest,
+}
+
+/// <summary>Gradient-boosting and calibration settings; the defaults suit a few thousand to a few hundred thousand rows.</summary>
+public sealed record LearnerOptions
+{
+    [Range(10, 5000)] public int NumberOfTrees { get; init; } = 500;
+
+    [Range(0.001, 1)] public double LearningRate { get; init; } = 0.03;
+
+    [Range(2, 1024)] public int NumberOfLeaves { get; init; } = 15;
+
+    [Range(1, 10_000)] public int MinimumRowsPerLeaf { get; init; } = 50;
+
+    /// <summary>L2 penalty on leaf values: steadies leaves of rare categories.</summary>
+    [Range(0, 1000)] public double L2Regularization { get; init; } = 5;
+
+    /// <summary>Share of the features each tree may use (column subsampling).</summary>
+    [Range(0.1, 1)] public double FeatureFraction { get; init; } = 0.7;
+
+    /// <summary>Share of the rows each tree sees (bagging, redrawn every tree).</summary>
+    [Range(0.1, 1)] public double RowFraction { get; init; } = 0.8;
+
+    public CalibrationMethod Calibration { get; init; } = CalibrationMethod.Platt;
+
+    /// <summary>Share of the training rows kept out of the trees and used only to fit the calibrator.</summary>
+    [Range(0.05, 0.5)] public double CalibrationFraction { get; init; } = 0.2;
+
+    public CalibrationHoldout CalibrationHoldout { get; init; } = CalibrationHoldout.Random;
+
+    /// <summary>A categorical value needs this many training rows to get its own slot; rarer ones share "(other)".</summary>
+    [Range(1, 100_000)] public int MinimumCategoryCount { get; init; } = 10;
+
+    [Range(1, 1000)] public int MaximumCategoriesPerColumn { get; init; } = 50;
+
+    public int Seed { get; init; } = 1;
+}
+
+/// <summary>
+/// Learns a calibrated binary model from any <see cref="LabeledTable"/>: ML.NET LightGBM on the encoded features,
+/// then Platt or isotonic calibration fitted on a held-out share of the training rows (never on rows it is judged on).
+/// </summary>
+public sealed class TabularLearner(LearnerOptions? options = null)
+{
+    internal const string FeaturesColumn = "Features";
+    internal const string LabelColumn = "Label";
+    internal const string WeightColumn = "Weight";
+
+    public LearnerOptions Options { get; } = options ?? new LearnerOptions();
+
+    /// <summary>Trains on every row given; throws <see cref="ArgumentException"/> when a class is missing from either share.</summary>
+    public TrainedModel Train(LabeledTable data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Features.Columns.Count == 0)
+        {
+            throw new ArgumentException("no feature columns to learn from", nameof(data));
+        }
+
+        var (fitRows, calibrationRows) = SplitForCalibration(data);
+        var fit = data.Subset(fitRows);
+        var holdout = data.Subset(calibrationRows);
+        foreach (var (part, name) in new[] { (fit, "training"), (holdout, "calibration") })
+        {
+            var positives = part.Positives;
+            if (positives == 0 || positives == part.RowCount)
+            {
+                throw new ArgumentException($"the {name} share ({part.RowCount} rows) has only one class: too few positives or negatives to learn from", nameof(data));
+            }
+        }
+
+        // ML.NET's public API cannot interrupt a running LightGBM fit, so cancellation is honoured between stages.
+        cancellationToken.ThrowIfCancellationRequested();
+        var ml = new MLContext(Options.Seed);
+        var encoder = FeatureEncoder.Fit(fit.Features, Options.MinimumCategoryCount, Options.MaximumCategoriesPerColumn);
+        var trainView = ToDataView(ml, encoder, fit);
+        var trainer = ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
+        {
+            LabelColumnName = LabelColumn,
+            FeatureColumnName = FeaturesColumn,
+            ExampleWeightColumnName = WeightColumn,
+            NumberOfIterations = Options.NumberOfTrees,
+            LearningRate = Options.LearningRate,
+            NumberOfLeaves = Options.NumberOfLeaves,
+            MinimumExampleCountPerLeaf = Options.MinimumRowsPerLeaf,
+            HandleMissingValue = true,
+            UseCategoricalSplit = false,
+            Seed = Options.Seed,
+            Silent = true,
+            Verbose = false,
+            Booster = new GradientBooster.Options
+            {
+                L2Regularization = Options.L2Regularization,
+                FeatureFraction = Options.FeatureFraction,
+                SubsampleFraction = Options.RowFraction,
+                SubsampleFrequency = Options.RowFraction < 1 ? 1 : 0,
+            },
+        });
+
+        var predictor = trainer.Fit(trainView);
+        cancellationToken.ThrowIfCancellationRequested();
+        // All slots kept: contributions are aggregated per source column afterwards.
+        var contributions = ml.Transforms.CalculateFeatureContribution(
+            predictor,
+            numberOfPositiveContributions: Math.Min(encoder.SlotCount, 1000),
+            numberOfNegativeContributions: Math.Min(encoder.SlotCount, 1000),
+            normalize: false).Fit(predictor.Transform(trainView));
+        ITransformer model = predictor.Append(contributions);
+        var holdoutScores = TrainedModel.RawScores(ml, model, encoder, holdout.Features);
+        var calibrator = ProbabilityCalibrator.Fit(Options.Calibration, holdoutScores, holdout.Labels, WeightsOf(holdout));
+        var info = new ModelInfo(
+            [.. encoder.Columns.Select(c => new ModelColumn(c.Name, c.Kind, c.Categories?.Count))],
+            fit.RowCount,
+            holdout.RowCount,
+            data.Positives,
+            calibrator.Description,
+            Options);
+        return new TrainedModel(ml, model, trainView.Schema, encoder, calibrator, info);
+    }
+
+    internal static IDataView ToDataView(MLContext ml, FeatureEncoder encoder, LabeledTable data)
+    {
+        var vectors = encoder.Encode(data.Features);
+        var rows = vectors.Select((v, i) => new EncodedRow
+        {
+            Features = v,
+            Label = data.Labels[i],
+            Weight = (float)(data.Weights?[i] ?? 1),
+        });
+        return ml.Data.LoadFromEnumerable(rows, EncodedRow.Schema(encoder.SlotCount));
+    }
+
+    internal static double[] WeightsOf(LabeledTable data) =>
+        [.. Enumerable.Range(0, data.RowCount).Select(i => data.Weights?[i] ?? 1)];
+
+    private (List<int> Fit, List<int> Calibration) SplitForCalibration(LabeledTable data)
+    {
+        var n = data.RowCount;
+        if (Options.CalibrationHoldout == CalibrationHoldout.Latest)
+        {
+            var cut = n - (int)Math.Round(n * Options.CalibrationFraction);
+            return ([.. Enumerable.Range(0, cut)], [.. Enumerable.Range(cut, n - cut)]);
+        }
+
+        // Stratified: the same share of each class goes to calibration, so rare positives are not all lost to one side.
+        var random = new Random(Options.Seed);
+        var fitRows = new List<int>();
+        var calibrationRows = new List<int>();
+        foreach (var label in new[] { true, false })
+        {
+            var rows = Enumerable.Range(0, n).Where(i => data.Labels[i] == label).ToArray();
+            random.Shuffle(rows);
+            var take = (int)Math.Round(rows.Length * Options.CalibrationFraction);
+            calibrationRows.AddRange(rows.Take(take));
+            fitRows.AddRange(rows.Skip(take));
+        }
+
+        fitRows.Sort();
+        calibrationRows.Sort();
+        return (fitRows, calibrationRows);
+    }
+}
+
+/// <summary>The row type ML.NET sees: the encoded vector, the label and the row weight.</summary>
+internal sealed class EncodedRow
+{
+    public float[] Features { get; set; } = [];
+
+    public bool Label { get; set; }
+
+    public float Weight { get; set; } = 1;
+
+    // The vector width is only known at run time, so the schema is given rather than read from attributes.
+    public static SchemaDefinition Schema(int slots)
+    {
+        var schema = SchemaDefinition.Create(typeof(EncodedRow));
+        schema[nameof(Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, slots);
+        return schema;
+    }
+}
