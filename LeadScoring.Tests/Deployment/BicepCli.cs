@@ -7,9 +7,10 @@ namespace LeadScoring.Tests.Deployment;
 /// <summary>The Bicep CLI that restore puts in the NuGet cache (Azure.Bicep.CommandLine.linux-x64), run as a process.</summary>
 internal static class BicepCli
 {
-    public sealed record Result(int ExitCode, string Output)
+    /// <summary>Bicep prints diagnostics on standard error (lint: on standard output too), JSON with --stdout on standard output.</summary>
+    public sealed record Result(int ExitCode, string StandardOutput, string StandardError)
     {
-        public override string ToString() => $"exit code {ExitCode}\n{Output}";
+        public override string ToString() => $"exit code {ExitCode}\n{StandardError}\n{(StandardOutput.Length > 2000 ? StandardOutput[..2000] + "…" : StandardOutput)}";
     }
 
     public static string InfraFolder { get; } = Path.Combine(Azurite.RepositoryRoot(), "infra");
@@ -34,7 +35,7 @@ internal static class BicepCli
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
-        return new Result(process.ExitCode, (await output + await error).Trim());
+        return new Result(process.ExitCode, (await output).Trim(), (await error).Trim());
     }
 
     private static string Locate()
