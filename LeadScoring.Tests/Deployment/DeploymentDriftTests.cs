@@ -249,6 +249,15 @@ public sealed partial class DeploymentDriftTests
             Assert.That(probes.Select(p => (string?)p!["httpGet"]), Is.All.EqualTo("[variables('healthProbe')]"));
             Assert.That((string?)template["variables"]!["healthProbe"]!["path"], Is.EqualTo("/api/health"));
             Assert.That((string?)template["variables"]!["healthProbe"]!["port"], Is.EqualTo("[parameters('targetPort')]"));
+
+            // Container Apps' limits, which the Bicep types do not carry: a probe outside them fails the deployment.
+            foreach (var probe in probes)
+            {
+                Assert.That((int?)probe!["failureThreshold"] ?? 3, Is.InRange(1, 10), $"{probe["type"]}.failureThreshold");
+                Assert.That((int?)probe["periodSeconds"] ?? 10, Is.InRange(1, 240), $"{probe["type"]}.periodSeconds");
+                Assert.That((int?)probe["initialDelaySeconds"] ?? 0, Is.InRange(0, 60), $"{probe["type"]}.initialDelaySeconds");
+                Assert.That((int?)probe["timeoutSeconds"] ?? 1, Is.InRange(1, 240), $"{probe["type"]}.timeoutSeconds");
+            }
         }
     }
 
