@@ -138,8 +138,8 @@ public sealed class StorageConnection
             return account is null ? null : new Uri($"https://{account}.{service}.core.windows.net/");
         }
 
-        // A bearer token must not travel in clear text, except to an emulator on this machine.
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
+        // The SDK sends bearer tokens over TLS only (Azurite over http takes the connection string instead).
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps)
         {
             return uri;
         }
