@@ -117,10 +117,13 @@ param containerPort int = 7071
 var scoreQueueName = 'score-requests'
 var suffix = uniqueString(resourceGroup().id)
 
+// Storage, registry and search names must be lowercase.
+var prefix = toLower(namePrefix)
+
 module identity 'modules/identity.bicep' = {
   name: 'identity'
   params: {
-    name: '${namePrefix}-identity'
+    name: '${prefix}-identity'
     location: location
   }
 }
@@ -128,7 +131,7 @@ module identity 'modules/identity.bicep' = {
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
   params: {
-    name: namePrefix
+    name: prefix
     location: location
     retentionInDays: logRetentionInDays
   }
@@ -137,7 +140,7 @@ module monitoring 'modules/monitoring.bicep' = {
 module storage 'modules/storage.bicep' = {
   name: 'storage'
   params: {
-    name: take('${namePrefix}${suffix}', 24)
+    name: take('${prefix}${suffix}', 24)
     location: location
     principalId: identity.outputs.principalId
     scoreQueueName: scoreQueueName
@@ -147,7 +150,7 @@ module storage 'modules/storage.bicep' = {
 module search 'modules/search.bicep' = {
   name: 'search'
   params: {
-    name: '${namePrefix}-search-${suffix}'
+    name: '${prefix}-search-${suffix}'
     location: location
     sku: searchSku
     principalId: identity.outputs.principalId
@@ -157,7 +160,7 @@ module search 'modules/search.bicep' = {
 module openai 'modules/openai.bicep' = {
   name: 'openai'
   params: {
-    name: '${namePrefix}-openai-${suffix}'
+    name: '${prefix}-openai-${suffix}'
     location: location
     principalId: identity.outputs.principalId
     chatModel: chatModel
@@ -168,7 +171,7 @@ module openai 'modules/openai.bicep' = {
 module vault 'modules/keyvault.bicep' = {
   name: 'keyvault'
   params: {
-    name: take('${namePrefix}-${suffix}', 24)
+    name: take('${prefix}-${suffix}', 24)
     location: location
     principalId: identity.outputs.principalId
     hubSpotAuth: hubSpotAuth
@@ -182,7 +185,7 @@ module vault 'modules/keyvault.bicep' = {
 module registry 'modules/registry.bicep' = {
   name: 'registry'
   params: {
-    name: '${namePrefix}${suffix}'
+    name: '${prefix}${suffix}'
     location: location
     principalId: identity.outputs.principalId
   }
@@ -191,16 +194,17 @@ module registry 'modules/registry.bicep' = {
 module environment 'modules/containerapps-environment.bicep' = {
   name: 'containerapps-environment'
   params: {
-    name: '${namePrefix}-env'
+    name: '${prefix}-env'
     location: location
     workspaceName: monitoring.outputs.workspaceName
+    appInsightsName: monitoring.outputs.appInsightsName
   }
 }
 
 module app 'modules/containerapp.bicep' = if (!empty(containerImage)) {
   name: 'containerapp'
   params: {
-    name: namePrefix
+    name: prefix
     location: location
     environmentId: environment.outputs.id
     environmentDefaultDomain: environment.outputs.defaultDomain

@@ -25,6 +25,13 @@ public static class KnownSettings
         }.SelectMany(names => names).Distinct(StringComparer.Ordinal),
     ];
 
+    /// <summary>The settings that hold credentials: never logged, and deployed only as secret references.</summary>
+    public static IReadOnlyList<string> Secrets { get; } =
+    [
+        LeadScoringSettings.HubSpotAccessTokenName, LeadScoringSettings.HubSpotClientSecretName, LeadScoringSettings.HubSpotRefreshTokenName,
+        LeadScoringSettings.ApiKeysName, LeadScoringSettings.StorageName, AnalystOptions.ApiKeyName, AzureSearchOptions.ApiKeyName,
+    ];
+
     private static readonly HashSet<string> AllKeys = new(All.Select(Key), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>True when <paramref name="name"/> (either A__B or A:B, any case) is a setting the product reads.</summary>

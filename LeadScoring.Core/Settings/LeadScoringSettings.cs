@@ -28,7 +28,7 @@ public sealed class LeadScoringSettings
     public const string ModelVersionName = "LEAD_SCORE_MODEL_VERSION";
     public const string ScoringProfilePathName = "LEAD_SCORE_PROFILE_PATH";
     public const string ApiKeysName = "LEAD_SCORE_API_KEYS";
-    public const string StorageName = StorageConnection.Name;
+    public const string StorageName = "AzureWebJobsStorage";
     public const string StoragePrefixName = "LEAD_SCORE_STORAGE_PREFIX";
     public const string OutcomeWindowName = "LEAD_SCORE_OUTCOME_WINDOW";
     public const string TrainingRecordWeightName = "LEAD_SCORE_TRAINING_RECORD_WEIGHT";
@@ -36,13 +36,13 @@ public sealed class LeadScoringSettings
     public const string MinPositivesName = "LEAD_SCORE_MIN_POSITIVES";
     public const string WeightBandName = "LEAD_SCORE_WEIGHT_BAND";
 
-    /// <summary>Every setting this class reads (<see cref="KnownSettings.All"/> has every setting of the product).</summary>
+    /// <summary>Every setting this class reads; deployment templates are checked against this list.</summary>
     public static IReadOnlyList<string> AllNames { get; } =
     [
         HubSpotAccessTokenName, HubSpotClientIdName, HubSpotClientSecretName, HubSpotRefreshTokenName, HighPriorityWorkflowIdName, PortalIdName, HubSpotBaseUrlName, WebhookUrlName, UpdateIntervalName, UpdateScheduleName, InitialRescoreName,
-        MinConfidenceName, RetrainIntervalName, ModelVersionName, ScoringProfilePathName, ApiKeysName, StoragePrefixName, AzureCredentials.ClientIdName,
+        MinConfidenceName, RetrainIntervalName, ModelVersionName, ScoringProfilePathName, ApiKeysName, StorageName, StoragePrefixName,
+        AzureCredentials.ClientIdName, .. StorageConnection.IdentityBasedNames,
         OutcomeWindowName, TrainingRecordWeightName, MinOutcomesName, MinPositivesName, WeightBandName,
-        .. StorageConnection.AllNames,
     ];
 
     public static Uri DefaultHubSpotBaseUrl { get; } = new("https://api.hubapi.com/");

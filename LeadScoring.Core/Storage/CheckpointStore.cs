@@ -21,7 +21,20 @@ public sealed class CheckpointStore(LeadScoringStorage storage)
     }
 
     /// <summary>Moves the checkpoint to <paramref name="value"/> unless it is already there or later; concurrent setters end at the latest value.</summary>
-    public async Task SetAsync(string name, DateTimeOffset value, CancellationToken cancellationToken = default)
+    public async Task SetAsync(string name, DateTimeOffset value, CancellationToken cancellationToken = default) =>
+        await AdvanceAsync(name, value, current => current < value, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Claims the run at <paramref name="slot"/> of a timer that several hosts share: true for exactly one caller
+    /// unless a run was already claimed later than <paramref name="slot"/> − <paramref name="tolerance"/> (hosts whose
+    /// timers started at different times claim each interval once when the tolerance is half the interval). No lease is
+    /// held, so a host that died leaves nothing to wait for.
+    /// </summary>
+    public async Task<bool> TryClaimAsync(string name, DateTimeOffset slot, TimeSpan tolerance, CancellationToken cancellationToken = default) =>
+        await AdvanceAsync(name, slot, current => current <= slot - tolerance && current < slot, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Writes <paramref name="value"/> when there is no value yet or <paramref name="replaces"/> says so; true when this caller wrote it.</summary>
+    private async Task<bool> AdvanceAsync(string name, DateTimeOffset value, Func<DateTimeOffset, bool> replaces, CancellationToken cancellationToken)
     {
         TableOperations.Key(name, nameof(name));
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
@@ -32,16 +45,16 @@ public sealed class CheckpointStore(LeadScoringStorage storage)
                 if (!current.HasValue)
                 {
                     await _table.AddEntityAsync(Entity(name, value), cancellationToken).ConfigureAwait(false);
-                    return;
+                    return true;
                 }
 
-                if (Value(current.Value!) >= value)
+                if (!replaces(Value(current.Value!)))
                 {
-                    return;
+                    return false;
                 }
 
                 await _table.UpdateEntityAsync(Entity(name, value), current.Value!.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                return;
+                return true;
             }
             catch (RequestFailedException ex) when (TableOperations.IsConflict(ex) || TableOperations.IsPreconditionFailed(ex))
             {

@@ -13,7 +13,7 @@ namespace LeadScoring.Core.Storage;
 /// </summary>
 public sealed class StorageConnection
 {
-    public const string Name = "AzureWebJobsStorage";
+    public const string Name = LeadScoringSettings.StorageName;
     public const string AccountNameName = Name + "__accountName";
     public const string QueueServiceUriName = Name + "__queueServiceUri";
     public const string TableServiceUriName = Name + "__tableServiceUri";
@@ -21,8 +21,11 @@ public sealed class StorageConnection
     public const string CredentialName = Name + "__credential";
     public const string ClientIdName = Name + "__clientId";
 
+    /// <summary>The settings of an identity-based connection, as environment variables name them.</summary>
+    public static IReadOnlyList<string> IdentityBasedNames { get; } = [AccountNameName, QueueServiceUriName, TableServiceUriName, BlobServiceUriName, CredentialName, ClientIdName];
+
     /// <summary>Every setting this class reads, as environment variables name them.</summary>
-    public static IReadOnlyList<string> AllNames { get; } = [Name, AccountNameName, QueueServiceUriName, TableServiceUriName, BlobServiceUriName, CredentialName, ClientIdName];
+    public static IReadOnlyList<string> AllNames { get; } = [Name, .. IdentityBasedNames];
 
     private readonly List<ValidationError> _errors = [];
 
@@ -135,8 +138,8 @@ public sealed class StorageConnection
             return account is null ? null : new Uri($"https://{account}.{service}.core.windows.net/");
         }
 
-        // A bearer token must not travel in clear text, except to an emulator on this machine.
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
+        // The SDK sends bearer tokens over TLS only (Azurite over http takes the connection string instead).
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps)
         {
             return uri;
         }

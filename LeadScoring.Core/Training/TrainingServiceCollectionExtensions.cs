@@ -14,6 +14,12 @@ public static class TrainingServiceCollectionExtensions
     /// <summary>Azure OpenAI embedding deployment; with AZURE_OPENAI_ENDPOINT it replaces the hashing embedder.</summary>
     public const string EmbeddingDeploymentName = "AZURE_OPENAI_EMBEDDING_DEPLOYMENT";
 
+    /// <summary>
+    /// The vector length asked of Azure OpenAI (text-embedding-3-small's own; -large shortens to it). Declared, so the
+    /// Azure AI Search index is created with the length the vectors have.
+    /// </summary>
+    public const int AzureOpenAIEmbeddingDimensions = 1536;
+
     public static IServiceCollection AddTrainingRecords(this IServiceCollection services)
     {
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(provider =>
@@ -24,7 +30,7 @@ public static class TrainingServiceCollectionExtensions
             {
                 // Production: Azure OpenAI embeddings; stored vectors of the hashing embedder get re-embedded at start-up.
                 var client = AI.AnalystServiceCollectionExtensions.CreateAzureClient(analyst);
-                return client.GetEmbeddingClient(deployment).AsIEmbeddingGenerator();
+                return client.GetEmbeddingClient(deployment).AsIEmbeddingGenerator(AzureOpenAIEmbeddingDimensions);
             }
 
             return new HashingEmbeddingGenerator();

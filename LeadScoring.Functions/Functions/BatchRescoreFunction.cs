@@ -15,6 +15,9 @@ namespace LeadScoring.Functions.Functions;
 internal sealed partial class BatchRescoreFunction(IServiceScopeFactory scopes, IOptions<LeadScoringSettings> settings, TimeProvider clock, ILogger<BatchRescoreFunction> logger)
     : BackgroundService
 {
+    /// <summary>The last scheduled run claimed by any replica (Checkpoints table).</summary>
+    internal const string TimerRunCheckpoint = "batch-rescore-timer";
+
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
     public static IEndpointRouteBuilder MapAdminRescore(IEndpointRouteBuilder endpoints)
@@ -87,7 +90,10 @@ internal sealed partial class BatchRescoreFunction(IServiceScopeFactory scopes, 
             try
             {
                 await Task.Delay(next - now, clock, stoppingToken);
-                await RunOnceAsync(stoppingToken);
+                if (await ClaimAsync(next, s, stoppingToken))
+                {
+                    await RunOnceAsync(stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -100,6 +106,27 @@ internal sealed partial class BatchRescoreFunction(IServiceScopeFactory scopes, 
             }
         }
     }
+
+    /// <summary>
+    /// With several replicas (KEDA scale-out) each has this timer; one of them runs each interval, as the Functions
+    /// runtime's singleton timers do. A cron occurrence is the same instant everywhere; intervals started at different
+    /// times count as one when within half an interval.
+    /// </summary>
+    private async Task<bool> ClaimAsync(DateTimeOffset slot, LeadScoringSettings s, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var tolerance = s.UpdateSchedule is null ? s.UpdateInterval / 2 : TimeSpan.Zero;
+        var claimed = await scope.ServiceProvider.GetRequiredService<CheckpointStore>().TryClaimAsync(TimerRunCheckpoint, slot, tolerance, cancellationToken);
+        if (!claimed)
+        {
+            LogRunByAnotherReplica(logger, slot);
+        }
+
+        return claimed;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batch rescore at {Slot:O} is run by another replica")]
+    private static partial void LogRunByAnotherReplica(ILogger logger, DateTimeOffset slot);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Batch rescore failed; it runs again at the next interval")]
     private static partial void LogRunFailed(ILogger logger, Exception exception);

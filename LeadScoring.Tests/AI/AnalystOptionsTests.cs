@@ -126,6 +126,19 @@ public sealed class AnalystOptionsTests
     }
 
     [Test]
+    public void Read_NoKeyWithAzureClientId_UsesThatUserAssignedIdentity()
+    {
+        var options = AnalystOptions.Read(Configuration(new() { ["AZURE_OPENAI_ENDPOINT"] = "https://leads.openai.azure.com/", ["AZURE_CLIENT_ID"] = "8c1f3a52-5b7e-4a0e-9d7a-2f0c6a3b9e11" }));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(options.ApiKey, Is.Null);
+            Assert.That(options.ClientId, Is.EqualTo("8c1f3a52-5b7e-4a0e-9d7a-2f0c6a3b9e11"));
+            Assert.That(AnalystServiceCollectionExtensions.CreateAzureClient(options), Is.Not.Null);
+        }
+    }
+
+    [Test]
     public void AddLeadAnalyst_InvalidSettings_FailsNamingTheSetting()
     {
         using var provider = Provider(new() { ["AZURE_OPENAI_ENDPOINT"] = "http://leads.openai.azure.com", ["LEAD_SCORE_ANALYST_TIMEOUT"] = "soon" });

@@ -29,6 +29,10 @@ public sealed class AzureOpenAIEmbeddingsTests
         Assert.That(result[0].Vector.ToArray(), Is.EqualTo(new float[] { 27, 1, 0, 0 }));
         Assert.That(standIn.EmbeddingRequests.Single().Path, Does.Contain("/openai/deployments/text-embedding-3-small/embeddings"));
         Assert.That(standIn.EmbeddingRequests.Single().ApiKey, Is.EqualTo("stand-in-key"));
+
+        // The index is created with the length the vectors are asked for (not the hashing embedder's 256).
+        Assert.That((int?)standIn.EmbeddingRequests.Single().Body["dimensions"], Is.EqualTo(TrainingServiceCollectionExtensions.AzureOpenAIEmbeddingDimensions));
+        Assert.That(embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions, Is.EqualTo(1536));
     }
 
     [Test]

@@ -41,4 +41,37 @@ public sealed class CheckpointStoreTests
 
         Assert.That(await _store.GetAsync("race"), Is.EqualTo(values.Max()));
     }
+
+    [Test]
+    public async Task TryClaim_SameSlotTwice_OnlyTheFirstWins()
+    {
+        var first = await _store.TryClaimAsync("timer", T0, TimeSpan.FromMinutes(7.5));
+        var second = await _store.TryClaimAsync("timer", T0, TimeSpan.FromMinutes(7.5));
+
+        Assert.That((first, second), Is.EqualTo((true, false)));
+    }
+
+    [Test]
+    public async Task TryClaim_AnotherReplicasSlotWithinTolerance_IsNotRunAgain()
+    {
+        await _store.TryClaimAsync("timer", T0, TimeSpan.FromMinutes(7.5));
+
+        using (Assert.EnterMultipleScope())
+        {
+            // A replica whose 15-minute timer started 7 minutes later, then one interval on: each interval runs once.
+            Assert.That(await _store.TryClaimAsync("timer", T0.AddMinutes(7), TimeSpan.FromMinutes(7.5)), Is.False);
+            Assert.That(await _store.TryClaimAsync("timer", T0.AddMinutes(15), TimeSpan.FromMinutes(7.5)), Is.True);
+            Assert.That(await _store.TryClaimAsync("timer", T0.AddMinutes(22), TimeSpan.FromMinutes(7.5)), Is.False);
+            Assert.That(await _store.TryClaimAsync("timer", T0.AddMinutes(14), TimeSpan.FromMinutes(7.5)), Is.False, "an older slot is never run");
+            Assert.That(await _store.GetAsync("timer"), Is.EqualTo(T0.AddMinutes(15)));
+        }
+    }
+
+    [Test]
+    public async Task TryClaim_ConcurrentReplicas_ExactlyOneWins()
+    {
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => _store.TryClaimAsync("timer", T0, TimeSpan.Zero))));
+
+        Assert.That(claims.Count(c => c), Is.EqualTo(1));
+    }
 }

@@ -80,6 +80,7 @@ public sealed class StorageConnectionTests
     [TestCase("AzureWebJobsStorage__queueServiceUri", "queue.core.windows.net", "absolute https URL")]
     [TestCase("AzureWebJobsStorage__tableServiceUri", "http://leadscoringprod.table.core.windows.net", "absolute https URL")]
     [TestCase("AzureWebJobsStorage__blobServiceUri", "https://", "absolute https URL")]
+    [TestCase("AzureWebJobsStorage__queueServiceUri", "http://127.0.0.1:10001/devstoreaccount1", "absolute https URL")]
     [TestCase("AzureWebJobsStorage__credential", "clientsecret", "must be 'managedidentity'")]
     [TestCase("AzureWebJobsStorage__clientId", "leadscoring-identity", "a GUID")]
     [TestCase("AzureWebJobsStorage__accountName", "LeadScoring_Prod", "3–24 lowercase letters and digits")]

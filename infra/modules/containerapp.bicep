@@ -189,11 +189,12 @@ resource app 'Microsoft.App/containerApps@2026-07-01' = {
           env: concat(commonEnv, hubSpotAuth == 'oauth' ? oauthEnv : privateAppEnv)
           probes: [
             {
-              // Start-up creates the queues and tables; give it up to two minutes.
+              // Start-up creates the queues, tables and search index: up to ~105 s (Container Apps allows at most 10 failures).
               type: 'Startup'
               httpGet: healthProbe
-              periodSeconds: 5
-              failureThreshold: 24
+              initialDelaySeconds: 5
+              periodSeconds: 10
+              failureThreshold: 10
             }
             {
               type: 'Readiness'

@@ -50,4 +50,4 @@ resource roleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
   }
 ]
 
-output endpoint string = 'https://${search.name}.search.windows.net'
+output endpoint string = search.properties.endpoint
