@@ -30,6 +30,23 @@ internal sealed partial class RetrainFunction(IServiceScopeFactory scopes, Activ
                 TypedResults.Json(new ModelsOverview(active.Version, settings.Value.ModelVersion, await registry.ListAsync(cancellationToken)), LearningJsonContext.Default.ModelsOverview))
             .RequireAuthorization(AccessPolicies.ScoreLeads).WithName("Models");
 
+        endpoints.MapPost("/api/admin/models/{version}/promote", async Task<IResult> (string version, RetrainFunction timer, ModelRegistry registry, CancellationToken cancellationToken) =>
+            {
+                try
+                {
+                    // An operator's override, e.g. for a candidate the automatic rules refused; it is recorded on the card.
+                    await registry.PromoteAsync(version, "promoted by an administrator", cancellationToken);
+                }
+                catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or ArgumentException)
+                {
+                    return TypedResults.Problem(statusCode: ex is KeyNotFoundException ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict, title: "Cannot promote that model", detail: ex.Message);
+                }
+
+                await timer.RefreshAsync(cancellationToken);
+                return TypedResults.Json(new ModelsOverview(timer.CurrentVersion, timer.PinnedVersion, await registry.ListAsync(cancellationToken)), LearningJsonContext.Default.ModelsOverview);
+            })
+            .RequireAuthorization(AccessPolicies.Administer).WithName("AdminModelPromote");
+
         endpoints.MapPost("/api/admin/models/rollback", async Task<IResult> (RetrainFunction timer, ModelRegistry registry, CancellationToken cancellationToken) =>
             {
                 try

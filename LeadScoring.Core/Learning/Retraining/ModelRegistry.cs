@@ -63,7 +63,8 @@ public sealed class ModelRegistry(LeadScoringStorage storage, TimeProvider clock
         (await PromotedStackAsync(cancellationToken).ConfigureAwait(false)) is [var current, ..] ? current : null;
 
     /// <summary>Makes <paramref name="version"/> the model in use; the one it replaces is retired (and is where a rollback returns).</summary>
-    public async Task PromoteAsync(string version, CancellationToken cancellationToken = default)
+    /// <param name="reason">Why, when it is not the automatic rules' decision (appended to the card's reason).</param>
+    public async Task PromoteAsync(string version, string? reason = null, CancellationToken cancellationToken = default)
     {
         var card = await GetAsync(version, cancellationToken).ConfigureAwait(false)
             ?? throw new KeyNotFoundException($"No model '{version}' in the registry.");
@@ -80,7 +81,8 @@ public sealed class ModelRegistry(LeadScoringStorage storage, TimeProvider clock
             await SaveAsync(old with { Status = ModelStatus.Retired }, null, cancellationToken).ConfigureAwait(false);
         }
 
-        await SaveAsync(card with { Status = ModelStatus.Promoted }, null, cancellationToken).ConfigureAwait(false);
+        var why = reason is null ? card.Reason : $"{card.Reason}; {reason} {clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC";
+        await SaveAsync(card with { Status = ModelStatus.Promoted, Reason = why }, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -162,7 +162,7 @@ public sealed partial class Retrainer(
         await registry.SaveAsync(card with { Status = ModelStatus.Refused }, file, cancellationToken).ConfigureAwait(false);
         if (promote)
         {
-            await registry.PromoteAsync(version, cancellationToken).ConfigureAwait(false);
+            await registry.PromoteAsync(version, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (s.ModelVersion is null)
             {
                 active.Use(version, model, weights.New, now);
@@ -193,10 +193,10 @@ public sealed partial class Retrainer(
     /// <summary>Trees sized to the data: a portal with a few hundred outcomes needs smaller leaves than a 45,000-row export.</summary>
     internal static LearnerOptions LearnerOptionsFor(int rows) => new()
     {
-        NumberOfTrees = 200,
+        NumberOfTrees = 100,
         LearningRate = 0.05,
-        NumberOfLeaves = 8,
-        MinimumRowsPerLeaf = Math.Clamp(rows / 25, 5, 50),
+        NumberOfLeaves = 4,
+        MinimumRowsPerLeaf = Math.Clamp(rows / 15, 10, 60),
         MinimumCategoryCount = Math.Clamp(rows / 100, 2, 10),
         Seed = 1,
     };
