@@ -132,6 +132,8 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
             ["LEAD_SCORE_STORAGE_PREFIX"] = StoragePrefix,
             // The batch rescore must not fire during the run: only webhooks drive scoring here.
             ["LEAD_SCORE_UPDATE_INTERVAL"] = "24h",
+            // A fresh install scores the whole portal at start-up; here that would score the measured contacts before their webhooks.
+            ["LEAD_SCORE_INITIAL_RESCORE"] = "false",
             // The client's budget starts at the portal's limit instead of learning it from the first response.
             ["HubSpot__RequestsPer10Seconds"] = rateLimit.ToString(CultureInfo.InvariantCulture),
         };
