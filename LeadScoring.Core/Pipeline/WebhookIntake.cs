@@ -14,7 +14,7 @@ public sealed record WebhookIntakeResult(int Received, int Echoes, int Ignored, 
 /// request per contact (or per company/deal to fan out), and only then records the events as seen — so a crash
 /// in between means a harmless duplicate on HubSpot's retry, never a lost event.
 /// </summary>
-public sealed partial class WebhookIntake(WebhookEventLedger ledger, ScoreRequestQueue queue, TimeProvider clock, ILogger<WebhookIntake> logger)
+public sealed partial class WebhookIntake(WebhookEventLedger ledger, ScoreRequestQueue queue, TimeProvider clock, LeadScoring.Core.Monitoring.LeadScoringMetrics metrics, ILogger<WebhookIntake> logger)
 {
     public async Task<WebhookIntakeResult> AcceptAsync(IReadOnlyList<HubSpotWebhookEvent> events, CancellationToken cancellationToken = default)
     {
@@ -37,6 +37,9 @@ public sealed partial class WebhookIntake(WebhookEventLedger ledger, ScoreReques
         }
 
         var result = new WebhookIntakeResult(events.Count, echoes, ignored, relevant.Count - fresh.Count, requests.Count);
+        metrics.WebhookEvents("received", result.Received);
+        metrics.WebhookEvents("duplicate", result.Duplicates);
+        metrics.WebhookEvents("enqueued", result.Enqueued);
         LogAccepted(logger, result.Received, result.Echoes, result.Ignored, result.Duplicates, result.Enqueued);
         return result;
     }

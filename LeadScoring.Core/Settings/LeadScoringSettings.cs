@@ -29,12 +29,20 @@ public sealed class LeadScoringSettings
     public const string ApiKeysName = "LEAD_SCORE_API_KEYS";
     public const string StorageName = "AzureWebJobsStorage";
     public const string StoragePrefixName = "LEAD_SCORE_STORAGE_PREFIX";
+    public const string AlertWebhookUrlName = "LEAD_SCORE_ALERT_WEBHOOK_URL";
+    public const string AlertErrorRateName = "LEAD_SCORE_ALERT_ERROR_RATE";
+    public const string AlertWindowName = "LEAD_SCORE_ALERT_WINDOW";
+    public const string AlertQuietPeriodName = "LEAD_SCORE_ALERT_QUIET_PERIOD";
+    public const string EntraTenantIdName = "LEAD_SCORE_ENTRA_TENANT_ID";
+    public const string EntraClientIdName = "LEAD_SCORE_ENTRA_CLIENT_ID";
+    public const string EntraInstanceName = "LEAD_SCORE_ENTRA_INSTANCE";
 
     /// <summary>Every setting this class reads; deployment templates are checked against this list.</summary>
     public static IReadOnlyList<string> AllNames { get; } =
     [
         HubSpotAccessTokenName, HubSpotClientIdName, HubSpotClientSecretName, HubSpotRefreshTokenName, HighPriorityWorkflowIdName, PortalIdName, HubSpotBaseUrlName, WebhookUrlName, UpdateIntervalName, UpdateScheduleName, InitialRescoreName,
         MinConfidenceName, RetrainIntervalName, ModelVersionName, ScoringProfilePathName, ApiKeysName, StorageName, StoragePrefixName,
+        AlertWebhookUrlName, AlertErrorRateName, AlertWindowName, AlertQuietPeriodName, EntraTenantIdName, EntraClientIdName, EntraInstanceName,
     ];
 
     public static Uri DefaultHubSpotBaseUrl { get; } = new("https://api.hubapi.com/");
@@ -91,6 +99,30 @@ public sealed class LeadScoringSettings
     public string StoragePrefix { get; set; } = "";
 
     public ApiKeyRing ApiKeys { get; set; } = ApiKeyRing.Empty;
+
+    /// <summary>Incoming-webhook URL (Teams / Slack) for admin alerts; null = alerts are only logged.</summary>
+    public Uri? AlertWebhookUrl { get; set; }
+
+    /// <summary>Share of failed HubSpot calls (0–1] over <see cref="AlertWindow"/> that raises an alert and degrades health. Default 0.5.</summary>
+    public double AlertErrorRate { get; set; } = 0.5;
+
+    /// <summary>The window error rates are measured over (alerts, health, operations page). Default 5 minutes; 5 s to 1 h.</summary>
+    public TimeSpan AlertWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>After an alert, more of its kind within this period are only counted. Default 1 hour; 10 s to 7 days.</summary>
+    public TimeSpan AlertQuietPeriod { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Microsoft Entra ID tenant; with <see cref="EntraClientId"/> it turns on Entra sign-in (JWT bearer + OpenID Connect). Off when unset.</summary>
+    public string? EntraTenantId { get; set; }
+
+    /// <summary>The app registration's client id (the token audience); app roles Admin, Manager, Rep, Marketing.</summary>
+    public string? EntraClientId { get; set; }
+
+    /// <summary>The Entra authority host; default https://login.microsoftonline.com/.</summary>
+    public Uri EntraInstance { get; set; } = new("https://login.microsoftonline.com/");
+
+    /// <summary>True when Entra ID sign-in is configured.</summary>
+    public bool EntraEnabled => EntraTenantId is not null && EntraClientId is not null;
 
     internal List<ValidationError> ParseErrors { get; } = [];
 
@@ -174,8 +206,43 @@ public sealed class LeadScoringSettings
         StorageAccountName = Get($"{StorageName}:accountName");
         StoragePrefix = Get(StoragePrefixName) ?? "";
 
+        AlertWebhookUrl = ParseHttpUrl(Get(AlertWebhookUrlName), AlertWebhookUrlName, "the incoming-webhook URL of a Teams or Slack channel, e.g. https://hooks.slack.com/services/…");
+        AlertWindow = ParseDuration(Get(AlertWindowName), AlertWindowName, AlertWindow);
+        AlertQuietPeriod = ParseDuration(Get(AlertQuietPeriodName), AlertQuietPeriodName, AlertQuietPeriod);
+        if (Get(AlertErrorRateName) is { } rate)
+        {
+            if (double.TryParse(rate, NumberStyles.Float, CultureInfo.InvariantCulture, out var r))
+            {
+                AlertErrorRate = r;
+            }
+            else
+            {
+                ParseErrors.Add(new(AlertErrorRateName, $"must be a share of failed calls above 0 and at most 1, such as 0.5 (got '{rate}')"));
+            }
+        }
+
+        EntraTenantId = Get(EntraTenantIdName);
+        EntraClientId = Get(EntraClientIdName);
+        EntraInstance = ParseHttpUrl(Get(EntraInstanceName), EntraInstanceName, "the Entra authority host, e.g. https://login.microsoftonline.com/") ?? EntraInstance;
+
         ApiKeys = ApiKeyRing.Parse(Get(ApiKeysName), ApiKeysName, out var keyErrors);
         ParseErrors.AddRange(keyErrors);
+    }
+
+    private Uri? ParseHttpUrl(string? text, string name, string what)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+        {
+            return uri;
+        }
+
+        ParseErrors.Add(new(name, $"must be an absolute http(s) URL: {what} (got '{text}')"));
+        return null;
     }
 
     private long? ParseId(string? text, string name, string what)

@@ -76,6 +76,16 @@ public sealed class ScoreHistoryStore(LeadScoringStorage storage)
         return removed;
     }
 
+    /// <summary>Every entry scored at or after <paramref name="since"/>, all contacts (a table scan: for aggregate trends).</summary>
+    public async IAsyncEnumerable<ScoreHistoryEntry> ScanSinceAsync(DateTimeOffset since, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var rows = _table.QueryAsync<ScoreHistoryEntity>(TableClient.CreateQueryFilter($"ScoredAt ge {since}"), cancellationToken: cancellationToken);
+        await foreach (var e in rows.ConfigureAwait(false))
+        {
+            yield return ToEntry(e);
+        }
+    }
+
     /// <summary>The contact's <paramref name="take"/> most recent entries, newest first.</summary>
     public async Task<IReadOnlyList<ScoreHistoryEntry>> RecentAsync(string contactId, int take, CancellationToken cancellationToken = default)
     {
@@ -91,10 +101,7 @@ public sealed class ScoreHistoryStore(LeadScoringStorage storage)
             TableClient.CreateQueryFilter($"PartitionKey eq {contactId}"), maxPerPage: Math.Min(take, 1000), cancellationToken: cancellationToken);
         await foreach (var e in query.ConfigureAwait(false))
         {
-            // The row key holds the exact instant; a stored DateTime may be rounded by the service.
-            entries.Add(new ScoreHistoryEntry(
-                e.PartitionKey, TableOperations.FromInvertedTicks(e.RowKey), e.Score, e.ExactScore, e.Priority, e.CloseProbability, e.NextBestAction,
-                e.Confidence, e.Fit, e.Engagement, e.Outcome, e.Recency, e.ModelVersion, e.FeaturesDigest, e.FeaturesJson));
+            entries.Add(ToEntry(e));
             if (entries.Count == take)
             {
                 break;
@@ -103,6 +110,11 @@ public sealed class ScoreHistoryStore(LeadScoringStorage storage)
 
         return entries;
     }
+
+    // The row key holds the exact instant; a stored DateTime may be rounded by the service.
+    private static ScoreHistoryEntry ToEntry(ScoreHistoryEntity e) => new(
+        e.PartitionKey, TableOperations.FromInvertedTicks(e.RowKey), e.Score, e.ExactScore, e.Priority, e.CloseProbability, e.NextBestAction,
+        e.Confidence, e.Fit, e.Engagement, e.Outcome, e.Recency, e.ModelVersion, e.FeaturesDigest, e.FeaturesJson);
 }
 
 internal sealed class ScoreHistoryEntity : ITableEntity

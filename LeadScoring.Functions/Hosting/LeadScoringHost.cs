@@ -1,6 +1,8 @@
+using LeadScoring.Core.Insights;
 using LeadScoring.Core.Pipeline;
 using LeadScoring.Core.Scoring;
 using LeadScoring.Core.Storage;
+using LeadScoring.Functions.Dashboard;
 using LeadScoring.Functions.Functions;
 using LeadScoring.Functions.Security;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -23,6 +25,9 @@ internal sealed record HostStartOptions
 
     /// <summary>Prefix of every queue and table name, so tests sharing one Azurite do not share data.</summary>
     public string StoragePrefix { get; init; } = "";
+
+    /// <summary>Last word on services (tests: a local token signing key, a fake clock).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
 }
 
 /// <summary>
@@ -79,11 +84,15 @@ internal static class LeadScoringHost
         builder.Services.AddProblemDetails();
         builder.Services.AddFunctionKeyAuthorization();
         builder.Services.AddLeadScoringHealthChecks();
+        builder.Services.AddLeadScoringTelemetry(builder.Configuration);
+        builder.Services.AddLeadScoringInsights();
+        start.ConfigureServices?.Invoke(builder.Services);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ScoringJsonContext.Default));
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDashboardAssets();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealth();
@@ -91,6 +100,8 @@ internal static class LeadScoringHost
         app.MapHubSpotWebhook();
         app.MapTrainingRecords();
         BatchRescoreFunction.MapAdminRescore(app);
+        app.MapDashboard();
+        app.MapDashboardApi();
         return app;
     }
 
