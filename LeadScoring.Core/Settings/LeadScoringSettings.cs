@@ -188,17 +188,7 @@ public sealed class LeadScoringSettings
         UpdateInterval = ParseDuration(Get(UpdateIntervalName), UpdateIntervalName, UpdateInterval);
         RetrainInterval = ParseDuration(Get(RetrainIntervalName), RetrainIntervalName, RetrainInterval);
 
-        if (Get(MinConfidenceName) is { } confidence)
-        {
-            if (double.TryParse(confidence, NumberStyles.Float, CultureInfo.InvariantCulture, out var c))
-            {
-                MinConfidence = c;
-            }
-            else
-            {
-                ParseErrors.Add(new(MinConfidenceName, $"must be a number between 0 and 1 such as 0.7 (got '{confidence}')"));
-            }
-        }
+        MinConfidence = ParseNumber(Get(MinConfidenceName), MinConfidenceName, "a number between 0 and 1 such as 0.7", MinConfidence);
 
         ModelVersion = Get(ModelVersionName);
         ScoringProfilePath = Get(ScoringProfilePathName);
@@ -209,17 +199,7 @@ public sealed class LeadScoringSettings
         AlertWebhookUrl = ParseHttpUrl(Get(AlertWebhookUrlName), AlertWebhookUrlName, "the incoming-webhook URL of a Teams or Slack channel, e.g. https://hooks.slack.com/services/…");
         AlertWindow = ParseDuration(Get(AlertWindowName), AlertWindowName, AlertWindow);
         AlertQuietPeriod = ParseDuration(Get(AlertQuietPeriodName), AlertQuietPeriodName, AlertQuietPeriod);
-        if (Get(AlertErrorRateName) is { } rate)
-        {
-            if (double.TryParse(rate, NumberStyles.Float, CultureInfo.InvariantCulture, out var r))
-            {
-                AlertErrorRate = r;
-            }
-            else
-            {
-                ParseErrors.Add(new(AlertErrorRateName, $"must be a share of failed calls above 0 and at most 1, such as 0.5 (got '{rate}')"));
-            }
-        }
+        AlertErrorRate = ParseNumber(Get(AlertErrorRateName), AlertErrorRateName, "a share of failed calls above 0 and at most 1, such as 0.5", AlertErrorRate);
 
         EntraTenantId = Get(EntraTenantIdName);
         EntraClientId = Get(EntraClientIdName);
@@ -227,6 +207,22 @@ public sealed class LeadScoringSettings
 
         ApiKeys = ApiKeyRing.Parse(Get(ApiKeysName), ApiKeysName, out var keyErrors);
         ParseErrors.AddRange(keyErrors);
+    }
+
+    private double ParseNumber(string? text, string name, string what, double fallback)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        ParseErrors.Add(new(name, $"must be {what} (got '{text}')"));
+        return fallback;
     }
 
     private Uri? ParseHttpUrl(string? text, string name, string what)

@@ -40,7 +40,7 @@ internal static class DashboardPages
     {
         app.UseStaticFiles(new StaticFileOptions
         {
-            FileProvider = Files,
+            FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot", "assets")),
             RequestPath = "/assets",
             OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
         });
