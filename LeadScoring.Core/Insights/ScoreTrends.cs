@@ -5,7 +5,7 @@ using LeadScoring.Core.Storage;
 namespace LeadScoring.Core.Insights;
 
 /// <summary>Leads per score band (0–9, 10–19, …, 90–100) in one week, each lead counted once with its latest score that week.</summary>
-public sealed record WeeklyDistribution(DateTimeOffset WeekStart, int Leads, IReadOnlyList<int> Bands, double AverageScore);
+public sealed record WeeklyDistribution(DateTimeOffset WeekStart, int Leads, IReadOnlyList<int> Bands, double? AverageScore);
 
 /// <summary>A group of leads (a lead source or an industry): how many, their average score and share of High.</summary>
 public sealed record GroupTrend(string Group, int Leads, double AverageScore, double HighShare);
@@ -46,7 +46,7 @@ public sealed class ScoreTrends(ScoreHistoryStore history, TimeProvider clock)
                 bands[Band(e.Score)]++;
             }
 
-            return new WeeklyDistribution(start, latest.Count, bands, latest.Count == 0 ? 0 : Math.Round(latest.Average(e => e.Score), 1));
+            return new WeeklyDistribution(start, latest.Count, bands, latest.Count == 0 ? null : Math.Round(latest.Average(e => e.Score), 1));
         }).ToList();
 
         var current = LatestPerContact(entries);
@@ -68,7 +68,7 @@ public sealed class ScoreTrends(ScoreHistoryStore history, TimeProvider clock)
         ArgumentNullException.ThrowIfNull(lastWeek);
         if (thisWeek.Count == 0 || lastWeek.Count == 0)
         {
-            return new Drift(null, "not enough data: needs scores both this week and last week", thisWeek.Count, lastWeek.Count);
+            return new Drift(null, "not enough data", thisWeek.Count, lastWeek.Count);
         }
 
         const double Floor = 0.0001;

@@ -114,6 +114,37 @@ internal sealed class DashboardBrowserTests
         Assert.That(problems, Is.Empty, "serious or critical accessibility violations");
     }
 
+    /// <summary>The registry (GET /api/models) is built by the learning work; here it answers with its agreed contract.</summary>
+    [Test]
+    public async Task ModelPage_WithARegistry_ShowsVersionsMetricsWhyRefusedAndPlots()
+    {
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _product.Host.Address.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.RouteAsync("**/api/models", route => route.FulfillAsync(new() { Status = 200, ContentType = "application/json", Body = ModelRegistryJson }));
+        await SignInAsync(page, "Manager");
+
+        await page.GotoAsync("/model");
+        await page.WaitForSelectorAsync("body[data-ready]", new() { State = WaitForSelectorState.Attached });
+        var text = await page.InnerTextAsync("#content");
+        var axe = await page.RunAxe();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(_screenshots, "manager-model-registry.png"), FullPage = true });
+
+        Assert.That(text, Does.Contain("In use: v3").And.Contain("v4").And.Contain("refused").And.Contain("AUC fell from 0.74 to 0.69").And.Contain("0.741"));
+        Assert.That(await page.Locator("canvas").CountAsync(), Is.EqualTo(2), "calibration and lift plots");
+        Assert.That(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => v.Id), Is.Empty);
+    }
+
+    private const string ModelRegistryJson = """
+        {"current":"v3","pinnedVersion":null,"models":[
+          {"version":"v4","createdAt":"2026-11-23T02:00:00Z","status":"refused","trainingWindowStart":"2026-05-23T00:00:00Z","trainingWindowEnd":"2026-11-23T00:00:00Z",
+           "rows":1800,"positives":210,"auc":0.69,"prAuc":0.31,"logLoss":0.33,"ece":0.05,"liftAt10":2.1,"weights":{"fit":0.3,"engagement":0.3,"outcome":0.2,"recency":0.2},
+           "reason":"AUC fell from 0.74 to 0.69","calibration":[{"predicted":0.1,"observed":0.12,"count":900},{"predicted":0.5,"observed":0.41,"count":100}],"liftByDecile":[3.1,2.2,1.5,1.1,0.9,0.7,0.6,0.4,0.3,0.2]},
+          {"version":"v3","createdAt":"2026-11-16T02:00:00Z","status":"promoted","trainingWindowStart":"2026-05-16T00:00:00Z","trainingWindowEnd":"2026-11-16T00:00:00Z",
+           "rows":1750,"positives":205,"auc":0.741,"prAuc":0.35,"logLoss":0.31,"ece":0.03,"liftAt10":2.6,"weights":{"fit":0.32,"engagement":0.3,"outcome":0.18,"recency":0.2},
+           "reason":"better than v2 on AUC and ECE","calibration":[{"predicted":0.1,"observed":0.1,"count":800},{"predicted":0.3,"observed":0.28,"count":150},{"predicted":0.6,"observed":0.57,"count":50}],
+           "liftByDecile":[3.4,2.3,1.6,1.2,0.9,0.7,0.5,0.4,0.3,0.2]}]}
+        """;
+
     [Test]
     public async Task SignIn_WithAWrongKey_SaysSoAndStaysOnTheSignInPage()
     {
@@ -152,6 +183,12 @@ internal sealed class DashboardBrowserTests
                 Assert.That(text, Does.Contain("Score").And.Contain("Close %").And.Contain($"{_contactIds.Count} scored lead(s)"));
                 await page.Locator("button", new() { HasText = "Details" }).First.ClickAsync();
                 await Assertions.Expect(page.Locator("#lead-detail")).ToContainTextAsync("Top reasons");
+                if (role == "Admin")
+                {
+                    await page.Locator("button", new() { HasText = "Classify as Ideal" }).ClickAsync();
+                    await Assertions.Expect(page.Locator("#lead-detail [role=status]")).ToContainTextAsync("as a Ideal training record");
+                }
+
                 break;
             case "trends":
                 Assert.That(text, Does.Contain("Drift vs last week (PSI)").And.Contain("By lead source"));
@@ -165,6 +202,12 @@ internal sealed class DashboardBrowserTests
                 break;
             case "success":
                 Assert.That(text, Does.Contain("Lead-to-close").And.Contain("deal(s) won"));
+                break;
+            case "training" when role == "Admin":
+                Assert.That(text, Does.Contain("Ideal"), "the record classified on the leads page");
+                page.Dialog += (_, dialog) => dialog.AcceptAsync();
+                await page.Locator("button", new() { HasText = "Delete" }).First.ClickAsync();
+                await Assertions.Expect(page.Locator("#content")).ToContainTextAsync("No training records");
                 break;
             case "training":
                 Assert.That(text, Does.Contain("training record").IgnoreCase);

@@ -69,7 +69,7 @@
     const comps = s.components || {};
     const neighbours = (s.similarity && s.similarity.neighbours) || [];
     const classify = (kind) => send("POST", "/api/training-records", { contactId: id, features: null, classification: kind, score: s.score })
-      .then(() => status.replaceChildren("Saved as a " + kind + " training record."), (e) => status.replaceChildren(h("span", { class: "error" }, e.message)));
+      .then(() => status.replaceChildren("Saved contact " + id + " as a " + kind + " training record."), (e) => status.replaceChildren(h("span", { class: "error" }, e.message)));
     const status = h("p", { role: "status" });
     box.replaceChildren(h("div", { class: "detail" },
       h("h2", {}, "Contact " + id + ": " + s.score + " (" + s.priority + "), " + s.nextBestAction),
@@ -97,9 +97,9 @@
     content.replaceChildren(
       h("div", { class: "tiles" },
         tile("Drift vs last week (PSI)", drift.psi === null ? "—" : num(drift.psi, 3), "psi"),
-        tile("Reading", drift.reading, "psi-reading"),
         tile("Leads scored this week", drift.thisWeek, "this-week"),
         tile("Leads scored last week", drift.lastWeek, "last-week")),
+      h("p", { id: "psi-reading" }, "Drift reading: ", h("strong", {}, drift.reading), drift.psi === null ? " — PSI needs scores both this week and last week." : "."),
       h("h2", {}, "Score distribution per week"),
       chart("Leads per score band, per week", {
         type: "bar",
