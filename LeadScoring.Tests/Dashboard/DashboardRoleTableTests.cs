@@ -63,7 +63,10 @@ internal sealed class DashboardRoleTableTests
         ["GET /api/models"] = Managers,
     };
 
-    private static readonly HashSet<string> NumbersRepMustNotSee = new(StringComparer.OrdinalIgnoreCase) { "score", "exactScore", "closeProbability", "averageScore", "components", "confidence", "calls", "errorRate" };
+    private static readonly HashSet<string> NumbersRepMustNotSee = new(StringComparer.OrdinalIgnoreCase) { "score", "exactScore", "closeProbability", "averageScore", "components", "confidence" };
+
+    /// <summary>Operational metrics: not for a rep, except on /api/health, which is public by design (probes, load balancers) and carries no lead data.</summary>
+    private static readonly HashSet<string> MetricsRepMustNotSee = new(StringComparer.OrdinalIgnoreCase) { "calls", "errorRate", "leadsScored", "hubSpotOperations", "webhooks" };
     private static readonly HashSet<string> IndividualsMarketingMustNotSee = new(StringComparer.OrdinalIgnoreCase) { "contactId", "score", "closeProbability", "exactScore" };
 
     private TestHost _host = null!;
@@ -122,8 +125,9 @@ internal sealed class DashboardRoleTableTests
     [TestCase("Marketing")]
     public async Task EveryRouteARoleMayRead_NeverShowsItNumbersOrIndividualLeads(string role)
     {
-        var forbidden = role == "Rep" ? NumbersRepMustNotSee : IndividualsMarketingMustNotSee;
-        var readable = Expected.Where(e => e.Value.Contains(role) && e.Key.StartsWith("GET /api", StringComparison.Ordinal)).Select(e => e.Key).ToList();
+        HashSet<string> Forbidden(string route) => role != "Rep" ? IndividualsMarketingMustNotSee
+            : Expected[route].Contains(Anonymous) ? NumbersRepMustNotSee : [.. NumbersRepMustNotSee, .. MetricsRepMustNotSee];
+        var readable = Expected.Where(e => e.Value.Contains(role) && (e.Key.StartsWith("GET /api", StringComparison.Ordinal) || e.Key.StartsWith("* /api", StringComparison.Ordinal))).Select(e => e.Key).ToList();
         var seen = new List<string>();
 
         foreach (var route in readable)
@@ -132,7 +136,7 @@ internal sealed class DashboardRoleTableTests
             var body = await response.Content.ReadAsStringAsync();
             if (response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType == "application/json")
             {
-                seen.AddRange(PropertyNames(JsonDocument.Parse(body).RootElement).Where(forbidden.Contains).Select(n => $"{route}: {n}"));
+                seen.AddRange(PropertyNames(JsonDocument.Parse(body).RootElement).Where(Forbidden(route).Contains).Select(n => $"{route}: {n}"));
             }
         }
 
