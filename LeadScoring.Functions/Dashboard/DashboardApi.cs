@@ -30,7 +30,7 @@ internal static class DashboardApi
         group.MapGet("/success", SuccessAsync).RequireAuthorization(AccessPolicies.ViewAggregates).WithName("SuccessMetrics");
         endpoints.MapGet("/api/ops", async (OperationsMonitor monitor, LeadScoringMetrics metrics, ScoreRequestQueue queue, CancellationToken cancellationToken) =>
             {
-                await QueueSampler.SampleAsync(queue, metrics, cancellationToken);
+                await MonitoringWorker.SampleAsync(queue, metrics, cancellationToken);
                 return TypedResults.Json(monitor.Snapshot(), DashboardJsonContext.Default.OperationsSnapshot);
             })
             .RequireAuthorization(AccessPolicies.ScoreLeads).WithName("Operations");

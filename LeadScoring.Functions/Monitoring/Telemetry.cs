@@ -17,7 +17,7 @@ internal static class Telemetry
     public static IServiceCollection AddLeadScoringTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddLeadScoringMonitoring();
-        services.AddHostedService<QueueSampler>();
+        services.AddHostedService<MonitoringWorker>();
         if (string.IsNullOrWhiteSpace(configuration[OtlpEndpointName]))
         {
             return services;

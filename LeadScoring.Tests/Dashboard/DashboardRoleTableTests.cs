@@ -154,6 +154,28 @@ internal sealed class DashboardRoleTableTests
         Assert.That(body, Does.Contain(ContactId).And.Contain("High").And.Contain("Follow-up").And.Not.Contain("87"));
     }
 
+    [TestCase("abc", HttpStatusCode.BadRequest)]
+    [TestCase("12345678901234567890123", HttpStatusCode.BadRequest)]
+    [TestCase("777", HttpStatusCode.NotFound)]
+    public async Task LeadDetail_BadOrUnknownId_SaysSo(string id, HttpStatusCode expected)
+    {
+        using var response = await SendAsync("GET /api/dashboard/leads/{contactId}".Replace("{contactId}", id, StringComparison.Ordinal), "Manager", cookie: null);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(expected), body);
+        Assert.That(body, Does.Contain(expected == HttpStatusCode.BadRequest ? "\"contactId\"" : $"Contact {id} has not been scored"));
+    }
+
+    [Test]
+    public async Task LeadDetail_ForAManager_ExplainsTheScoreWithHistory()
+    {
+        using var response = await SendAsync("GET /api/dashboard/leads/{contactId}", "Manager", cookie: null);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.That(json.RootElement.GetProperty("latest").GetProperty("topReasons").GetArrayLength(), Is.GreaterThan(0));
+        Assert.That(json.RootElement.GetProperty("history")[0].GetProperty("score").GetInt32(), Is.EqualTo(87));
+    }
+
     public static IEnumerable<TestCaseData> Pairs() =>
         Expected.Keys.Concat(OwnedByOtherWork.Keys).SelectMany(route => Everyone.Select(caller => new TestCaseData(route, caller)));
 

@@ -31,7 +31,14 @@ internal sealed class OutageDrillTests
         var contacts = await product.ContactIdsAsync();
         await RescoreAsync(product);
         await product.WaitUntilScoredAsync(contacts, TimeSpan.FromSeconds(60));
-        Assert.That(await HealthAsync(product), Is.EqualTo("healthy"), "before the outage");
+        var before = await product.Host.Client.GetFromJsonAsync<JsonObject>("/api/health");
+        Assert.That((string?)before!["status"], Is.EqualTo("healthy"), "before the outage");
+        Assert.That((string?)before["reason"], Is.EqualTo("all checks healthy"));
+        foreach (var (check, field) in new[] { ("hubspot", "calls"), ("hubspot", "lastSuccessAt"), ("pipeline", "queueBacklog"), ("pipeline", "poisonMessages"), ("pipeline", "lastBatchRunAt"), ("scoring", "modelAge") })
+        {
+            Assert.That(before["checks"]![check]![field], Is.Not.Null, $"health reports {check}.{field}");
+        }
+
 
         await product.Emulator.AddFaultAsync(503, count: 1_000_000);
         var outageEnds = DateTime.UtcNow + Outage;

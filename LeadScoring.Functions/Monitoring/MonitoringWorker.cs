@@ -9,8 +9,8 @@ namespace LeadScoring.Functions;
 /// Keeps the monitoring side running: samples the queue depth every 15 s (the gauge OTLP exports), records the model
 /// version in use, and sends the admin alerts <see cref="AdminAlerts"/> raises.
 /// </summary>
-internal sealed partial class QueueSampler(
-    ScoreRequestQueue queue, LeadScoringMetrics metrics, OperationsMonitor monitor, AlertDispatcher alerts, LeadScorer scorer, TimeProvider clock, ILogger<QueueSampler> logger)
+internal sealed partial class MonitoringWorker(
+    ScoreRequestQueue queue, LeadScoringMetrics metrics, OperationsMonitor monitor, AlertDispatcher alerts, LeadScorer scorer, TimeProvider clock, ILogger<MonitoringWorker> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
