@@ -24,9 +24,21 @@ public sealed class LeadInsights(LastWrittenScoreStore lastWritten, ScoreHistory
     public async Task<IReadOnlyList<LastWrittenScore>> ScoresAsync(CancellationToken cancellationToken = default) =>
         [.. (await lastWritten.ListAsync(MaxLeads, cancellationToken).ConfigureAwait(false)).OrderByDescending(s => s.Score).ThenBy(s => s.ContactId, StringComparer.Ordinal)];
 
-    /// <summary>Priority and next action only, High first then by next action: what a rep works through.</summary>
+    /// <summary>
+    /// Priority and next action only, High first, then by next action and contact id — not by score, so not even the
+    /// order within a tier reveals a number.
+    /// </summary>
     public async Task<IReadOnlyList<LeadPriority>> PrioritiesAsync(CancellationToken cancellationToken = default) =>
-        [.. (await ScoresAsync(cancellationToken).ConfigureAwait(false)).Select(s => new LeadPriority(s.ContactId, s.Priority, s.NextBestAction, s.WrittenAt))];
+        [.. (await lastWritten.ListAsync(MaxLeads, cancellationToken).ConfigureAwait(false))
+            .OrderBy(s => TierOrder(s.Priority)).ThenBy(s => s.NextBestAction, StringComparer.Ordinal).ThenBy(s => s.ContactId, StringComparer.Ordinal)
+            .Select(s => new LeadPriority(s.ContactId, s.Priority, s.NextBestAction, s.WrittenAt))];
+
+    private static int TierOrder(string priority) => priority switch
+    {
+        nameof(Priority.High) => 0,
+        nameof(Priority.Medium) => 1,
+        _ => 2,
+    };
 
     /// <summary>The lead's latest score explained, with look-alikes and history; null when it was never scored.</summary>
     public async Task<LeadDetail?> DetailAsync(string contactId, CancellationToken cancellationToken = default)

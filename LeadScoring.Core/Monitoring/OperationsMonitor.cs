@@ -32,6 +32,7 @@ public sealed class OperationsMonitor : IDisposable
     private DateTimeOffset? _lastHubSpotSuccess;
     private DateTimeOffset? _lastHubSpotFailure;
     private string? _lastHubSpotFailureText;
+    private int _lastHubSpotFailureStatus;
 
     public OperationsMonitor(LeadScoringMetrics metrics, AdminAlerts alerts, TimeProvider clock, IOptions<LeadScoringSettings> settings)
     {
@@ -123,6 +124,7 @@ public sealed class OperationsMonitor : IDisposable
             if (failed)
             {
                 _lastHubSpotFailure = now;
+                _lastHubSpotFailureStatus = status;
                 _lastHubSpotFailureText = $"{operation} answered {(status == 0 ? "no response (timeout or connection failure)" : status)}";
             }
             else if (status is >= 200 and < 400 or 404)
@@ -140,7 +142,7 @@ public sealed class OperationsMonitor : IDisposable
 
         if (failed && stats.Calls >= MinCallsForErrorRate && stats.ErrorRate >= _settings.Value.AlertErrorRate)
         {
-            _alerts.Raise(AlertKind.ErrorRate, $"{stats.Errors} of {stats.Calls} HubSpot calls failed in the last {Describe(Window)} ({stats.ErrorRate:P0}); last: {_lastHubSpotFailureText}");
+            _alerts.Raise(AlertKind.ErrorRate, $"{stats.Errors} of {stats.Calls} HubSpot calls failed in the last {Describe(Window)} ({stats.ErrorRate:P0}); last: {stats.LastFailure}");
         }
     }
 
@@ -167,7 +169,7 @@ public sealed class OperationsMonitor : IDisposable
             limited += sample.Status == 429 ? 1 : 0;
         }
 
-        return new WindowStats(Window, calls, errors, limited, _lastHubSpotSuccess, _lastHubSpotFailure, _lastHubSpotFailureText);
+        return new WindowStats(Window, calls, errors, limited, _lastHubSpotSuccess, _lastHubSpotFailure, _lastHubSpotFailureText, _lastHubSpotFailureStatus);
     }
 
     /// <summary>Everything the operations page shows.</summary>
@@ -253,8 +255,12 @@ public sealed class OperationsMonitor : IDisposable
 }
 
 /// <summary>HubSpot calls in the window: how many, how many failed (no response, 5xx, 401/403), how many were 429s.</summary>
-public sealed record WindowStats(TimeSpan Window, int Calls, int Errors, int RateLimited, DateTimeOffset? LastSuccessAt, DateTimeOffset? LastFailureAt, string? LastFailure)
+/// <param name="LastFailureStatus">HTTP status of the last failure (0 = no response).</param>
+public sealed record WindowStats(TimeSpan Window, int Calls, int Errors, int RateLimited, DateTimeOffset? LastSuccessAt, DateTimeOffset? LastFailureAt, string? LastFailure, int LastFailureStatus)
 {
+    /// <summary>HubSpot refused our credentials in the window (401/403).</summary>
+    public bool AuthRefused => Errors > 0 && LastFailureStatus is 401 or 403;
+
     public double ErrorRate => Calls == 0 ? 0 : (double)Errors / Calls;
 
     public double RateLimitedRate => Calls == 0 ? 0 : (double)RateLimited / Calls;

@@ -148,9 +148,9 @@ internal static class HealthFunction
             };
             var threshold = settings.Value.AlertErrorRate;
             HealthCheckResult result;
-            if (w.Errors > 0 && w.LastFailure is { } last && (last.EndsWith("401", StringComparison.Ordinal) || last.EndsWith("403", StringComparison.Ordinal)))
+            if (w.AuthRefused)
             {
-                result = HealthCheckResult.Degraded($"HubSpot refused our credentials: {last}", data: data);
+                result = HealthCheckResult.Degraded($"HubSpot refused our credentials: {w.LastFailure}", data: data);
             }
             else if (w.Calls >= LeadScoring.Core.Monitoring.OperationsMonitor.MinCallsForErrorRate && w.ErrorRate >= threshold)
             {

@@ -90,6 +90,9 @@ internal static class LeadScoringHost
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ScoringJsonContext.Default));
 
         var app = builder.Build();
+
+        // Listening from the first measurement: start-up's own HubSpot calls count too.
+        app.Services.GetRequiredService<LeadScoring.Core.Monitoring.OperationsMonitor>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDashboardAssets();

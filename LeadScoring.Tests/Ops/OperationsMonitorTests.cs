@@ -80,6 +80,7 @@ internal sealed class OperationsMonitorTests
         _metrics.HubSpotCall(Search, 401, TimeSpan.FromMilliseconds(5));
 
         Assert.That(Drain().Single().Kind, Is.EqualTo(AlertKind.HubSpotAuthFailure));
+        Assert.That(_monitor.HubSpotWindow().AuthRefused, Is.True, "health says HubSpot refused our credentials");
     }
 
     [Test]
