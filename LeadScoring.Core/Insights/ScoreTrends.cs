@@ -4,16 +4,19 @@ using LeadScoring.Core.Storage;
 
 namespace LeadScoring.Core.Insights;
 
-/// <summary>Leads per score band (0–9, 10–19, …, 90–100) in one week, each lead counted once with its latest score that week.</summary>
+/// <summary>Leads per score band (0–9, 10–19, …, 90–100) in one week, each lead counted once with its latest score that week; bands and average are hidden for fewer than 3 leads.</summary>
 public sealed record WeeklyDistribution(DateTimeOffset WeekStart, int Leads, IReadOnlyList<int> Bands, double? AverageScore);
 
-/// <summary>A group of leads (a lead source or an industry): how many, their average score and share of High.</summary>
-public sealed record GroupTrend(string Group, int Leads, double AverageScore, double HighShare);
+/// <summary>
+/// A group of leads (a lead source or an industry): how many, their average score and share of High, and the group's
+/// average this week and last week (null when fewer than <see cref="ScoreTrends.MinGroupSize"/> of its leads were scored that week).
+/// </summary>
+public sealed record GroupTrend(string Group, int Leads, double AverageScore, double HighShare, double? AverageThisWeek = null, double? AverageLastWeek = null);
 
 /// <summary>Population stability index of this week's scores against last week's, with the usual reading.</summary>
 public sealed record Drift(double? Psi, string Reading, int ThisWeek, int LastWeek);
 
-/// <summary>Aggregates only — never one lead: groups smaller than <see cref="ScoreTrends.MinGroupSize"/> are pooled.</summary>
+/// <summary>Aggregates only — never one lead: groups smaller than <see cref="ScoreTrends.MinGroupSize"/> are pooled, and a pool that small is left out.</summary>
 public sealed record TrendReport(DateTimeOffset At, IReadOnlyList<WeeklyDistribution> Weeks, IReadOnlyList<GroupTrend> BySource, IReadOnlyList<GroupTrend> ByIndustry, Drift Drift);
 
 /// <summary>Score distribution over time, by source and industry, and drift (PSI) versus last week, from the score history.</summary>
@@ -41,12 +44,18 @@ public sealed class ScoreTrends(ScoreHistoryStore history, TimeProvider clock)
         {
             var latest = LatestPerContact(entries.Where(e => e.ScoredAt >= start && e.ScoredAt < start.AddDays(7)));
             var bands = new int[Bands];
+            if (latest.Count < MinGroupSize)
+            {
+                // One or two leads: their bands and average would be their scores.
+                return new WeeklyDistribution(start, latest.Count, bands, null);
+            }
+
             foreach (var e in latest)
             {
                 bands[Band(e.Score)]++;
             }
 
-            return new WeeklyDistribution(start, latest.Count, bands, latest.Count == 0 ? null : Math.Round(latest.Average(e => e.Score), 1));
+            return new WeeklyDistribution(start, latest.Count, bands, Math.Round(latest.Average(e => e.Score), 1));
         }).ToList();
 
         var current = LatestPerContact(entries);
@@ -56,8 +65,8 @@ public sealed class ScoreTrends(ScoreHistoryStore history, TimeProvider clock)
         return new TrendReport(
             now,
             weeks,
-            Groups(features.Select(f => (f.Features?.LeadSource ?? "unknown", f.Entry))),
-            Groups(features.Select(f => (f.Features?.Industry ?? "unknown", f.Entry))),
+            WithWeeks(Groups(features.Select(f => (f.Features?.LeadSource ?? "unknown", f.Entry))), thisWeek, lastWeek, f => f?.LeadSource),
+            WithWeeks(Groups(features.Select(f => (f.Features?.Industry ?? "unknown", f.Entry))), thisWeek, lastWeek, f => f?.Industry),
             DriftOf([.. thisWeek.Select(e => e.Score)], [.. lastWeek.Select(e => e.Score)]));
     }
 
@@ -66,7 +75,7 @@ public sealed class ScoreTrends(ScoreHistoryStore history, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(thisWeek);
         ArgumentNullException.ThrowIfNull(lastWeek);
-        if (thisWeek.Count == 0 || lastWeek.Count == 0)
+        if (thisWeek.Count < MinGroupSize || lastWeek.Count < MinGroupSize)
         {
             return new Drift(null, "not enough data", thisWeek.Count, lastWeek.Count);
         }
@@ -95,12 +104,31 @@ public sealed class ScoreTrends(ScoreHistoryStore history, TimeProvider clock)
         var groups = members.GroupBy(m => m.Group, StringComparer.Ordinal).ToList();
         var pooled = groups.Where(g => g.Count() < MinGroupSize).SelectMany(g => g).ToList();
         var result = groups.Where(g => g.Count() >= MinGroupSize).Select(g => Trend(g.Key, [.. g.Select(m => m.Entry)])).OrderByDescending(g => g.Leads).ToList();
-        if (pooled.Count > 0)
+        if (pooled.Count >= MinGroupSize)
         {
             result.Add(Trend(Pooled, [.. pooled.Select(m => m.Entry)]));
         }
 
         return result;
+    }
+
+    /// <summary>Each group's average this week and last week, from the leads scored in that week; small groups stay hidden.</summary>
+    private static List<GroupTrend> WithWeeks(List<GroupTrend> groups, List<ScoreHistoryEntry> thisWeek, List<ScoreHistoryEntry> lastWeek, Func<LeadFeatures?, string?> key)
+    {
+        var named = groups.Select(g => g.Group).Where(g => g != Pooled).ToHashSet(StringComparer.Ordinal);
+        string GroupOf(ScoreHistoryEntry e)
+        {
+            var group = key(Read(e.FeaturesJson)) ?? "unknown";
+            return named.Contains(group) ? group : Pooled;
+        }
+
+        double? Average(List<ScoreHistoryEntry> week, string group)
+        {
+            var scores = week.Where(e => GroupOf(e) == group).Select(e => e.Score).ToList();
+            return scores.Count < MinGroupSize ? null : Math.Round(scores.Average(), 1);
+        }
+
+        return [.. groups.Select(g => g with { AverageThisWeek = Average(thisWeek, g.Group), AverageLastWeek = Average(lastWeek, g.Group) })];
     }
 
     private static GroupTrend Trend(string group, IReadOnlyList<ScoreHistoryEntry> entries) =>

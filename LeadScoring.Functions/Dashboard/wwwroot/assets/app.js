@@ -92,7 +92,8 @@
     const t = await get("/api/dashboard/trends");
     const bandLabels = ["0–9", "10–19", "20–29", "30–39", "40–49", "50–59", "60–69", "70–79", "80–89", "90–100"];
     const colours = ["#8c96a3", "#7a8591", "#67737f", "#55616d", "#3f4b57", "#b07d00", "#966a00", "#7c5700", "#0f7a37", "#0a5c29"];
-    const groupTable = (caption, rows) => table(caption, ["Group", "Leads", "Average score", "High share"], rows.map((g) => [g.group, g.leads, num(g.averageScore, 1), pct(g.highShare)]), [1, 2, 3]);
+    const groupTable = (caption, rows) => table(caption, ["Group", "Leads", "Average score", "High share", "This week", "Last week"],
+      rows.map((g) => [g.group, g.leads, num(g.averageScore, 1), pct(g.highShare), num(g.averageThisWeek, 1), num(g.averageLastWeek, 1)]), [1, 2, 3, 4, 5]);
     const drift = t.drift;
     content.replaceChildren(
       h("div", { class: "tiles" },
@@ -109,7 +110,7 @@
       h("div", { class: "charts" },
         h("section", {}, h("h2", {}, "By lead source"), groupTable("Leads by source", t.bySource)),
         h("section", {}, h("h2", {}, "By industry"), groupTable("Leads by industry", t.byIndustry))),
-      h("p", {}, "Groups of fewer than 3 leads are pooled so that no aggregate points at one lead. PSI under 0.1 is stable, 0.1–0.25 a moderate shift, above 0.25 significant."));
+      h("p", {}, "Groups of fewer than 3 leads are pooled, and a week's average needs at least 3 of the group's leads, so that no aggregate points at one lead. PSI under 0.1 is stable, 0.1–0.25 a moderate shift, above 0.25 significant."));
   }
 
   async function model() {
