@@ -58,7 +58,7 @@ for entry in 10000:Azurite-blob 10001:Azurite-queue 10002:Azurite-table 7080:emu
   fi
 done
 
-# npm ci when Azurite is missing or not the version package-lock.json pins.
+# npm ci when Azurite (or the dashboard's Chart.js) is missing or not the version package-lock.json pins.
 azurite_current() {
   node -e '
     const fs = require("fs");
@@ -66,8 +66,8 @@ azurite_current() {
     const have = JSON.parse(fs.readFileSync("node_modules/azurite/package.json", "utf8")).version;
     process.exit(want === have ? 0 : 1);' 2>/dev/null
 }
-if ! azurite_current || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "==> npm ci (Azurite, pinned in package-lock.json)"
+if ! azurite_current || [ ! -f node_modules/chart.js/package.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "==> npm ci (Azurite and Chart.js, pinned in package-lock.json)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
@@ -187,6 +187,7 @@ wait_ready host "$host_pid" .run/host.log 60 host_ready
 
 cat <<EOF
 ==> LeadScoring is running (started in $(elapsed) s, builds included)
+    dashboard ${host_url}/   sign in with a role key from LEAD_SCORE_API_KEYS in local.settings.json
     host      ${host_url}   GET /api/health, POST /api/score, POST /api/admin/rescore (x-functions-key)
     emulator  ${emulator_url}   HubSpot API (Authorization: Bearer ${emulator_token}), admin endpoints under /_emulator/
     Azurite   127.0.0.1:10000 blob, :10001 queue, :10002 table; data in .azurite/ (cleared at each start)

@@ -9,6 +9,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 echo "==> npm ci (Azurite and front-end packages pinned in package-lock.json)"
 npm ci --no-audit --no-fund --loglevel=error
 
+# The dashboard's browser tests drive Debian's chromium (Playwright's own browser download does not work here).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "==> installing chromium (apt-get) for the dashboard's browser tests"
+  if [ "$(id -u)" -eq 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
+  DEBIAN_FRONTEND=noninteractive $apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq chromium >/dev/null
+fi
+
 echo "==> dotnet restore"
 dotnet restore LeadScoring.sln
 

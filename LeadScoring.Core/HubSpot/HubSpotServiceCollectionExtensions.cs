@@ -1,4 +1,5 @@
 using System.Net;
+using LeadScoring.Core.Monitoring;
 using LeadScoring.Core.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +33,7 @@ public static class HubSpotServiceCollectionExtensions
             options.PostConfigure(configure);
         }
 
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddLeadScoringMonitoring();
         services.TryAddSingleton<HubSpotRateBudget>();
         services.TryAddTransient<HubSpotAuthHandler>();
         services.TryAddTransient<HubSpotRateLimitHandler>();
@@ -73,7 +74,7 @@ public static class HubSpotServiceCollectionExtensions
         });
 
         // Inside the retry: each attempt gets a current token and its own rate-budget slot.
-        client.AddHttpMessageHandler<HubSpotAuthHandler>().AddHttpMessageHandler<HubSpotRateLimitHandler>();
+        client.AddHttpMessageHandler<HubSpotAuthHandler>().AddHttpMessageHandler<HubSpotRateLimitHandler>().AddHttpMessageHandler<HubSpotMetricsHandler>();
         return services;
     }
 

@@ -15,7 +15,7 @@ public sealed record BatchRescoreResult(int Enqueued, DateTimeOffset Since, Date
 /// </summary>
 public sealed partial class BatchRescore(
     HubSpotClient hubspot, ScoreRequestQueue queue, CheckpointStore checkpoints, PipelineHealth health,
-    IOptions<PipelineOptions> options, TimeProvider clock, ILogger<BatchRescore> logger)
+    IOptions<PipelineOptions> options, TimeProvider clock, LeadScoring.Core.Monitoring.LeadScoringMetrics metrics, ILogger<BatchRescore> logger)
 {
     public const string CheckpointName = "contacts-modified";
     private const int Chunk = 100;
@@ -42,12 +42,14 @@ public sealed partial class BatchRescore(
 
             enqueued += await FlushAsync(chunk, newest, cancellationToken).ConfigureAwait(false);
             health.BatchRan(enqueued, started, null);
+            metrics.BatchRan(enqueued, failed: false);
             LogRan(logger, enqueued, since);
             return new BatchRescoreResult(enqueued, since, await checkpoints.GetAsync(CheckpointName, cancellationToken).ConfigureAwait(false));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             health.BatchRan(enqueued, started, $"{ex.GetType().Name}: {ex.Message}");
+            metrics.BatchRan(enqueued, failed: true);
             throw;
         }
     }

@@ -34,6 +34,7 @@ public sealed partial class ScoringPipeline(
     IOptions<PipelineOptions> options,
     IOptions<LeadScoringSettings> settings,
     TimeProvider clock,
+    LeadScoring.Core.Monitoring.LeadScoringMetrics metrics,
     ILogger<ScoringPipeline> logger)
 {
     /// <summary>Receives up to BatchSize messages and processes them; returns how many were received.</summary>
@@ -96,6 +97,8 @@ public sealed partial class ScoringPipeline(
     /// <summary>Scores the contacts; returns those whose work is finished (their messages may be deleted).</summary>
     private async Task<IReadOnlyCollection<string>> ScoreContactsAsync(IReadOnlyCollection<string> contactIds, CancellationToken cancellationToken)
     {
+        using var activity = LeadScoring.Core.Monitoring.LeadScoringMetrics.ActivitySource.StartActivity("score batch");
+        var started = clock.GetTimestamp();
         var done = new ConcurrentBag<string>();
         IReadOnlyDictionary<string, HubSpotLeadRecord> records;
         try
@@ -127,6 +130,11 @@ public sealed partial class ScoringPipeline(
                 var neighbours = await similar.FindAsync(features, token).ConfigureAwait(false);
                 var score = scorer.Score(features, neighbours);
                 var verdict = await analyst.AnalyzeAsync(features, score, neighbours, token).ConfigureAwait(false);
+                if (verdict.Fallback && verdict.Model != AnalystVerdict.NoModel)
+                {
+                    metrics.Fallback("analyst");
+                }
+
                 scored.Add((id, record.Contact, features, AnalystVerdictApplier.Apply(score, verdict, scorer.Profile)));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
@@ -142,6 +150,7 @@ public sealed partial class ScoringPipeline(
 
         var written = await WriteBackAsync([.. scored], done, cancellationToken).ConfigureAwait(false);
         health.Scored(scored.Count, written, clock.GetUtcNow());
+        metrics.LeadsScored(scored.Count, clock.GetElapsedTime(started));
         return done;
     }
 
@@ -325,6 +334,7 @@ public sealed partial class ScoringPipeline(
     private async Task PoisonAsync(ReceivedScoreRequest message, string reason, CancellationToken cancellationToken)
     {
         await queue.MoveToPoisonAsync(message, cancellationToken).ConfigureAwait(false);
+        metrics.Poisoned();
         var contactId = message.Request?.Kind == ScoreRequestKind.Contact ? message.Request.ObjectId : null;
         await errors.RecordAsync(new PipelineError("poison", contactId, reason, message.MessageId, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         LogPoisoned(logger, message.MessageId, reason);

@@ -17,7 +17,7 @@ public sealed record WebhookIntakeResult(int Received, int Echoes, int Ignored, 
 /// HubSpot's composite keys against the ledger, coalescing per object and recording them happens on the worker, so
 /// a crash anywhere means a duplicate that the ledger drops, never a lost event.
 /// </summary>
-public sealed partial class WebhookIntake(WebhookEventBuffer buffer, RecentWebhookEvents recent, ILogger<WebhookIntake> logger)
+public sealed partial class WebhookIntake(WebhookEventBuffer buffer, RecentWebhookEvents recent, LeadScoring.Core.Monitoring.LeadScoringMetrics metrics, ILogger<WebhookIntake> logger)
 {
     public async Task<WebhookIntakeResult> AcceptAsync(IReadOnlyList<HubSpotWebhookEvent> events, CancellationToken cancellationToken = default)
     {
@@ -35,6 +35,9 @@ public sealed partial class WebhookIntake(WebhookEventBuffer buffer, RecentWebho
         recent.Remember(fresh);
 
         var result = new WebhookIntakeResult(events.Count, echoes, ignored, relevant.Count - fresh.Count, fresh.Count);
+        metrics.WebhookEvents("received", result.Received);
+        metrics.WebhookEvents("duplicate", result.Duplicates);
+        metrics.WebhookEvents("enqueued", result.Enqueued);
         LogAccepted(logger, result.Received, result.Echoes, result.Ignored, result.Duplicates, result.Enqueued);
         return result;
     }

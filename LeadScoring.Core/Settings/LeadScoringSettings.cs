@@ -35,6 +35,13 @@ public sealed class LeadScoringSettings
     public const string MinOutcomesName = "LEAD_SCORE_MIN_OUTCOMES";
     public const string MinPositivesName = "LEAD_SCORE_MIN_POSITIVES";
     public const string WeightBandName = "LEAD_SCORE_WEIGHT_BAND";
+    public const string AlertWebhookUrlName = "LEAD_SCORE_ALERT_WEBHOOK_URL";
+    public const string AlertErrorRateName = "LEAD_SCORE_ALERT_ERROR_RATE";
+    public const string AlertWindowName = "LEAD_SCORE_ALERT_WINDOW";
+    public const string AlertQuietPeriodName = "LEAD_SCORE_ALERT_QUIET_PERIOD";
+    public const string EntraTenantIdName = "LEAD_SCORE_ENTRA_TENANT_ID";
+    public const string EntraClientIdName = "LEAD_SCORE_ENTRA_CLIENT_ID";
+    public const string EntraInstanceName = "LEAD_SCORE_ENTRA_INSTANCE";
 
     /// <summary>Every setting this class reads; deployment templates are checked against this list.</summary>
     public static IReadOnlyList<string> AllNames { get; } =
@@ -43,6 +50,7 @@ public sealed class LeadScoringSettings
         MinConfidenceName, RetrainIntervalName, ModelVersionName, ScoringProfilePathName, ApiKeysName, StorageName, StoragePrefixName,
         AzureCredentials.ClientIdName, .. StorageConnection.IdentityBasedNames,
         OutcomeWindowName, TrainingRecordWeightName, MinOutcomesName, MinPositivesName, WeightBandName,
+        AlertWebhookUrlName, AlertErrorRateName, AlertWindowName, AlertQuietPeriodName, EntraTenantIdName, EntraClientIdName, EntraInstanceName,
     ];
 
     public static Uri DefaultHubSpotBaseUrl { get; } = new("https://api.hubapi.com/");
@@ -121,6 +129,30 @@ public sealed class LeadScoringSettings
 
     public ApiKeyRing ApiKeys { get; set; } = ApiKeyRing.Empty;
 
+    /// <summary>Incoming-webhook URL (Teams / Slack) for admin alerts; null = alerts are only logged.</summary>
+    public Uri? AlertWebhookUrl { get; set; }
+
+    /// <summary>Share of failed HubSpot calls (0–1] over <see cref="AlertWindow"/> that raises an alert and degrades health. Default 0.5.</summary>
+    public double AlertErrorRate { get; set; } = 0.5;
+
+    /// <summary>The window error rates are measured over (alerts, health, operations page). Default 5 minutes; 5 s to 1 h.</summary>
+    public TimeSpan AlertWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>After an alert, more of its kind within this period are only counted. Default 1 hour; 10 s to 7 days.</summary>
+    public TimeSpan AlertQuietPeriod { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Microsoft Entra ID tenant; with <see cref="EntraClientId"/> it turns on Entra sign-in (JWT bearer + OpenID Connect). Off when unset.</summary>
+    public string? EntraTenantId { get; set; }
+
+    /// <summary>The app registration's client id (the token audience); app roles Admin, Manager, Rep, Marketing.</summary>
+    public string? EntraClientId { get; set; }
+
+    /// <summary>The Entra authority host; default https://login.microsoftonline.com/.</summary>
+    public Uri EntraInstance { get; set; } = new("https://login.microsoftonline.com/");
+
+    /// <summary>True when Entra ID sign-in is configured.</summary>
+    public bool EntraEnabled => EntraTenantId is not null && EntraClientId is not null;
+
     internal List<ValidationError> ParseErrors { get; } = [];
 
     /// <summary>Reads every setting from configuration, recording (not throwing) what cannot be parsed.</summary>
@@ -185,17 +217,7 @@ public sealed class LeadScoringSettings
         UpdateInterval = ParseDuration(Get(UpdateIntervalName), UpdateIntervalName, UpdateInterval);
         RetrainInterval = ParseDuration(Get(RetrainIntervalName), RetrainIntervalName, RetrainInterval);
 
-        if (Get(MinConfidenceName) is { } confidence)
-        {
-            if (double.TryParse(confidence, NumberStyles.Float, CultureInfo.InvariantCulture, out var c))
-            {
-                MinConfidence = c;
-            }
-            else
-            {
-                ParseErrors.Add(new(MinConfidenceName, $"must be a number between 0 and 1 such as 0.7 (got '{confidence}')"));
-            }
-        }
+        MinConfidence = ParseNumber(Get(MinConfidenceName), MinConfidenceName, MinConfidence, "a number between 0 and 1 such as 0.7");
 
         ModelVersion = Get(ModelVersionName);
         OutcomeWindow = ParseDuration(Get(OutcomeWindowName), OutcomeWindowName, OutcomeWindow);
@@ -209,6 +231,15 @@ public sealed class LeadScoringSettings
         AzureCredentials.CheckClientId(AzureClientId, AzureCredentials.ClientIdName, ParseErrors);
         ParseErrors.AddRange(KnownSettings.Unknown(configuration).Select(name => new ValidationError(name, KnownSettings.UnknownMessage(name))));
         StoragePrefix = Get(StoragePrefixName) ?? "";
+
+        AlertWebhookUrl = ParseHttpUrl(Get(AlertWebhookUrlName), AlertWebhookUrlName, "the incoming-webhook URL of a Teams or Slack channel, e.g. https://hooks.slack.com/services/…");
+        AlertWindow = ParseDuration(Get(AlertWindowName), AlertWindowName, AlertWindow);
+        AlertQuietPeriod = ParseDuration(Get(AlertQuietPeriodName), AlertQuietPeriodName, AlertQuietPeriod);
+        AlertErrorRate = ParseNumber(Get(AlertErrorRateName), AlertErrorRateName, AlertErrorRate, "a share of failed calls above 0 and at most 1, such as 0.5");
+
+        EntraTenantId = Get(EntraTenantIdName);
+        EntraClientId = Get(EntraClientIdName);
+        EntraInstance = ParseHttpUrl(Get(EntraInstanceName), EntraInstanceName, "the Entra authority host, e.g. https://login.microsoftonline.com/") ?? EntraInstance;
 
         ApiKeys = ApiKeyRing.Parse(Get(ApiKeysName), ApiKeysName, out var keyErrors);
         ParseErrors.AddRange(keyErrors);
@@ -229,6 +260,22 @@ public sealed class LeadScoringSettings
 
         ParseErrors.Add(new(name, $"must be {expected} (got '{text}')"));
         return fallback;
+    }
+
+    private Uri? ParseHttpUrl(string? text, string name, string what)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+        {
+            return uri;
+        }
+
+        ParseErrors.Add(new(name, $"must be an absolute http(s) URL: {what} (got '{text}')"));
+        return null;
     }
 
     private long? ParseId(string? text, string name, string what)

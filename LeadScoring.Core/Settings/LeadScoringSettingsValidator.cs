@@ -88,6 +88,7 @@ public sealed class LeadScoringSettingsValidator : IValidateOptions<LeadScoringS
         {
             errors.Add(new(LeadScoringSettings.MinPositivesName, $"must be at least 5 and at most {LeadScoringSettings.MinOutcomesName} ({s.MinOutcomes}) (got {s.MinPositives})"));
         }
+        CheckAlertsAndSignIn(s, errors);
 
         if (s.ModelVersion is { } version && (version.Length > 64 || !version.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')))
         {
@@ -111,6 +112,30 @@ public sealed class LeadScoringSettingsValidator : IValidateOptions<LeadScoringS
         }
 
         return errors;
+    }
+
+    private static void CheckAlertsAndSignIn(LeadScoringSettings s, List<ValidationError> errors)
+    {
+        if (!(s.AlertErrorRate is > 0 and <= 1))
+        {
+            errors.Add(new(LeadScoringSettings.AlertErrorRateName, $"must be above 0 and at most 1 (got {s.AlertErrorRate})"));
+        }
+
+        if (s.AlertWindow < TimeSpan.FromSeconds(5) || s.AlertWindow > TimeSpan.FromHours(1))
+        {
+            errors.Add(new(LeadScoringSettings.AlertWindowName, $"must be between 5 seconds and 1 hour (got {s.AlertWindow})"));
+        }
+
+        if (s.AlertQuietPeriod < TimeSpan.FromSeconds(10) || s.AlertQuietPeriod > TimeSpan.FromDays(7))
+        {
+            errors.Add(new(LeadScoringSettings.AlertQuietPeriodName, $"must be between 10 seconds and 7 days (got {s.AlertQuietPeriod})"));
+        }
+
+        if ((s.EntraTenantId is null) != (s.EntraClientId is null))
+        {
+            var missing = s.EntraTenantId is null ? LeadScoringSettings.EntraTenantIdName : LeadScoringSettings.EntraClientIdName;
+            errors.Add(new(missing, $"is required for Entra ID sign-in ({LeadScoringSettings.EntraTenantIdName} and {LeadScoringSettings.EntraClientIdName} go together)"));
+        }
     }
 
     private static void CheckProfile(string path, List<ValidationError> errors)

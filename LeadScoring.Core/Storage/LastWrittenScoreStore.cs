@@ -27,13 +27,32 @@ public sealed class LastWrittenScoreStore(LeadScoringStorage storage)
             StringComparer.Ordinal);
     }
 
-    /// <summary>Upserts the scores; for a contact given twice the last one wins.</summary>
+    /// <summary>Every contact's last written score (the dashboard's lead list), at most <paramref name="take"/>.</summary>
+    public async Task<IReadOnlyList<LastWrittenScore>> ListAsync(int take, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(take);
+        var found = new List<LastWrittenScore>();
+        var rows = _table.QueryAsync<LastWrittenScoreEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: cancellationToken);
+        await foreach (var e in rows.ConfigureAwait(false))
+        {
+            if (found.Count == take)
+            {
+                break;
+            }
+
+            found.Add(new LastWrittenScore(e.RowKey, e.Score, e.Priority, e.CloseProbability, e.NextBestAction, e.ModelVersion, e.PropertiesDigest, e.WrittenAt));
+        }
+
+        return found;
+    }
+
     /// <summary>Deletes what was last written for the contact (privacy deletion); absent is fine.</summary>
     public async Task ForgetAsync(string contactId, CancellationToken cancellationToken = default)
     {
         using var response = await _table.DeleteEntityAsync(Partition, contactId, Azure.ETag.All, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Upserts the scores; for a contact given twice the last one wins.</summary>
     public async Task SetManyAsync(IReadOnlyCollection<LastWrittenScore> scores, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scores);

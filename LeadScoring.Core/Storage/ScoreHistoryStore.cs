@@ -76,6 +76,16 @@ public sealed class ScoreHistoryStore(LeadScoringStorage storage)
         return removed;
     }
 
+    /// <summary>Every entry scored at or after <paramref name="since"/>, all contacts (a table scan: for aggregate trends).</summary>
+    public async IAsyncEnumerable<ScoreHistoryEntry> ScanSinceAsync(DateTimeOffset since, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var rows = _table.QueryAsync<ScoreHistoryEntity>(TableClient.CreateQueryFilter($"ScoredAt ge {since}"), cancellationToken: cancellationToken);
+        await foreach (var e in rows.ConfigureAwait(false))
+        {
+            yield return ToEntry(e);
+        }
+    }
+
     /// <summary>The contact's <paramref name="take"/> most recent entries, newest first.</summary>
     public async Task<IReadOnlyList<ScoreHistoryEntry>> RecentAsync(string contactId, int take, CancellationToken cancellationToken = default)
     {

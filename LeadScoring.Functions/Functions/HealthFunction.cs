@@ -10,7 +10,7 @@ internal static class HealthFunction
 {
     public static IServiceCollection AddLeadScoringHealthChecks(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<ScoringHealthCheck>("scoring").AddCheck<PipelineHealthCheck>("pipeline");
+        services.AddHealthChecks().AddCheck<ScoringHealthCheck>("scoring").AddCheck<PipelineHealthCheck>("pipeline").AddCheck<HubSpotHealthCheck>("hubspot");
         return services;
     }
 
@@ -37,6 +37,9 @@ internal static class HealthFunction
         json.WriteString("status", Word(report.Status));
         json.WriteString("version", typeof(HealthFunction).Assembly.GetName().Version?.ToString());
         json.WriteNumber("durationMs", Math.Round(report.TotalDuration.TotalMilliseconds, 1));
+        json.WriteString("reason", report.Status == HealthStatus.Healthy
+            ? "all checks healthy"
+            : string.Join("; ", report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).Select(e => $"{e.Key}: {e.Value.Description}")));
         json.WriteStartObject("checks");
         foreach (var (name, entry) in report.Entries)
         {
@@ -67,10 +70,10 @@ internal static class HealthFunction
     /// Storage reachable (queue depth, poison count), HubSpot properties ensured, last batch run and last error.
     /// Unhealthy when storage cannot be reached; degraded when work is failing or waiting.
     /// </summary>
-    private sealed class PipelineHealthCheck(LeadScoring.Core.Storage.ScoreRequestQueue queue, LeadScoring.Core.Pipeline.PipelineHealth health, TimeProvider clock) : IHealthCheck
+    private sealed class PipelineHealthCheck(
+        LeadScoring.Core.Storage.ScoreRequestQueue queue, LeadScoring.Core.Pipeline.PipelineHealth health, LeadScoring.Core.Monitoring.LeadScoringMetrics metrics,
+        Microsoft.Extensions.Options.IOptions<LeadScoring.Core.Settings.LeadScoringSettings> settings, TimeProvider clock) : IHealthCheck
     {
-        private static readonly TimeSpan RecentError = TimeSpan.FromMinutes(5);
-
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             var s = health.Snapshot();
@@ -94,6 +97,7 @@ internal static class HealthFunction
                 return HealthCheckResult.Unhealthy($"Azure Storage unreachable: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}", data: data);
             }
 
+            metrics.QueueSampled(backlog, poison);
             data["queueBacklog"] = backlog;
             data["poisonMessages"] = poison;
             var problems = new List<string>();
@@ -102,7 +106,7 @@ internal static class HealthFunction
                 problems.Add($"ai_* properties not yet ensured in HubSpot ({s.PropertiesError ?? "pending"})");
             }
 
-            if (s.LastErrorAt is { } at && clock.GetUtcNow() - at < RecentError)
+            if (s.LastErrorAt is { } at && clock.GetUtcNow() - at < settings.Value.AlertWindow)
             {
                 problems.Add($"last error at {at:O}: {s.LastError}");
             }
@@ -123,15 +127,63 @@ internal static class HealthFunction
         }
     }
 
+    /// <summary>
+    /// HubSpot connectivity, from the calls the product made (no probe that would spend rate budget): degraded when the
+    /// share of failed calls in LEAD_SCORE_ALERT_WINDOW reaches LEAD_SCORE_ALERT_ERROR_RATE, or HubSpot refused our credentials.
+    /// </summary>
+    private sealed class HubSpotHealthCheck(LeadScoring.Core.Monitoring.OperationsMonitor monitor, Microsoft.Extensions.Options.IOptions<LeadScoring.Core.Settings.LeadScoringSettings> settings) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var w = monitor.HubSpotWindow();
+            var data = new Dictionary<string, object>
+            {
+                ["window"] = w.Window.ToString(),
+                ["calls"] = w.Calls,
+                ["errors"] = w.Errors,
+                ["rateLimited"] = w.RateLimited,
+                ["errorRate"] = Math.Round(w.ErrorRate, 3),
+                ["lastSuccessAt"] = w.LastSuccessAt?.ToString("O") ?? "never",
+                ["lastFailureAt"] = w.LastFailureAt?.ToString("O") ?? "never",
+            };
+            var threshold = settings.Value.AlertErrorRate;
+            HealthCheckResult result;
+            if (w.AuthRefused)
+            {
+                result = HealthCheckResult.Degraded($"HubSpot refused our credentials: {w.LastFailure}", data: data);
+            }
+            else if (w.Calls >= LeadScoring.Core.Monitoring.OperationsMonitor.MinCallsForErrorRate && w.ErrorRate >= threshold)
+            {
+                result = HealthCheckResult.Degraded($"{w.Errors} of {w.Calls} HubSpot calls failed in the last {w.Window} ({w.ErrorRate:P0}, threshold {threshold:P0}); last: {w.LastFailure}", data: data);
+            }
+            else
+            {
+                result = HealthCheckResult.Healthy(w.Calls == 0 ? "No HubSpot calls in the window" : $"{w.Calls - w.Errors} of {w.Calls} HubSpot calls succeeded in the last {w.Window}", data);
+            }
+
+            return Task.FromResult(result);
+        }
+    }
+
     /// <summary>The scorer is loaded with a valid profile and can score an empty lead.</summary>
-    private sealed class ScoringHealthCheck(LeadScorer scorer) : IHealthCheck
+    private sealed class ScoringHealthCheck(LeadScorer scorer, LeadScoring.Core.Learning.Retraining.ActiveCloseModel model, RetrainFunction retrain, TimeProvider clock) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             var probe = scorer.Score(new LeadFeatures());
-            return Task.FromResult(HealthCheckResult.Healthy(
-                $"Scoring profile '{scorer.Profile.Name}' loaded",
-                new Dictionary<string, object> { ["modelVersion"] = scorer.ModelVersion, ["emptyLeadScore"] = probe.Score }));
+            var data = new Dictionary<string, object>
+            {
+                ["modelVersion"] = probe.ModelVersion,
+                ["emptyLeadScore"] = probe.Score,
+                ["modelAge"] = model.TrainedAt is { } trained
+                    ? $"{(clock.GetUtcNow() - trained).TotalDays:0.0} days (model {model.Version})"
+                    : "none: no model in use, the documented prior is",
+            };
+
+            // A pinned or current model that cannot be loaded leaves the previous one (or the prior) in use: worth a look.
+            return Task.FromResult(retrain.LoadError is { } error
+                ? HealthCheckResult.Degraded($"Scoring works, but the model that should be in use is not: {error}", data: data)
+                : HealthCheckResult.Healthy($"Scoring profile '{scorer.Profile.Name}' loaded", data));
         }
     }
 }

@@ -25,7 +25,7 @@ internal static class HubSpotWebhookFunction
         return endpoints;
     }
 
-    private static async Task<IResult> RunAsync(HttpContext http, WebhookIntake intake, IOptions<LeadScoringSettings> settings, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> RunAsync(HttpContext http, WebhookIntake intake, IOptions<LeadScoringSettings> settings, TimeProvider clock, LeadScoring.Core.Monitoring.LeadScoringMetrics metrics, CancellationToken cancellationToken)
     {
         if (await RequestBody.ReadAsync(http, MaxBodyBytes, cancellationToken) is not { } body)
         {
@@ -45,6 +45,7 @@ internal static class HubSpotWebhookFunction
             http.Request.Method, uri, body, http.Request.Headers["X-HubSpot-Signature-v3"], http.Request.Headers["X-HubSpot-Request-Timestamp"], s.HubSpotClientSecret, clock.GetUtcNow());
         if (verdict != WebhookSignatureResult.Valid)
         {
+            metrics.WebhookEvents("rejected", 1);
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid HubSpot signature", detail: verdict switch
             {
                 WebhookSignatureResult.MissingHeaders => "X-HubSpot-Signature-v3 and X-HubSpot-Request-Timestamp are required.",
@@ -56,6 +57,7 @@ internal static class HubSpotWebhookFunction
         var (events, error) = HubSpotWebhookParser.Parse(body);
         if (events is null)
         {
+            metrics.WebhookEvents("rejected", 1);
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed webhook body", detail: error);
         }
 

@@ -1,6 +1,8 @@
+using LeadScoring.Core.Insights;
 using LeadScoring.Core.Pipeline;
 using LeadScoring.Core.Scoring;
 using LeadScoring.Core.Storage;
+using LeadScoring.Functions.Dashboard;
 using LeadScoring.Functions.Functions;
 using LeadScoring.Functions.Security;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -23,6 +25,9 @@ internal sealed record HostStartOptions
 
     /// <summary>Prefix of every queue and table name, so tests sharing one Azurite do not share data.</summary>
     public string StoragePrefix { get; init; } = "";
+
+    /// <summary>Last word on services (tests: a local token signing key, a fake clock).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
 }
 
 /// <summary>
@@ -81,11 +86,18 @@ internal static class LeadScoringHost
         builder.Services.AddProblemDetails();
         builder.Services.AddFunctionKeyAuthorization();
         builder.Services.AddLeadScoringHealthChecks();
+        builder.Services.AddLeadScoringTelemetry(builder.Configuration);
+        builder.Services.AddLeadScoringInsights();
+        start.ConfigureServices?.Invoke(builder.Services);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ScoringJsonContext.Default));
 
         var app = builder.Build();
+
+        // Listening from the first measurement: start-up's own HubSpot calls count too.
+        app.Services.GetRequiredService<LeadScoring.Core.Monitoring.OperationsMonitor>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDashboardAssets();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealth();
@@ -94,6 +106,8 @@ internal static class LeadScoringHost
         app.MapTrainingRecords();
         BatchRescoreFunction.MapAdminRescore(app);
         RetrainFunction.MapModels(app);
+        app.MapDashboard();
+        app.MapDashboardApi();
         return app;
     }
 

@@ -66,23 +66,30 @@ internal sealed class FunctionKeyAuthenticationHandler(
         }).AsTask();
 }
 
-/// <summary>Who may call what. Every endpoint needs a key unless it opts out (health, HubSpot's signed webhook).</summary>
+/// <summary>Who may call what. Every endpoint needs a caller unless it opts out (health, HubSpot's signed webhook, sign-in).</summary>
 internal static class AccessPolicies
 {
-    /// <summary>Numeric scores and their reasons: managers and admins.</summary>
+    /// <summary>Numeric scores, their reasons, metrics, the model: managers and admins.</summary>
     public const string ScoreLeads = nameof(ScoreLeads);
 
     /// <summary>Operating the product (rescore now, retrain…): admins only.</summary>
     public const string Administer = nameof(Administer);
 
+    /// <summary>Priority levels and next actions of individual leads (no numbers): reps, managers, admins.</summary>
+    public const string ViewPriorities = nameof(ViewPriorities);
+
+    /// <summary>Aggregates over many leads, never one lead: marketing, managers, admins.</summary>
+    public const string ViewAggregates = nameof(ViewAggregates);
+
     public static IServiceCollection AddFunctionKeyAuthorization(this IServiceCollection services)
     {
-        services.AddAuthentication(FunctionKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, FunctionKeyAuthenticationHandler>(FunctionKeyAuthenticationHandler.SchemeName, null);
+        services.AddLeadScoringSignIn();
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(ScoreLeads, policy => policy.RequireRole(nameof(AccessRole.Admin), nameof(AccessRole.Manager)))
-            .AddPolicy(Administer, policy => policy.RequireRole(nameof(AccessRole.Admin)));
+            .AddPolicy(Administer, policy => policy.RequireRole(nameof(AccessRole.Admin)))
+            .AddPolicy(ViewPriorities, policy => policy.RequireRole(nameof(AccessRole.Admin), nameof(AccessRole.Manager), nameof(AccessRole.Rep)))
+            .AddPolicy(ViewAggregates, policy => policy.RequireRole(nameof(AccessRole.Admin), nameof(AccessRole.Manager), nameof(AccessRole.Marketing)));
         return services;
     }
 }

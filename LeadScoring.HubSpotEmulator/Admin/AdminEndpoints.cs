@@ -35,6 +35,8 @@ internal static class AdminEndpoints
         admin.MapPost("/oauth/expire", () => JsonResults.Json(new JsonObject { ["expired"] = services.Tokens.ExpireAll() }));
         admin.MapGet("/faults", () => JsonResults.Json(new JsonObject { ["results"] = new JsonArray([.. services.Faults.Rules().Select(r => (JsonNode)r.ToJson())]) }));
         admin.MapPost("/faults", (HttpRequest request) => AddFaultAsync(services, request.HttpContext));
+        admin.MapGet("/fault-rate", () => JsonResults.Json(new JsonObject { ["rate"] = services.Faults.Rate }));
+        admin.MapPut("/fault-rate", (HttpRequest request) => SetFaultRateAsync(services, request.HttpContext));
         admin.MapDelete("/faults", () =>
         {
             services.Faults.Clear();
@@ -322,6 +324,23 @@ internal static class AdminEndpoints
 
         var rule = services.Faults.Add(status.Value, count, retryAfter, JsonResults.Scalar(body["pathContains"]), JsonResults.Scalar(body["policyName"]));
         return JsonResults.Json(rule.ToJson(), StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> SetFaultRateAsync(EmulatorServices services, HttpContext context)
+    {
+        var (body, error) = await JsonResults.ReadObjectAsync(context.Request, context.RequestAborted);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        if (!double.TryParse(JsonResults.Scalar(body["rate"]), NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) || rate is < 0 or > 1)
+        {
+            return HubSpotErrors.Validation("rate must be a number from 0 to 1 (the share of API calls that fail).");
+        }
+
+        services.Faults.Rate = rate;
+        return JsonResults.Json(new JsonObject { ["rate"] = rate });
     }
 
     private static int? Int(JsonNode? node) =>

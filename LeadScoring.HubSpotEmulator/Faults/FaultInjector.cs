@@ -35,6 +35,14 @@ internal sealed class FaultInjector(EmulatorOptions options)
     private readonly List<FaultRule> _rules = [];
     private Random _random = new(unchecked(options.Seed + 7919));
     private long _lastId;
+    private double _rate = options.FaultRate;
+
+    /// <summary>Share of API calls that fail at random: --fault-rate at start, changed by <c>PUT /_emulator/fault-rate</c> (an outage drill).</summary>
+    public double Rate
+    {
+        get => Volatile.Read(ref _rate);
+        set => Volatile.Write(ref _rate, value);
+    }
 
     public FaultRule Add(int status, int count, int? retryAfterSeconds, string? pathContains, string? policyName)
     {
@@ -90,14 +98,15 @@ internal sealed class FaultInjector(EmulatorOptions options)
 
     public RandomFault NextRandom()
     {
-        if (options.FaultRate <= 0)
+        var rate = Rate;
+        if (rate <= 0)
         {
             return RandomFault.None;
         }
 
         lock (_gate)
         {
-            if (_random.NextDouble() >= options.FaultRate)
+            if (_random.NextDouble() >= rate)
             {
                 return RandomFault.None;
             }

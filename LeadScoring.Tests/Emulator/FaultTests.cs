@@ -18,6 +18,35 @@ public sealed class FaultTests
     public async Task ClearFaultsAsync() => await _emulator.SendAsync(HttpMethod.Delete, "/_emulator/faults");
 
     [Test]
+    public async Task FaultRate_SetToOneAtRunTime_FailsEveryCallUntilSetBackToZero()
+    {
+        var set = await _emulator.SendAsync(HttpMethod.Put, "/_emulator/fault-rate", """{"rate":1}""");
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+        {
+            statuses.Add((await _emulator.SendAsync(HttpMethod.Get, "/crm/v3/objects/contacts/1001")).Status);
+        }
+
+        await _emulator.SendAsync(HttpMethod.Put, "/_emulator/fault-rate", """{"rate":0}""");
+        var after = await _emulator.GetAsync("/crm/v3/objects/contacts/1001");
+
+        Assert.That(set.Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(statuses, Has.None.EqualTo(HttpStatusCode.OK));
+        Assert.That(after.Status, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [TestCase("""{"rate":1.5}""")]
+    [TestCase("""{"rate":"most"}""")]
+    [TestCase("""{}""")]
+    public async Task FaultRate_BadValue_IsRefusedNamingRate(string json)
+    {
+        var reply = await _emulator.SendAsync(HttpMethod.Put, "/_emulator/fault-rate", json);
+
+        Assert.That(reply.Status, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(reply.Text, Does.Contain("rate must be a number from 0 to 1"));
+    }
+
+    [Test]
     public async Task InjectedFault_429WithRetryAfter_AnswersOnceThenRecovers()
     {
         await _emulator.PostAsync("/_emulator/faults", """{"status":429,"count":1,"retryAfterSeconds":3}""");

@@ -51,7 +51,7 @@ internal sealed class TestHost : IAsyncDisposable
     /// Builds and starts the host; the app root is a fresh folder holding the repository's host.json. The storage
     /// setting UseDevelopmentStorage=true means the test run's Azurite, with queue and table names of this host's own.
     /// </summary>
-    public static async Task<TestHost> StartAsync(IDictionary<string, string?>? settings = null, string? localSettingsJson = null)
+    public static async Task<TestHost> StartAsync(IDictionary<string, string?>? settings = null, string? localSettingsJson = null, Action<IServiceCollection>? services = null)
     {
         var root = Directory.CreateTempSubdirectory("leadscoring-host-").FullName;
         File.Copy(Path.Combine(AppContext.BaseDirectory, "host.json"), Path.Combine(root, "host.json"));
@@ -67,7 +67,7 @@ internal sealed class TestHost : IAsyncDisposable
         }
 
         var prefix = "h" + Guid.NewGuid().ToString("N")[..8];
-        var app = LeadScoringHost.Build(new HostStartOptions { Settings = all, UseProcessEnvironment = false, StoragePrefix = prefix });
+        var app = LeadScoringHost.Build(new HostStartOptions { Settings = all, UseProcessEnvironment = false, StoragePrefix = prefix, ConfigureServices = services });
         try
         {
             await app.StartAsync();

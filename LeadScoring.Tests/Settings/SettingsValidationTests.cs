@@ -93,10 +93,25 @@ public sealed class SettingsValidationTests
     [TestCase("AZURE_CLIENT_ID", "leadscoring-identity", "a GUID")]
     [TestCase("LEAD_SCORE_MIN_CONFIDENCY", "0.7", "Did you mean LEAD_SCORE_MIN_CONFIDENCE?")]
     [TestCase("HUBSPOT_PORTAL", "123", "is not a setting LeadScoring reads")]
+    [TestCase("LEAD_SCORE_ALERT_WEBHOOK_URL", "hooks.slack.com/services/T0", "must be an absolute http(s) URL")]
+    [TestCase("LEAD_SCORE_ALERT_WEBHOOK_URL", "ftp://hooks.example.com/x", "must be an absolute http(s) URL")]
+    [TestCase("LEAD_SCORE_ALERT_WEBHOOK_URL", "/relative/path", "must be an absolute http(s) URL")]
+    [TestCase("LEAD_SCORE_ALERT_ERROR_RATE", "half", "a share of failed calls")]
+    [TestCase("LEAD_SCORE_ALERT_ERROR_RATE", "0", "above 0 and at most 1")]
+    [TestCase("LEAD_SCORE_ALERT_ERROR_RATE", "1.5", "above 0 and at most 1")]
+    [TestCase("LEAD_SCORE_ALERT_WINDOW", "2s", "between 5 seconds and 1 hour")]
+    [TestCase("LEAD_SCORE_ALERT_WINDOW", "a while", "must be a duration")]
+    [TestCase("LEAD_SCORE_ALERT_QUIET_PERIOD", "1s", "between 10 seconds and 7 days")]
+    [TestCase("LEAD_SCORE_ENTRA_CLIENT_ID", null, "go together")]
+    [TestCase("LEAD_SCORE_ENTRA_INSTANCE", "login.microsoftonline.com", "must be an absolute http(s) URL")]
     public void Check_BadOrMissingValue_NamesTheSetting(string name, string? value, string expected)
     {
         var values = Valid();
         values[name] = value;
+        if (name == "LEAD_SCORE_ENTRA_CLIENT_ID")
+        {
+            values["LEAD_SCORE_ENTRA_TENANT_ID"] = "contoso.onmicrosoft.com"; // the tenant alone: the client id is what is missing
+        }
 
         var errors = LeadScoringSettingsValidator.Check(Read(values));
 

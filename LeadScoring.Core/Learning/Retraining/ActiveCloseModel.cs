@@ -6,7 +6,7 @@ namespace LeadScoring.Core.Learning.Retraining;
 /// The close-probability model the scorer uses right now: the registry's current model, or the version pinned by
 /// LEAD_SCORE_MODEL_VERSION, or none (the logistic prior). Swapped atomically when a model is promoted or rolled back.
 /// </summary>
-public sealed class ActiveCloseModel : ICloseProbabilityModel
+public sealed class ActiveCloseModel(Monitoring.LeadScoringMetrics? metrics = null) : ICloseProbabilityModel
 {
     /// <summary>How many of a prediction's feature contributions are reported with a score.</summary>
     public const int ReportedContributions = 3;
@@ -40,9 +40,14 @@ public sealed class ActiveCloseModel : ICloseProbabilityModel
         ArgumentException.ThrowIfNullOrWhiteSpace(version);
         ArgumentNullException.ThrowIfNull(model);
         _current = new Loaded(version, model, weights, trainedAt);
+        metrics?.ModelInUse(version);
     }
 
-    public void UsePrior() => _current = null;
+    public void UsePrior()
+    {
+        _current = null;
+        metrics?.ModelInUse("logistic-prior");
+    }
 
     /// <summary>
     /// Loads the pinned version, or else the registry's current one, unless it is already in use.

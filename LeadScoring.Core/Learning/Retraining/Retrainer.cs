@@ -32,6 +32,7 @@ public sealed partial class Retrainer(
     ActiveCloseModel active,
     LeadScorer scorer,
     RetrainingGate gate,
+    Alerts.AdminAlerts alerts,
     IOptions<LeadScoringSettings> settings,
     TimeProvider clock,
     ILogger<Retrainer> logger)
@@ -160,6 +161,11 @@ public sealed partial class Retrainer(
         model.Save(file);
         file.Position = 0;
         await registry.SaveAsync(card with { Status = ModelStatus.Refused }, file, cancellationToken).ConfigureAwait(false);
+        if (!promote && request.ShuffleLabelsSeed is null)
+        {
+            alerts.ModelPromotionRefused(version, reason);
+        }
+
         if (promote)
         {
             await registry.PromoteAsync(version, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace LeadScoring.Core.Monitoring;
+
+/// <summary>
+/// The product's OpenTelemetry-compatible instruments (System.Diagnostics.Metrics): exported by OTLP when configured,
+/// and read in-process by <see cref="OperationsMonitor"/> for /api/ops and the dashboard. Tags carry ids and codes only.
+/// </summary>
+public sealed class LeadScoringMetrics : IDisposable
+{
+    public const string MeterName = "LeadScoring";
+
+    /// <summary>Traces: one activity per scoring batch, webhook batch and HubSpot call (the HTTP instrumentation adds its own).</summary>
+    public static readonly ActivitySource ActivitySource = new(MeterName);
+
+    public const string WebhookEventsName = "leadscoring.webhook.events";
+    public const string ScoringDurationName = "leadscoring.scoring.duration";
+    public const string LeadsScoredName = "leadscoring.leads.scored";
+    public const string HubSpotDurationName = "leadscoring.hubspot.request.duration";
+    public const string HubSpotRateLimitedName = "leadscoring.hubspot.rate_limited";
+    public const string FallbacksName = "leadscoring.scoring.fallbacks";
+    public const string BatchRunsName = "leadscoring.batch.runs";
+    public const string BatchEnqueuedName = "leadscoring.batch.enqueued";
+    public const string PoisonMessagesName = "leadscoring.queue.poisoned";
+    public const string QueueDepthName = "leadscoring.queue.depth";
+    public const string ModelVersionName = "leadscoring.model.in_use";
+
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+    private readonly Counter<long> _webhookEvents;
+    private readonly Histogram<double> _scoringDuration;
+    private readonly Counter<long> _leadsScored;
+    private readonly Histogram<double> _hubSpotDuration;
+    private readonly Counter<long> _hubSpotRateLimited;
+    private readonly Counter<long> _fallbacks;
+    private readonly Counter<long> _batchRuns;
+    private readonly Counter<long> _batchEnqueued;
+    private readonly Counter<long> _poisoned;
+    private long _queueDepth;
+    private long _poisonDepth;
+    private volatile string _modelVersion = "unknown";
+
+    /// <summary>With a factory (the host's DI), each container gets its own meter, so two hosts in one process do not mix numbers.</summary>
+    public LeadScoringMetrics(IMeterFactory? factory = null)
+    {
+        _ownsMeter = factory is null;
+        _meter = factory?.Create(MeterName) ?? new Meter(MeterName);
+        _webhookEvents = _meter.CreateCounter<long>(WebhookEventsName, "{event}", "HubSpot webhook events by outcome: received, duplicate, rejected, enqueued");
+        _scoringDuration = _meter.CreateHistogram<double>(ScoringDurationName, "ms", "Time to gather, score and write back one batch of leads");
+        _leadsScored = _meter.CreateCounter<long>(LeadsScoredName, "{lead}", "Leads scored");
+        _hubSpotDuration = _meter.CreateHistogram<double>(HubSpotDurationName, "ms", "HubSpot API latency per attempt, by operation and status");
+        _hubSpotRateLimited = _meter.CreateCounter<long>(HubSpotRateLimitedName, "{response}", "HubSpot 429 responses by operation");
+        _fallbacks = _meter.CreateCounter<long>(FallbacksName, "{lead}", "Scores where the deterministic fallback replaced the AI analyst");
+        _batchRuns = _meter.CreateCounter<long>(BatchRunsName, "{run}", "Batch rescore runs by outcome");
+        _batchEnqueued = _meter.CreateCounter<long>(BatchEnqueuedName, "{request}", "Score requests enqueued by batch rescores");
+        _poisoned = _meter.CreateCounter<long>(PoisonMessagesName, "{message}", "Messages moved to the poison queue");
+        _meter.CreateObservableGauge(QueueDepthName, () => new[]
+        {
+            new Measurement<long>(Interlocked.Read(ref _queueDepth), new KeyValuePair<string, object?>("queue", "score-requests")),
+            new Measurement<long>(Interlocked.Read(ref _poisonDepth), new KeyValuePair<string, object?>("queue", "score-requests-poison")),
+        }, "{message}", "Approximate messages waiting, as last sampled");
+        _meter.CreateObservableGauge(ModelVersionName, () => new Measurement<int>(1, new KeyValuePair<string, object?>("model.version", _modelVersion)), "{model}", "The model version in use (value 1, version as tag)");
+    }
+
+    public Meter Meter => _meter;
+
+    public string ModelVersion => _modelVersion;
+
+    public long QueueDepth => Interlocked.Read(ref _queueDepth);
+
+    public long PoisonDepth => Interlocked.Read(ref _poisonDepth);
+
+    public void WebhookEvents(string outcome, int count)
+    {
+        if (count > 0)
+        {
+            _webhookEvents.Add(count, new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+
+    public void LeadsScored(int count, TimeSpan duration)
+    {
+        _scoringDuration.Record(duration.TotalMilliseconds);
+        _leadsScored.Add(count);
+    }
+
+    public void HubSpotCall(string operation, int status, TimeSpan duration)
+    {
+        var op = new KeyValuePair<string, object?>("operation", operation);
+        _hubSpotDuration.Record(duration.TotalMilliseconds, op, new KeyValuePair<string, object?>("status", status));
+        if (status == 429)
+        {
+            _hubSpotRateLimited.Add(1, op);
+        }
+    }
+
+    public void Fallback(string reason) => _fallbacks.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void BatchRan(int enqueued, bool failed)
+    {
+        _batchRuns.Add(1, new KeyValuePair<string, object?>("outcome", failed ? "failed" : "ok"));
+        _batchEnqueued.Add(enqueued);
+    }
+
+    public void Poisoned() => _poisoned.Add(1);
+
+    public void QueueSampled(long backlog, long poison)
+    {
+        Interlocked.Exchange(ref _queueDepth, backlog);
+        Interlocked.Exchange(ref _poisonDepth, poison);
+    }
+
+    public void ModelInUse(string version) => _modelVersion = version;
+
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+}
