@@ -32,6 +32,13 @@ public sealed partial class DeploymentDriftTests
         ["LEAD_SCORE_MIN_OUTCOMES"] = "the documented default (200) guards against training on noise",
         ["LEAD_SCORE_MIN_POSITIVES"] = "the documented default (40) guards against training on noise",
         ["LEAD_SCORE_WEIGHT_BAND"] = "the documented default ±0.10 around the profile's weights",
+        ["LEAD_SCORE_ALERT_WEBHOOK_URL"] = "a Teams/Slack incoming-webhook URL is a credential: added as a Key Vault reference once the channel exists (README, Deploy to Azure)",
+        ["LEAD_SCORE_ALERT_ERROR_RATE"] = "the documented default",
+        ["LEAD_SCORE_ALERT_WINDOW"] = "the documented default",
+        ["LEAD_SCORE_ALERT_QUIET_PERIOD"] = "the documented default",
+        ["LEAD_SCORE_ENTRA_TENANT_ID"] = "the Entra app registration is created outside the template (it needs Microsoft Graph rights a deployment rarely has); set with LEAD_SCORE_ENTRA_CLIENT_ID afterwards",
+        ["LEAD_SCORE_ENTRA_CLIENT_ID"] = "as LEAD_SCORE_ENTRA_TENANT_ID",
+        ["LEAD_SCORE_ENTRA_INSTANCE"] = "the default, https://login.microsoftonline.com/",
     };
 
     /// <summary>Per HubSpot authentication mode, the settings of the other mode.</summary>
