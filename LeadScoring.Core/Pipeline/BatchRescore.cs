@@ -61,7 +61,7 @@ public sealed partial class BatchRescore(
             return 0;
         }
 
-        await queue.EnqueueManyAsync(chunk, cancellationToken).ConfigureAwait(false);
+        await queue.EnqueueManyAsync(chunk, ScoreLane.Batch, cancellationToken).ConfigureAwait(false);
         await checkpoints.SetAsync(CheckpointName, DateTimeOffset.FromUnixTimeMilliseconds(newest), cancellationToken).ConfigureAwait(false);
         var count = chunk.Count;
         chunk.Clear();

@@ -18,6 +18,8 @@ public sealed class ScoreRequestQueue(LeadScoringStorage storage)
     private readonly QueueClient _queue = storage.Queue(storage.Names.ScoreRequests);
     private readonly QueueClient _rawQueue = storage.RawQueue(storage.Names.ScoreRequests);
     private readonly QueueClient _poison = storage.Queue(storage.Names.ScoreRequestsPoison);
+    private readonly QueueClient _batch = storage.Queue(storage.Names.ScoreRequestsBatch);
+    private readonly QueueClient _rawBatch = storage.RawQueue(storage.Names.ScoreRequestsBatch);
 
     public async Task EnqueueAsync(ScoreRequest request, CancellationToken cancellationToken = default)
     {
@@ -26,27 +28,46 @@ public sealed class ScoreRequestQueue(LeadScoringStorage storage)
     }
 
     /// <summary>Sends every request, several at a time; the order on the queue is not kept.</summary>
-    public async Task EnqueueManyAsync(IEnumerable<ScoreRequest> requests, CancellationToken cancellationToken = default)
+    public Task EnqueueManyAsync(IEnumerable<ScoreRequest> requests, CancellationToken cancellationToken = default) =>
+        EnqueueManyAsync(requests, ScoreLane.Now, cancellationToken);
+
+    /// <summary>Sends every request to the lane's queue, several at a time; the order on the queue is not kept.</summary>
+    public async Task EnqueueManyAsync(IEnumerable<ScoreRequest> requests, ScoreLane lane, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
         var bodies = requests.Select(Serialize).ToList();
+        var queue = lane == ScoreLane.Batch ? _batch : _queue;
         await Parallel.ForEachAsync(bodies, TableOperations.ParallelOptions(cancellationToken), async (body, token) =>
-            await _queue.SendMessageAsync(body, token).ConfigureAwait(false)).ConfigureAwait(false);
+            await queue.SendMessageAsync(body, token).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
-    /// <summary>Up to <paramref name="maxMessages"/> messages, hidden from other receivers for <paramref name="visibilityTimeout"/>.</summary>
+    /// <summary>
+    /// Up to <paramref name="maxMessages"/> messages, hidden from other receivers for <paramref name="visibilityTimeout"/>:
+    /// webhook work first, then the batch lane fills what is left — so a webhook never waits behind a whole-portal batch.
+    /// </summary>
     public async Task<IReadOnlyList<ReceivedScoreRequest>> ReceiveAsync(int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMessages);
         var received = new List<ReceivedScoreRequest>();
+        await ReceiveFromAsync(_rawQueue, ScoreLane.Now, received, maxMessages, visibilityTimeout, cancellationToken).ConfigureAwait(false);
+        if (received.Count < maxMessages)
+        {
+            await ReceiveFromAsync(_rawBatch, ScoreLane.Batch, received, maxMessages, visibilityTimeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        return received;
+    }
+
+    private static async Task ReceiveFromAsync(QueueClient queue, ScoreLane lane, List<ReceivedScoreRequest> received, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
+    {
         while (received.Count < maxMessages)
         {
             var ask = Math.Min(MaxMessagesPerReceive, maxMessages - received.Count);
-            var messages = (await _rawQueue.ReceiveMessagesAsync(ask, visibilityTimeout, cancellationToken).ConfigureAwait(false)).Value;
+            var messages = (await queue.ReceiveMessagesAsync(ask, visibilityTimeout, cancellationToken).ConfigureAwait(false)).Value;
             foreach (var message in messages)
             {
                 var body = Decode(message.Body);
-                received.Add(new ReceivedScoreRequest(Parse(body), message.MessageId, message.PopReceipt, message.DequeueCount, body));
+                received.Add(new ReceivedScoreRequest(Parse(body), message.MessageId, message.PopReceipt, message.DequeueCount, body, lane));
             }
 
             if (messages.Length < ask)
@@ -54,8 +75,6 @@ public sealed class ScoreRequestQueue(LeadScoringStorage storage)
                 break;
             }
         }
-
-        return received;
     }
 
     /// <summary>Deletes the message; one already deleted, or received again by someone else since, is left alone.</summary>
@@ -64,7 +83,7 @@ public sealed class ScoreRequestQueue(LeadScoringStorage storage)
         ArgumentNullException.ThrowIfNull(message);
         try
         {
-            await _rawQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+            await (message.Lane == ScoreLane.Batch ? _rawBatch : _rawQueue).DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 404 || ex.ErrorCode == "PopReceiptMismatch")
         {
@@ -80,8 +99,10 @@ public sealed class ScoreRequestQueue(LeadScoringStorage storage)
         await CompleteAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Messages waiting in both lanes.</summary>
     public async Task<int> ApproximateCountAsync(CancellationToken cancellationToken = default) =>
-        (await _queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
+        (await _queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount
+        + (await _batch.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
 
     public async Task<int> PoisonCountAsync(CancellationToken cancellationToken = default) =>
         (await _poison.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;

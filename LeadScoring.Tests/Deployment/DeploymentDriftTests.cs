@@ -183,7 +183,9 @@ public sealed partial class DeploymentDriftTests
     {
         var compiled = await CompiledAsync();
         var rules = App(compiled)["properties"]!["template"]!["scale"]!["rules"]!.AsArray();
-        var queueRule = rules.Single(r => r!["azureQueue"] is not null)!["azureQueue"]!;
+        var queueRules = rules.Where(r => r!["azureQueue"] is not null).ToList();
+        var queueRule = queueRules.Single(r => (string?)r!["name"] == "score-requests-queue")!["azureQueue"]!;
+        var batchRule = queueRules.Single(r => (string?)r!["name"] == "score-requests-batch-queue")!["azureQueue"]!;
         var storageQueues = CompiledTemplates.Resources(compiled.ModuleTemplate("storage"), "Microsoft.Storage/storageAccounts/queueServices/queues").Select(q => (string?)q["name"]).ToList();
 
         using (Assert.EnterMultipleScope())
@@ -193,6 +195,10 @@ public sealed partial class DeploymentDriftTests
             Assert.That(CompiledTemplates.IsModuleOutput(compiled.Module(AppModule)["properties"]!["parameters"]!["scoreQueueName"]!["value"], "storage", "scoreQueueName"), Is.True);
             Assert.That((string?)compiled.ResolveModuleParameter("storage", "scoreQueueName"), Is.EqualTo(new StorageNames().ScoreRequests));
             Assert.That(storageQueues, Has.Some.Contains("parameters('scoreQueueName')"));
+            Assert.That(new StorageNames().ScoreRequestsBatch, Is.EqualTo(new StorageNames().ScoreRequests + "-batch"), "the template names the batch lane as the code does");
+            Assert.That((string?)batchRule["queueName"], Does.Contain("parameters('scoreQueueName')").And.Contain("-batch"));
+            Assert.That(storageQueues, Has.Some.Contains("-batch"));
+            Assert.That((string?)batchRule["identity"], Is.EqualTo("[parameters('identityId')]"));
             Assert.That((string?)queueRule["accountName"], Is.EqualTo("[parameters('storageAccountName')]"));
             Assert.That(CompiledTemplates.IsModuleOutput(compiled.Module(AppModule)["properties"]!["parameters"]!["storageAccountName"]!["value"], "storage", "name"), Is.True);
             Assert.That((string?)queueRule["identity"], Is.EqualTo("[parameters('identityId')]"));

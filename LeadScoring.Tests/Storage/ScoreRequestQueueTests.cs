@@ -43,6 +43,30 @@ public sealed class ScoreRequestQueueTests
     }
 
     [Test]
+    public async Task Receive_WebhookWorkWaiting_ComesBeforeTheBatchLane_WhichFillsTheRest()
+    {
+        await _queue.EnqueueManyAsync(Enumerable.Range(1, 40).Select(i => Contact($"b{i}")), ScoreLane.Batch);
+        await _queue.EnqueueManyAsync([Contact("w1"), Contact("w2")]);
+
+        var first = await _queue.ReceiveAsync(16, Long);
+        foreach (var message in first)
+        {
+            await _queue.CompleteAsync(message);
+        }
+
+        var rest = await _queue.ReceiveAsync(32, Long);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(first.Where(m => m.Lane == ScoreLane.Now).Select(m => m.Request!.ObjectId), Is.EquivalentTo(new[] { "w1", "w2" }), "webhook work first");
+            Assert.That(first, Has.Count.EqualTo(16), "the batch lane fills the rest of the batch");
+            Assert.That(first.Count(m => m.Lane == ScoreLane.Batch), Is.EqualTo(14));
+            Assert.That(rest, Has.Count.EqualTo(26), "completed batch-lane messages are gone from their own queue");
+            Assert.That(rest.Select(m => m.Lane), Is.All.EqualTo(ScoreLane.Batch));
+            Assert.That(await _queue.ApproximateCountAsync(), Is.EqualTo(26), "both lanes are counted");
+        }
+    }
+
+    [Test]
     public async Task Enqueue_Body_IsBase64JsonAsAzureFunctionsExpects()
     {
         await _queue.EnqueueAsync(new ScoreRequest(ScoreRequestKind.Deal, "9001", "batch", DateTimeOffset.UnixEpoch));

@@ -228,6 +228,16 @@ resource app 'Microsoft.App/containerApps@2026-07-01' = {
             }
           }
           {
+            // The batch rescore's lane: a whole-portal batch scales out too.
+            name: 'score-requests-batch-queue'
+            azureQueue: {
+              accountName: storageAccountName
+              queueName: '${scoreQueueName}-batch'
+              queueLength: queueMessagesPerReplica
+              identity: identityId
+            }
+          }
+          {
             // Custom rules replace the default HTTP rule; without this a webhook could not wake a scaled-to-zero app.
             name: 'http-requests'
             http: {

@@ -58,6 +58,12 @@ resource poisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@202
   name: '${scoreQueueName}-poison'
 }
 
+// The batch rescore's lane, drained when no webhook work waits.
+resource batchQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2026-06-01' = {
+  parent: queueService
+  name: '${scoreQueueName}-batch'
+}
+
 resource roleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for role in items(roles): {
     scope: account
