@@ -26,8 +26,8 @@ internal sealed partial class RetrainFunction(IServiceScopeFactory scopes, Activ
                 TypedResults.Json(await timer.RetrainAsync(null, cancellationToken), LearningJsonContext.Default.ModelCard))
             .RequireAuthorization(AccessPolicies.Administer).WithName("AdminRetrain");
 
-        endpoints.MapGet("/api/models", async (ModelRegistry registry, ActiveCloseModel active, IOptions<LeadScoringSettings> settings, CancellationToken cancellationToken) =>
-                TypedResults.Json(new ModelsOverview(active.Version, settings.Value.ModelVersion, await registry.ListAsync(cancellationToken)), LearningJsonContext.Default.ModelsOverview))
+        endpoints.MapGet("/api/models", async (RetrainFunction timer, CancellationToken cancellationToken) =>
+                TypedResults.Json(await timer.OverviewAsync(cancellationToken), LearningJsonContext.Default.ModelsOverview))
             .RequireAuthorization(AccessPolicies.ScoreLeads).WithName("Models");
 
         endpoints.MapPost("/api/admin/models/{version}/promote", async Task<IResult> (string version, RetrainFunction timer, ModelRegistry registry, CancellationToken cancellationToken) =>
@@ -43,7 +43,7 @@ internal sealed partial class RetrainFunction(IServiceScopeFactory scopes, Activ
                 }
 
                 await timer.RefreshAsync(cancellationToken);
-                return TypedResults.Json(new ModelsOverview(timer.CurrentVersion, timer.PinnedVersion, await registry.ListAsync(cancellationToken)), LearningJsonContext.Default.ModelsOverview);
+                return TypedResults.Json(await timer.OverviewAsync(cancellationToken), LearningJsonContext.Default.ModelsOverview);
             })
             .RequireAuthorization(AccessPolicies.Administer).WithName("AdminModelPromote");
 
@@ -59,15 +59,15 @@ internal sealed partial class RetrainFunction(IServiceScopeFactory scopes, Activ
                 }
 
                 await timer.RefreshAsync(cancellationToken);
-                return TypedResults.Json(new ModelsOverview(timer.CurrentVersion, timer.PinnedVersion, await registry.ListAsync(cancellationToken)), LearningJsonContext.Default.ModelsOverview);
+                return TypedResults.Json(await timer.OverviewAsync(cancellationToken), LearningJsonContext.Default.ModelsOverview);
             })
             .RequireAuthorization(AccessPolicies.Administer).WithName("AdminModelRollback");
         return endpoints;
     }
 
-    public string? CurrentVersion => active.Version;
-
-    public string? PinnedVersion => settings.Value.ModelVersion;
+    /// <summary>The model in use, a pinned version and every card, newest first.</summary>
+    public async Task<ModelsOverview> OverviewAsync(CancellationToken cancellationToken) =>
+        new(active.Version, settings.Value.ModelVersion, await registry.ListAsync(cancellationToken));
 
     public async Task<ModelCard> RetrainAsync(RetrainRequest? request, CancellationToken cancellationToken)
     {

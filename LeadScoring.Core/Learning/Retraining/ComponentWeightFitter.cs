@@ -76,7 +76,7 @@ public static class ComponentWeightFitter
             return 0.5;
         }
 
-        var scores = rows.Select(r => (w.Fit * r.Snapshot.Fit) + (w.Engagement * r.Snapshot.Engagement) + (w.Outcome * r.Snapshot.Outcome) + (w.Recency * r.Snapshot.Recency)).ToList();
+        var scores = rows.Select(r => LeadSnapshotTable.RuleTotal(r.Snapshot, w)).ToList();
         return BinaryMetrics.Auc([.. rows.Select(r => r.Label)], scores);
     }
 

@@ -81,7 +81,7 @@ public sealed class RetrainEndToEndTests
         bool[] likely = [.. propensity.Select(p => p >= median)];
         var candidate = (await _product.Host.Services.GetRequiredService<ModelRegistry>().LoadAsync(version))!;
         var model = candidate.PredictProbabilities(LeadSnapshotTable.Build([.. firstScoring.Values.Select(e => LeadSnapshot.From(Features(e), Components(e), e.ScoredAt))])).ToList();
-        var prior = firstScoring.Values.Select(e => 1 / (1 + Math.Exp(-(e.ExactScore - profile.CloseProbability.Midpoint) / profile.CloseProbability.Scale))).ToList();
+        var prior = firstScoring.Values.Select(e => Curves.Logistic(e.ExactScore, profile.CloseProbability.Midpoint, profile.CloseProbability.Scale)).ToList();
         var modelAuc = BinaryMetrics.Auc(likely, model);
         var priorAuc = BinaryMetrics.Auc(likely, prior);
         TestContext.Out.WriteLine($"ground-truth AUC: model {modelAuc:0.000}, prior {priorAuc:0.000}");
