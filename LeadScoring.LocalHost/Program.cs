@@ -1,0 +1,2 @@
+Console.Error.WriteLine("LeadScoring.LocalHost: not yet wired.");
+return 1;
