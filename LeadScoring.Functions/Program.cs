@@ -1,3 +1,8 @@
 using LeadScoring.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker.Builder;
 
-return await LeadScoringHost.RunAsync(args);
+// The Azure Functions isolated worker. Where the Functions host cannot run, LeadScoring.LocalHost runs these functions.
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.AddLeadScoringApp();
+builder.Build().Run();

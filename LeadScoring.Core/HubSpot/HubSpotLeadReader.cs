@@ -36,44 +36,73 @@ public sealed class HubSpotLeadReader(HubSpotClient client)
     /// Many leads in a constant number of calls, whatever their count (up to 100 per call): contacts by batch read,
     /// then each association type by one v4 batch read, then companies, deals and each engagement type by batch
     /// read — about a dozen requests for 100 leads instead of seven per lead, which is what HubSpot's rate limit
-    /// rewards. Contacts HubSpot no longer has are absent from the result.
+    /// rewards. Contacts HubSpot no longer has are absent from the result. The ScoreLeads orchestration runs the same
+    /// phases as activities: <see cref="ReadContactsAsync"/>, then <see cref="ReadObjectsAsync"/> per object type in
+    /// parallel, then <see cref="Assemble"/>.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, HubSpotLeadRecord>> ReadManyAsync(IReadOnlyCollection<string> contactIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(contactIds);
+        var contacts = await ReadContactsAsync(contactIds, cancellationToken).ConfigureAwait(false);
+        var reads = contacts.RelatedIds().Select(async r => (r.Key, Objects: await ReadObjectsAsync(r.Key, r.Value, cancellationToken).ConfigureAwait(false))).ToList();
+        await Task.WhenAll(reads).ConfigureAwait(false);
+        return Assemble(contacts, reads.ToDictionary(r => r.Result.Key, r => r.Result.Objects, StringComparer.Ordinal));
+    }
+
+    /// <summary>The contacts (allow-listed properties) and their associations: one batch read and one v4 read per type.</summary>
+    public async Task<LeadContacts> ReadContactsAsync(IReadOnlyCollection<string> contactIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(contactIds);
         if (contactIds.Count == 0)
         {
-            return new Dictionary<string, HubSpotLeadRecord>();
+            return new LeadContacts([], new Dictionary<string, string?>(), new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>>());
         }
 
         var contacts = (await client.BatchReadAsync("contacts", contactIds, HubSpotProperties.Contact, cancellationToken).ConfigureAwait(false)).Objects;
         var found = contacts.Select(c => c.Id).ToList();
+        if (found.Count == 0)
+        {
+            return new LeadContacts([], new Dictionary<string, string?>(), new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>>());
+        }
+
         var companyLinks = client.GetAssociationsWithPrimaryAsync("contacts", found, "companies", cancellationToken);
         var otherLinks = AssociationTypes.Skip(1).Select(async type => (Type: type, Links: await client.GetAssociationsAsync("contacts", found, type, cancellationToken).ConfigureAwait(false))).ToList();
         await Task.WhenAll([companyLinks, .. otherLinks]).ConfigureAwait(false);
 
-        var primaryCompany = companyLinks.Result.ToDictionary(p => p.Key, p => (p.Value.FirstOrDefault(a => a.IsPrimary) ?? (p.Value.Count > 0 ? p.Value[0] : null))?.Id);
-        var links = otherLinks.ToDictionary(t => t.Result.Type, t => t.Result.Links);
-        var companies = ReadOrNull("companies", [.. primaryCompany.Values.OfType<string>().Distinct()], HubSpotProperties.Company, cancellationToken);
-        var deals = ReadOrNull("deals", [.. links["deals"].Values.SelectMany(v => v).Distinct()], HubSpotProperties.Deal, cancellationToken);
-        var engagements = HubSpotProperties.Engagements
-            .Select(async e => (Type: e.Key, Result: await ReadOrNull(e.Key, [.. links[e.Key].Values.SelectMany(v => v).Distinct()], e.Value, cancellationToken).ConfigureAwait(false)))
-            .ToList();
-        await Task.WhenAll([companies, deals, .. engagements]).ConfigureAwait(false);
+        var primaryCompany = companyLinks.Result.ToDictionary(p => p.Key, p => (p.Value.FirstOrDefault(a => a.IsPrimary) ?? (p.Value.Count > 0 ? p.Value[0] : null))?.Id, StringComparer.Ordinal);
+        return new LeadContacts([.. contacts], primaryCompany, otherLinks.ToDictionary(t => t.Result.Type, t => t.Result.Links, StringComparer.Ordinal));
+    }
 
-        var companyById = (companies.Result?.Objects ?? []).ToDictionary(o => o.Id, StringComparer.Ordinal);
-        var dealById = (deals.Result?.Objects ?? []).ToDictionary(o => o.Id, StringComparer.Ordinal);
-        var engagementById = engagements.ToDictionary(
-            t => t.Result.Type,
-            t => (t.Result.Result?.Objects ?? []).ToDictionary(o => o.Id, StringComparer.Ordinal));
+    /// <summary>Objects of one type (companies, deals or an engagement type) by batch read, with that type's allow-list.</summary>
+    public async Task<IReadOnlyList<HubSpotObject>> ReadObjectsAsync(string objectType, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var properties = objectType switch
+        {
+            "companies" => HubSpotProperties.Company,
+            "deals" => HubSpotProperties.Deal,
+            _ when HubSpotProperties.Engagements.TryGetValue(objectType, out var engagement) => engagement,
+            _ => throw new ArgumentException($"'{objectType}' is not an object type a lead is gathered from.", nameof(objectType)),
+        };
+        return ids.Count == 0 ? [] : [.. (await client.BatchReadAsync(objectType, ids, properties, cancellationToken).ConfigureAwait(false)).Objects];
+    }
+
+    /// <summary>Each contact with its primary company, deals and engagements, from what the phases read.</summary>
+    public static IReadOnlyDictionary<string, HubSpotLeadRecord> Assemble(LeadContacts contacts, IReadOnlyDictionary<string, IReadOnlyList<HubSpotObject>> related)
+    {
+        ArgumentNullException.ThrowIfNull(contacts);
+        ArgumentNullException.ThrowIfNull(related);
+        var byId = related.ToDictionary(r => r.Key, r => r.Value.GroupBy(o => o.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal), StringComparer.Ordinal);
+        HubSpotObject? Find(string type, string id) => byId.GetValueOrDefault(type)?.GetValueOrDefault(id);
+        IReadOnlyList<string> Linked(string type, string contactId) => contacts.Links.GetValueOrDefault(type)?.GetValueOrDefault(contactId) ?? [];
 
         var records = new Dictionary<string, HubSpotLeadRecord>(StringComparer.Ordinal);
-        foreach (var contact in contacts)
+        foreach (var contact in contacts.Contacts)
         {
-            var company = primaryCompany.GetValueOrDefault(contact.Id) is { } companyId ? companyById.GetValueOrDefault(companyId) : null;
-            var contactDeals = links["deals"].GetValueOrDefault(contact.Id, []).Select(dealById.GetValueOrDefault).OfType<HubSpotObject>().ToList();
+            var company = contacts.PrimaryCompany.GetValueOrDefault(contact.Id) is { } companyId ? Find("companies", companyId) : null;
+            var contactDeals = Linked("deals", contact.Id).Select(id => Find("deals", id)).OfType<HubSpotObject>().ToList();
             var contactEngagements = HubSpotProperties.Engagements.Keys
-                .SelectMany(type => links[type].GetValueOrDefault(contact.Id, []).Select(id => engagementById[type].GetValueOrDefault(id)).OfType<HubSpotObject>().Select(o => new HubSpotEngagement(type, o)))
+                .SelectMany(type => Linked(type, contact.Id).Select(id => Find(type, id)).OfType<HubSpotObject>().Select(o => new HubSpotEngagement(type, o)))
                 .ToList();
             records[contact.Id] = new HubSpotLeadRecord(contact, company, contactDeals, contactEngagements);
         }
@@ -93,4 +122,29 @@ public sealed class HubSpotLeadReader(HubSpotClient client)
 
     private async Task<BatchReadResult?> ReadOrNull(string type, string[] ids, IReadOnlyList<string> properties, CancellationToken cancellationToken) =>
         ids.Length == 0 ? null : await client.BatchReadAsync(type, ids, properties, cancellationToken).ConfigureAwait(false);
+}
+
+/// <summary>
+/// The first phase of a batched gather: contacts (allow-listed properties only, so no PII) with the ids of their
+/// primary company and of their deals and engagements per type.
+/// </summary>
+public sealed record LeadContacts(
+    IReadOnlyList<HubSpotObject> Contacts,
+    IReadOnlyDictionary<string, string?> PrimaryCompany,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>> Links)
+{
+    /// <summary>What the next phase reads: distinct ids per object type (companies, deals, each engagement type).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> RelatedIds()
+    {
+        var ids = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        {
+            ["companies"] = [.. PrimaryCompany.Values.OfType<string>().Distinct(StringComparer.Ordinal)],
+        };
+        foreach (var (type, links) in Links)
+        {
+            ids[type] = [.. links.Values.SelectMany(v => v).Distinct(StringComparer.Ordinal)];
+        }
+
+        return ids;
+    }
 }

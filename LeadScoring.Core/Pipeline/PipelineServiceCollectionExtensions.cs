@@ -33,7 +33,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<WebhookEventBuffer>();
         services.TryAddSingleton<RecentWebhookEvents>();
         services.TryAddTransient<WebhookIntake>();
-        services.TryAddTransient<ScoringPipeline>();
+        services.TryAddTransient<ScoreLeadsSteps>();
         services.TryAddTransient<BatchRescore>();
         services.AddRetraining();
         return services;

@@ -6,6 +6,22 @@ namespace LeadScoring.Core.Settings;
 /// <summary>Parses durations the way people write them in settings: 5m, 2h, 7d, 300s, 00:05:00 or PT5M.</summary>
 public static class Durations
 {
+    /// <summary>
+    /// Like <see cref="TryParse"/>, and also a bare whole number of milliseconds of at least one second — the seed's
+    /// own examples write intervals that way (<c>300000</c>, <c>604800000</c>). A bare number below 1000 stays refused:
+    /// "5" is far more likely to mean minutes than 5 ms.
+    /// </summary>
+    public static bool TryParseInterval(string? text, out TimeSpan duration)
+    {
+        if (long.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds) && milliseconds >= 1000)
+        {
+            duration = TimeSpan.FromMilliseconds(milliseconds);
+            return true;
+        }
+
+        return TryParse(text, out duration);
+    }
+
     public static bool TryParse(string? text, out TimeSpan duration)
     {
         duration = default;

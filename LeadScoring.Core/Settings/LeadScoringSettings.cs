@@ -214,8 +214,8 @@ public sealed class LeadScoringSettings
             }
         }
 
-        UpdateInterval = ParseDuration(Get(UpdateIntervalName), UpdateIntervalName, UpdateInterval);
-        RetrainInterval = ParseDuration(Get(RetrainIntervalName), RetrainIntervalName, RetrainInterval);
+        UpdateInterval = ParseDuration(Get(UpdateIntervalName), UpdateIntervalName, UpdateInterval, interval: true);
+        RetrainInterval = ParseDuration(Get(RetrainIntervalName), RetrainIntervalName, RetrainInterval, interval: true);
 
         MinConfidence = ParseNumber(Get(MinConfidenceName), MinConfidenceName, MinConfidence, "a number between 0 and 1 such as 0.7");
 
@@ -294,19 +294,21 @@ public sealed class LeadScoringSettings
         return null;
     }
 
-    private TimeSpan ParseDuration(string? text, string name, TimeSpan fallback)
+    private TimeSpan ParseDuration(string? text, string name, TimeSpan fallback, bool interval = false)
     {
         if (text is null)
         {
             return fallback;
         }
 
-        if (Durations.TryParse(text, out var duration))
+        if (interval ? Durations.TryParseInterval(text, out var duration) : Durations.TryParse(text, out duration))
         {
             return duration;
         }
 
-        ParseErrors.Add(new(name, $"must be a duration such as 15m, 2h, 7d or 00:15:00 (got '{text}')"));
+        ParseErrors.Add(new(name, interval
+            ? $"must be a duration such as 15m, 2h, 7d, 00:15:00 or a whole number of milliseconds (e.g. 900000) (got '{text}')"
+            : $"must be a duration such as 15m, 2h, 7d or 00:15:00 (got '{text}')"));
         return fallback;
     }
 }

@@ -28,18 +28,3 @@ public sealed record ScoreRequest(ScoreRequestKind Kind, string ObjectId, string
 /// <param name="Kind">What the event asks for: Contact, Company, Deal or Forget.</param>
 /// <param name="Type">HubSpot's subscriptionType, e.g. <c>contact.propertyChange</c>.</param>
 public sealed record AcceptedWebhookEvent(long PortalId, string Key, ScoreRequestKind Kind, string ObjectId, string Type);
-
-/// <summary>Which queue a request waits in: webhook work goes first, the batch rescore fills the gaps.</summary>
-public enum ScoreLane
-{
-    /// <summary>Something changed in HubSpot: score it within seconds (<c>score-requests</c>).</summary>
-    Now,
-
-    /// <summary>The periodic batch rescore (<c>score-requests-batch</c>), taken only when nothing waits in <see cref="Now"/>.</summary>
-    Batch,
-}
-
-/// <summary>A message taken from the queue; <see cref="Request"/> is null when the body is not a valid <see cref="ScoreRequest"/>.</summary>
-/// <param name="RawBody">The decoded message text, as it goes to the poison queue.</param>
-/// <param name="Lane">The queue it came from, where it is deleted.</param>
-public sealed record ReceivedScoreRequest(ScoreRequest? Request, string MessageId, string PopReceipt, long DequeueCount, string RawBody, ScoreLane Lane = ScoreLane.Now);

@@ -22,7 +22,6 @@ public sealed partial class StorageNames
         Prefix = prefix;
         ScoreRequests = $"{prefix}score-requests";
         ScoreRequestsPoison = $"{prefix}score-requests-poison";
-        ScoreRequestsBatch = $"{prefix}score-requests-batch";
         WebhookEvents = $"{prefix}WebhookEvents";
         ScoreHistory = $"{prefix}ScoreHistory";
         LastScores = $"{prefix}LastScores";
@@ -33,7 +32,7 @@ public sealed partial class StorageNames
         TrainingVectors = $"{prefix}TrainingVectors";
         Models = $"{prefix}Models";
         ModelFiles = $"{prefix}models";
-        Queues = [ScoreRequests, ScoreRequestsBatch, ScoreRequestsPoison];
+        Queues = [ScoreRequests, ScoreRequestsPoison];
         Tables = [WebhookEvents, ScoreHistory, LastScores, Enrollments, Checkpoints, PipelineErrors, TrainingRecords, TrainingVectors, Models];
         BlobContainers = [ModelFiles];
     }
@@ -50,9 +49,6 @@ public sealed partial class StorageNames
 
     /// <summary>Queue of <see cref="ScoreRequest"/> messages.</summary>
     public string ScoreRequests { get; }
-
-    /// <summary>The batch rescore's lane: drained only when <see cref="ScoreRequests"/> (webhook work) has nothing waiting.</summary>
-    public string ScoreRequestsBatch { get; }
 
     /// <summary>Queue of messages that could not be processed (same naming as Azure Functions' poison queues).</summary>
     public string ScoreRequestsPoison { get; }

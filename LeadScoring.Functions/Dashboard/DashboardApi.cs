@@ -5,6 +5,7 @@ using LeadScoring.Core.Monitoring;
 using LeadScoring.Core.Scoring;
 using LeadScoring.Core.Storage;
 using LeadScoring.Functions.Security;
+using Microsoft.Azure.Functions.Worker;
 
 namespace LeadScoring.Functions.Dashboard;
 
@@ -12,33 +13,43 @@ namespace LeadScoring.Functions.Dashboard;
 /// The dashboard's data, each route behind the policy of what it reveals: priorities (no numbers) for reps; scores,
 /// lead detail and operations for managers and admins; aggregates (trends, success metrics) also for marketing.
 /// </summary>
-internal static class DashboardApi
+internal sealed class DashboardApi(LeadInsights leads, ScoreTrends trends, SuccessMetrics success, OperationsMonitor monitor, LeadScoringMetrics metrics, ScoreRequestQueue queue)
 {
-    public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder endpoints)
+    [Function("LeadPriorities")]
+    public async Task<IResult> PrioritiesAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dashboard/priorities")] HttpRequest request, CancellationToken cancellationToken) =>
+        await request.RequireAsync(AccessPolicies.ViewPriorities)
+        ?? TypedResults.Json(await leads.PrioritiesAsync(cancellationToken), DashboardJsonContext.Default.IReadOnlyListLeadPriority);
+
+    [Function("LeadScores")]
+    public async Task<IResult> LeadsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dashboard/leads")] HttpRequest request, CancellationToken cancellationToken) =>
+        await request.RequireAsync(AccessPolicies.ScoreLeads)
+        ?? TypedResults.Json<IReadOnlyList<LeadRow>>([.. (await leads.ScoresAsync(cancellationToken)).Select(LeadRow.From)], DashboardJsonContext.Default.IReadOnlyListLeadRow);
+
+    [Function("ScoreTrends")]
+    public async Task<IResult> TrendsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dashboard/trends")] HttpRequest request, CancellationToken cancellationToken) =>
+        await request.RequireAsync(AccessPolicies.ViewAggregates)
+        ?? TypedResults.Json(await trends.ReportAsync(cancellationToken), DashboardJsonContext.Default.TrendReport);
+
+    [Function("Operations")]
+    public async Task<IResult> OperationsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/ops")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var group = endpoints.MapGroup("/api/dashboard");
-        group.MapGet("/priorities", async (LeadInsights leads, CancellationToken cancellationToken) =>
-                TypedResults.Json(await leads.PrioritiesAsync(cancellationToken), DashboardJsonContext.Default.IReadOnlyListLeadPriority))
-            .RequireAuthorization(AccessPolicies.ViewPriorities).WithName("LeadPriorities");
-        group.MapGet("/leads", async (LeadInsights leads, CancellationToken cancellationToken) =>
-                TypedResults.Json<IReadOnlyList<LeadRow>>([.. (await leads.ScoresAsync(cancellationToken)).Select(LeadRow.From)], DashboardJsonContext.Default.IReadOnlyListLeadRow))
-            .RequireAuthorization(AccessPolicies.ScoreLeads).WithName("LeadScores");
-        group.MapGet("/leads/{contactId}", LeadAsync).RequireAuthorization(AccessPolicies.ScoreLeads).WithName("LeadDetail");
-        group.MapGet("/trends", async (ScoreTrends trends, CancellationToken cancellationToken) =>
-                TypedResults.Json(await trends.ReportAsync(cancellationToken), DashboardJsonContext.Default.TrendReport))
-            .RequireAuthorization(AccessPolicies.ViewAggregates).WithName("ScoreTrends");
-        group.MapGet("/success", SuccessAsync).RequireAuthorization(AccessPolicies.ViewAggregates).WithName("SuccessMetrics");
-        endpoints.MapGet("/api/ops", async (OperationsMonitor monitor, LeadScoringMetrics metrics, ScoreRequestQueue queue, CancellationToken cancellationToken) =>
-            {
-                await MonitoringWorker.SampleAsync(queue, metrics, cancellationToken);
-                return TypedResults.Json(monitor.Snapshot(), DashboardJsonContext.Default.OperationsSnapshot);
-            })
-            .RequireAuthorization(AccessPolicies.ScoreLeads).WithName("Operations");
-        return endpoints;
+        if (await request.RequireAsync(AccessPolicies.ScoreLeads) is { } denied)
+        {
+            return denied;
+        }
+
+        await MonitoringWorker.SampleAsync(queue, metrics, cancellationToken);
+        return TypedResults.Json(monitor.Snapshot(), DashboardJsonContext.Default.OperationsSnapshot);
     }
 
-    private static async Task<IResult> LeadAsync(string contactId, LeadInsights leads, CancellationToken cancellationToken)
+    [Function("LeadDetail")]
+    public async Task<IResult> LeadAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dashboard/leads/{contactId}")] HttpRequest request, string contactId, CancellationToken cancellationToken)
     {
+        if (await request.RequireAsync(AccessPolicies.ScoreLeads) is { } denied)
+        {
+            return denied;
+        }
+
         if (contactId.Length > 20 || !contactId.All(char.IsAsciiDigit))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["contactId"] = ["must be a HubSpot contact id (digits)"] }, title: "The lead id is invalid.");
@@ -53,8 +64,14 @@ internal static class DashboardApi
         return TypedResults.Json(new LeadDetailResponse(detail.ContactId, latest, detail.History), DashboardJsonContext.Default.LeadDetailResponse);
     }
 
-    private static async Task<IResult> SuccessAsync(SuccessMetrics success, CancellationToken cancellationToken)
+    [Function("SuccessMetrics")]
+    public async Task<IResult> SuccessAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dashboard/success")] HttpRequest request, CancellationToken cancellationToken)
     {
+        if (await request.RequireAsync(AccessPolicies.ViewAggregates) is { } denied)
+        {
+            return denied;
+        }
+
         try
         {
             return TypedResults.Json(await success.ReportAsync(cancellationToken), DashboardJsonContext.Default.SuccessReport);

@@ -36,50 +36,10 @@ internal static class DashboardPages
 
     public static IReadOnlyList<DashboardPage> PagesFor(AccessRole? role) => role is { } r ? [.. All.Where(p => p.Roles.Contains(r))] : [];
 
-    public static WebApplication UseDashboardAssets(this WebApplication app)
-    {
-        app.UseStaticFiles(new StaticFileOptions
-        {
-            FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot", "assets")),
-            RequestPath = "/assets",
-            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
-        });
-        return app;
-    }
+    /// <summary>The page names a route may carry (<see cref="DashboardFunctions"/>' page route constraint).</summary>
+    public const string PageRoute = "{page:regex(^(leads|trends|model|operations|success|training)$)?}";
 
-    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapGet("/", (HttpContext http) =>
-            TypedResults.Redirect(PagesFor(SignIn.RoleOf(http.User)) is [var home, ..] ? $"/{home.Path}" : "/sign-in"))
-            .WithName("DashboardHome");
-        endpoints.MapGet("/sign-in", () => Html("sign-in.html", null)).AllowAnonymous().WithName("SignInPage");
-        foreach (var page in All)
-        {
-            endpoints.MapGet($"/{page.Path}", () => Html("app.html", page)).RequireAuthorization(page.Policy).WithName($"{page.Path}Page");
-        }
-
-        var auth = endpoints.MapGroup("/api/auth");
-        auth.MapPost("/sign-in", SignInAsync).AllowAnonymous().WithName("SignIn");
-        auth.MapPost("/sign-out", async (HttpContext http) =>
-        {
-            await http.SignOutAsync(SignIn.Cookie);
-            return TypedResults.NoContent();
-        }).AllowAnonymous().WithName("SignOut");
-        auth.MapGet("/me", (HttpContext http) =>
-        {
-            var role = SignIn.RoleOf(http.User);
-            return TypedResults.Json(
-                new SignedInCaller(role?.ToString() ?? "none", [.. PagesFor(role).Select(p => new PageLink(p.Path, p.Title))]),
-                DashboardJsonContext.Default.SignedInCaller);
-        }).WithName("WhoAmI");
-        auth.MapGet("/entra", (HttpContext http, IOptions<LeadScoringSettings> settings) => settings.Value.EntraEnabled
-                ? Results.Challenge(new AuthenticationProperties { RedirectUri = "/" }, [SignIn.Entra])
-                : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Entra ID sign-in is off", detail: $"Set {LeadScoringSettings.EntraTenantIdName} and {LeadScoringSettings.EntraClientIdName} to turn it on."))
-            .AllowAnonymous().WithName("EntraSignIn");
-        return endpoints;
-    }
-
-    private static async Task<IResult> SignInAsync(HttpContext http, IOptions<LeadScoringSettings> settings)
+    public static async Task<IResult> SignInAsync(HttpContext http, IOptions<LeadScoringSettings> settings)
     {
         string? key;
         if (http.Request.HasFormContentType)
@@ -122,7 +82,7 @@ internal static class DashboardPages
     private static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "Sign-in request is invalid.");
 
-    private static IResult Html(string file, DashboardPage? page)
+    public static IResult Html(string file, DashboardPage? page)
     {
         var info = Files.GetFileInfo(file);
         if (!info.Exists)

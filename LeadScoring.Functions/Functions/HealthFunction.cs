@@ -1,32 +1,35 @@
 using System.Text.Json;
 using LeadScoring.Core.Scoring;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using LeadScoring.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LeadScoring.Functions.Functions;
 
 /// <summary><c>GET /api/health</c>: anonymous; healthy / degraded / unhealthy with the reason per check.</summary>
-internal static class HealthFunction
+internal sealed class HealthFunction(HealthCheckService health)
 {
-    public static IServiceCollection AddLeadScoringHealthChecks(this IServiceCollection services)
+    public static IServiceCollection AddHealthChecks(IServiceCollection services)
     {
         services.AddHealthChecks().AddCheck<ScoringHealthCheck>("scoring").AddCheck<PipelineHealthCheck>("pipeline").AddCheck<HubSpotHealthCheck>("hubspot");
         return services;
     }
 
-    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
+    [Function("Health")]
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest request, CancellationToken cancellationToken)
     {
-        endpoints.MapHealthChecks("/api/health", new HealthCheckOptions
+        var report = await health.CheckHealthAsync(cancellationToken);
+        return new HealthResult(report);
+    }
+
+    /// <summary>Writes the report as JSON: 200 when healthy or degraded, 503 when unhealthy.</summary>
+    private sealed class HealthResult(HealthReport report) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
         {
-            ResponseWriter = WriteAsync,
-            ResultStatusCodes =
-            {
-                [HealthStatus.Healthy] = StatusCodes.Status200OK,
-                [HealthStatus.Degraded] = StatusCodes.Status200OK,
-                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
-            },
-        }).AllowAnonymous();
-        return endpoints;
+            httpContext.Response.StatusCode = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+            return WriteAsync(httpContext, report);
+        }
     }
 
     private static async Task WriteAsync(HttpContext http, HealthReport report)
@@ -166,7 +169,7 @@ internal static class HealthFunction
     }
 
     /// <summary>The scorer is loaded with a valid profile and can score an empty lead.</summary>
-    private sealed class ScoringHealthCheck(LeadScorer scorer, LeadScoring.Core.Learning.Retraining.ActiveCloseModel model, RetrainFunction retrain, TimeProvider clock) : IHealthCheck
+    private sealed class ScoringHealthCheck(LeadScorer scorer, LeadScoring.Core.Learning.Retraining.ActiveCloseModel model, ModelInUse retrain, TimeProvider clock) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {

@@ -3,6 +3,7 @@ using LeadScoring.Core.Pipeline;
 using LeadScoring.Core.Settings;
 using LeadScoring.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Functions.Functions;
@@ -10,8 +11,11 @@ namespace LeadScoring.Functions.Functions;
 /// <summary>
 /// <c>POST /api/hubspot/webhooks</c>: HubSpot's signed event batches. The signature authenticates the caller (no
 /// function key); the events are deduplicated and queued by <see cref="WebhookIntake"/> and answered within a second.
+/// They go through a Storage queue rather than straight to the Durable client: one queue write per group of
+/// concurrent webhooks is the cheapest durable step before the 200 (starting an orchestration costs several storage
+/// writes per call), and the queue trigger then sorts them against the ledger and starts ScoreLeads.
 /// </summary>
-internal static class HubSpotWebhookFunction
+internal sealed class HubSpotWebhookFunction(WebhookIntake intake, IOptions<LeadScoringSettings> settings, TimeProvider clock, LeadScoring.Core.Monitoring.LeadScoringMetrics metrics)
 {
     /// <summary>HubSpot sends at most 100 events (~30 KB); anything near 1 MB is not HubSpot.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
@@ -19,14 +23,11 @@ internal static class HubSpotWebhookFunction
     /// <summary>Answer well inside HubSpot's 5-second timeout.</summary>
     public static readonly TimeSpan IntakeDeadline = TimeSpan.FromSeconds(4);
 
-    public static IEndpointRouteBuilder MapHubSpotWebhook(this IEndpointRouteBuilder endpoints)
+    [Function("HubSpotWebhook")]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/hubspot/webhooks")] HttpRequest request, CancellationToken cancellationToken)
     {
-        endpoints.MapPost("/api/hubspot/webhooks", RunAsync).AllowAnonymous().WithName("HubSpotWebhook");
-        return endpoints;
-    }
-
-    private static async Task<IResult> RunAsync(HttpContext http, WebhookIntake intake, IOptions<LeadScoringSettings> settings, TimeProvider clock, LeadScoring.Core.Monitoring.LeadScoringMetrics metrics, CancellationToken cancellationToken)
-    {
+        var http = request.HttpContext;
         if (await RequestBody.ReadAsync(http, MaxBodyBytes, cancellationToken) is not { } body)
         {
             return TooLarge();

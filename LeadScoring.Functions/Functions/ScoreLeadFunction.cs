@@ -5,23 +5,25 @@ using LeadScoring.Core.Training;
 using LeadScoring.Functions.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 
 namespace LeadScoring.Functions.Functions;
 
 /// <summary><c>POST /api/score</c>: a LeadFeatures document in, a LeadScore out. Scores on demand; stores nothing.</summary>
-internal static class ScoreLeadFunction
+internal sealed class ScoreLeadFunction(LeadScorer scorer, SimilarLeads similar, ILeadAnalyst analyst)
 {
     /// <summary>A features document is about 1 KB; anything near this is not one.</summary>
     public const long MaxBodyBytes = 64 * 1024;
 
-    public static IEndpointRouteBuilder MapScoreLead(this IEndpointRouteBuilder endpoints)
+    [Function("ScoreLead")]
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/score")] HttpRequest request, CancellationToken cancellationToken)
     {
-        endpoints.MapPost("/api/score", RunAsync).RequireAuthorization(AccessPolicies.ScoreLeads).WithName("ScoreLead");
-        return endpoints;
-    }
+        if (await request.RequireAsync(AccessPolicies.ScoreLeads) is { } denied)
+        {
+            return denied;
+        }
 
-    private static async Task<IResult> RunAsync(HttpContext http, LeadScorer scorer, SimilarLeads similar, ILeadAnalyst analyst, CancellationToken cancellationToken)
-    {
+        var http = request.HttpContext;
         if (!http.Request.HasJsonContentType())
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",

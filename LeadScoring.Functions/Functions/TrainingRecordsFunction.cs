@@ -6,6 +6,7 @@ using LeadScoring.Core.Training;
 using LeadScoring.Functions.Hosting;
 using LeadScoring.Functions.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 
 namespace LeadScoring.Functions.Functions;
 
@@ -13,23 +14,20 @@ namespace LeadScoring.Functions.Functions;
 /// <c>/api/training-records</c>: managers classify example leads (POST one, POST /import a CSV, GET pages, DELETE one).
 /// Validation errors name the field (or the CSV row and column); an import is all or nothing.
 /// </summary>
-internal static class TrainingRecordsFunction
+internal sealed class TrainingRecordsFunction(TrainingRecordService service)
 {
     public const long MaxRecordBytes = 64 * 1024;
     public const long MaxImportBytes = 5 * 1024 * 1024;
 
-    public static IEndpointRouteBuilder MapTrainingRecords(this IEndpointRouteBuilder endpoints)
+    [Function("CreateTrainingRecord")]
+    public async Task<IResult> CreateAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/training-records")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var group = endpoints.MapGroup("/api/training-records").RequireAuthorization(AccessPolicies.ScoreLeads);
-        group.MapPost("", CreateAsync).WithName("CreateTrainingRecord");
-        group.MapPost("/import", ImportAsync).WithName("ImportTrainingRecords");
-        group.MapGet("", ListAsync).WithName("ListTrainingRecords");
-        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteTrainingRecord");
-        return endpoints;
-    }
+        if (await request.RequireAsync(AccessPolicies.ScoreLeads) is { } denied)
+        {
+            return denied;
+        }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, TrainingRecordService service, CancellationToken cancellationToken)
-    {
+        var http = request.HttpContext;
         if (!http.Request.HasJsonContentType())
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Send the training record as JSON.");
@@ -59,8 +57,15 @@ internal static class TrainingRecordsFunction
         return record is null ? Invalid(errors) : TypedResults.Json(record, TrainingJsonContext.Default.TrainingRecord, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ImportAsync(HttpContext http, TrainingRecordService service, CancellationToken cancellationToken)
+    [Function("ImportTrainingRecords")]
+    public async Task<IResult> ImportAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/training-records/import")] HttpRequest request, CancellationToken cancellationToken)
     {
+        if (await request.RequireAsync(AccessPolicies.ScoreLeads) is { } denied)
+        {
+            return denied;
+        }
+
+        var http = request.HttpContext;
         if (http.Request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) != true)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Send the CSV with Content-Type: text/csv.");
@@ -75,9 +80,30 @@ internal static class TrainingRecordsFunction
         return errors.Count > 0 ? Invalid(errors) : TypedResults.Ok(new Dictionary<string, int> { ["imported"] = imported });
     }
 
-    private static async Task<IResult> ListAsync(TrainingRecordService service, string? classification, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
+    [Function("ListTrainingRecords")]
+    public async Task<IResult> ListAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/training-records")] HttpRequest request, CancellationToken cancellationToken)
     {
+        if (await request.RequireAsync(AccessPolicies.ScoreLeads) is { } denied)
+        {
+            return denied;
+        }
+
         var errors = new List<ValidationError>();
+        var classification = request.Query["classification"].FirstOrDefault();
+        var continuationToken = request.Query["continuationToken"].FirstOrDefault();
+        int? pageSize = null;
+        if (request.Query["pageSize"].FirstOrDefault() is { } size)
+        {
+            if (int.TryParse(size, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+            {
+                pageSize = parsed;
+            }
+            else
+            {
+                errors.Add(new("pageSize", $"must be a whole number 1–500 (got '{size}')"));
+            }
+        }
+
         var kind = classification is null ? null : TrainingRecordValidator.TryClassify(classification);
         if (classification is not null && kind is null)
         {
@@ -98,8 +124,14 @@ internal static class TrainingRecordsFunction
         return TypedResults.Json(page, TrainingJsonContext.Default.TrainingRecordPage);
     }
 
-    private static async Task<IResult> DeleteAsync(string id, TrainingRecordService service, CancellationToken cancellationToken)
+    [Function("DeleteTrainingRecord")]
+    public async Task<IResult> DeleteAsync([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/training-records/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
+        if (await request.RequireAsync(AccessPolicies.ScoreLeads) is { } denied)
+        {
+            return denied;
+        }
+
         if (id.Length > 64 || !id.All(char.IsAsciiLetterOrDigit))
         {
             return Invalid([new ValidationError("id", "is not a training record id")]);

@@ -66,7 +66,7 @@ internal sealed class FunctionKeyAuthenticationHandler(
         }).AsTask();
 }
 
-/// <summary>Who may call what. Every endpoint needs a caller unless it opts out (health, HubSpot's signed webhook, sign-in).</summary>
+/// <summary>Who may call what; every function checks its policy with <see cref="CallerAccess.RequireAsync"/> unless anonymous (health, HubSpot's signed webhook, sign-in).</summary>
 internal static class AccessPolicies
 {
     /// <summary>Numeric scores, their reasons, metrics, the model: managers and admins.</summary>
@@ -81,15 +81,18 @@ internal static class AccessPolicies
     /// <summary>Aggregates over many leads, never one lead: marketing, managers, admins.</summary>
     public const string ViewAggregates = nameof(ViewAggregates);
 
+    /// <summary>Any signed-in caller with a role (who-am-I).</summary>
+    public const string AnyRole = nameof(AnyRole);
+
     public static IServiceCollection AddFunctionKeyAuthorization(this IServiceCollection services)
     {
         services.AddLeadScoringSignIn();
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(ScoreLeads, policy => policy.RequireRole(nameof(AccessRole.Admin), nameof(AccessRole.Manager)))
             .AddPolicy(Administer, policy => policy.RequireRole(nameof(AccessRole.Admin)))
             .AddPolicy(ViewPriorities, policy => policy.RequireRole(nameof(AccessRole.Admin), nameof(AccessRole.Manager), nameof(AccessRole.Rep)))
-            .AddPolicy(ViewAggregates, policy => policy.RequireRole(nameof(AccessRole.Admin), nameof(AccessRole.Manager), nameof(AccessRole.Marketing)));
+            .AddPolicy(ViewAggregates, policy => policy.RequireRole(nameof(AccessRole.Admin), nameof(AccessRole.Manager), nameof(AccessRole.Marketing)))
+            .AddPolicy(AnyRole, policy => policy.RequireAuthenticatedUser());
         return services;
     }
 }

@@ -1,0 +1,58 @@
+using LeadScoring.Core.Pipeline;
+using LeadScoring.Core.Storage;
+using LeadScoring.Functions.Orchestrations;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace LeadScoring.Functions.Functions;
+
+/// <summary>
+/// The queue trigger of <c>score-requests</c>: a message holds the webhook events one group commit of the endpoint
+/// accepted. New events (checked against the ledger) are coalesced per object and handed to one ScoreLeads
+/// orchestration; privacy deletions are done here (storage only). The events are recorded as seen only after the
+/// orchestration is scheduled, and the message completes only when this returns — a crash anywhere means a
+/// redelivery the ledger turns into a no-op, never a lost event. A message that keeps failing is moved to
+/// <c>score-requests-poison</c> by the Functions host after host.json's maxDequeueCount.
+/// </summary>
+internal sealed partial class ScoreRequestsFunction(ScoreLeadsSteps steps, PipelineErrorLog errors, TimeProvider clock, ILogger<ScoreRequestsFunction> logger)
+{
+    public const string QueueName = "score-requests";
+
+    [Function("ScoreRequests")]
+    public async Task RunAsync([QueueTrigger(QueueName)] string message, [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(durable);
+        if (ScoreRequestQueue.TryParse(message) is not { } request)
+        {
+            await errors.RecordAsync(new PipelineError("queue", null, "a score-requests message is not a score request; the host retries it and then moves it to the poison queue", null, clock.GetUtcNow()), cancellationToken);
+            throw new InvalidDataException("The message is not a score request.");
+        }
+
+        IReadOnlyList<AcceptedWebhookEvent> events = request.Kind == ScoreRequestKind.WebhookEvents
+            ? request.Events!
+            : [new AcceptedWebhookEvent(0, "", request.Kind, request.ObjectId, request.Reason)];
+        var sorted = request.Kind == ScoreRequestKind.WebhookEvents
+            ? await steps.SortWebhookEventsAsync(events, cancellationToken)
+            : new SortedWebhookEvents(Of(ScoreRequestKind.Contact), Of(ScoreRequestKind.Company), Of(ScoreRequestKind.Deal), Of(ScoreRequestKind.Forget), []);
+
+        foreach (var contactId in sorted.Forget)
+        {
+            await steps.ForgetAsync(contactId, cancellationToken);
+        }
+
+        if (sorted.Contacts.Count + sorted.Companies.Count + sorted.Deals.Count > 0)
+        {
+            var input = new ScoreLeadsInput([.. sorted.Contacts], [.. sorted.Companies], [.. sorted.Deals], request.Kind == ScoreRequestKind.WebhookEvents ? "webhook" : request.Reason);
+            var instance = await durable.ScheduleNewOrchestrationInstanceAsync(new TaskName(nameof(ScoreLeadsOrchestration.ScoreLeads)), input, cancellationToken);
+            LogScheduled(logger, instance, sorted.Contacts.Count, sorted.Companies.Count + sorted.Deals.Count);
+        }
+
+        await steps.RecordSeenAsync(sorted.Fresh, cancellationToken);
+
+        string[] Of(ScoreRequestKind kind) => request.Kind == kind ? [request.ObjectId] : [];
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "ScoreLeads {InstanceId} scheduled for {Contacts} contacts and {Parents} companies/deals")]
+    private static partial void LogScheduled(ILogger logger, string instanceId, int contacts, int parents);
+}
