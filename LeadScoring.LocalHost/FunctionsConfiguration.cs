@@ -1,11 +1,11 @@
 using System.Text.Json;
 
-namespace LeadScoring.Functions.Hosting;
+namespace LeadScoring.LocalHost;
 
 /// <summary>
-/// Reads host.json and local.settings.json the way Azure Functions does, so moving to the Functions runtime later
-/// is a re-hosting: local.settings.json <c>Values</c> become flat settings (environment variables still win, as with
-/// Core Tools), <c>Host.LocalHttpPort</c> picks the port, and host.json is visible under <c>AzureFunctionsJobHost</c>.
+/// Reads host.json and local.settings.json the way the Functions host and Core Tools do: local.settings.json
+/// <c>Values</c> become flat settings (environment variables still win), <c>Host.LocalHttpPort</c> picks the port,
+/// host.json is visible under <c>AzureFunctionsJobHost</c> and its queue and Durable settings mean what they mean there.
 /// </summary>
 internal static class FunctionsConfiguration
 {
@@ -159,44 +159,75 @@ internal static class FunctionsConfiguration
         }
     }
 
-    /// <summary>host.json <c>extensions.queues</c> → the pipeline's options, with Azure Functions' meaning and limits.</summary>
+    /// <summary>host.json <c>extensions.queues</c>, with the Functions queue trigger's meaning, defaults and limits.</summary>
     /// <exception cref="InvalidDataException">A value is out of range; the message names the host.json field.</exception>
-    public static void ApplyQueueSettings(IConfiguration configuration, LeadScoring.Core.Pipeline.PipelineOptions options)
+    public static QueueTriggerOptions ReadQueueSettings(IConfiguration configuration)
     {
         var queues = configuration.GetSection($"{HostJsonPrefix}:extensions:queues");
-        int Int(string name, int fallback, int min, int max)
+        var defaults = new QueueTriggerOptions();
+        var options = new QueueTriggerOptions
         {
-            var text = queues[name];
-            if (text is null)
-            {
-                return fallback;
-            }
-
-            return int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-                ? value
-                : throw new InvalidDataException($"host.json: extensions.queues.{name} must be a whole number {min}–{max} (got {text})");
+            BatchSize = Int(queues, "extensions.queues", "batchSize", defaults.BatchSize, 1, 32),
+            NewBatchThreshold = Int(queues, "extensions.queues", "newBatchThreshold", defaults.NewBatchThreshold, 0, 1000),
+            MaxDequeueCount = Int(queues, "extensions.queues", "maxDequeueCount", defaults.MaxDequeueCount, 1, 100),
+            VisibilityTimeout = Span(queues, "extensions.queues", "visibilityTimeout", defaults.VisibilityTimeout),
+            MaxPollingInterval = Span(queues, "extensions.queues", "maxPollingInterval", defaults.MaxPollingInterval),
+        };
+        if (options.MaxPollingInterval < TimeSpan.FromMilliseconds(100))
+        {
+            throw new InvalidDataException("host.json: extensions.queues.maxPollingInterval must be at least 00:00:00.1 (the Functions host's minimum)");
         }
 
-        TimeSpan Span(string name, TimeSpan fallback)
-        {
-            var text = queues[name];
-            if (text is null)
-            {
-                return fallback;
-            }
-
-            return TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= TimeSpan.Zero && value <= TimeSpan.FromDays(7)
-                ? value
-                : throw new InvalidDataException($"host.json: extensions.queues.{name} must be a time span such as 00:00:30 (got {text})");
-        }
-
-        options.BatchSize = Int("batchSize", options.BatchSize, 1, 32);
-        options.MaxDequeueCount = Int("maxDequeueCount", options.MaxDequeueCount, 1, 100);
-        options.VisibilityTimeout = Span("visibilityTimeout", options.VisibilityTimeout);
-        options.MaxPollingInterval = Span("maxPollingInterval", options.MaxPollingInterval);
-        if (options.VisibilityTimeout < TimeSpan.FromSeconds(1))
-        {
-            throw new InvalidDataException("host.json: extensions.queues.visibilityTimeout must be at least 00:00:01: it is also how long a failed message waits before its retry");
-        }
+        return options;
     }
+
+    /// <summary>host.json <c>extensions.durableTask</c>: the task hub name and the Azure Storage provider's polling and partitions.</summary>
+    public static (string HubName, int PartitionCount, TimeSpan MaxQueuePollingInterval) ReadDurableSettings(IConfiguration configuration)
+    {
+        var durable = configuration.GetSection($"{HostJsonPrefix}:extensions:durableTask");
+        var hub = durable["hubName"] is { Length: > 0 } name ? name : "TestHubName"; // the Durable Functions default
+        var provider = durable.GetSection("storageProvider");
+        return (hub, Int(provider, "extensions.durableTask.storageProvider", "partitionCount", 4, 1, 16),
+            Span(provider, "extensions.durableTask.storageProvider", "maxQueuePollingInterval", TimeSpan.FromSeconds(30)));
+    }
+
+    private static int Int(IConfiguration section, string path, string name, int fallback, int min, int max)
+    {
+        var text = section[name];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new InvalidDataException($"host.json: {path}.{name} must be a whole number {min}–{max} (got {text})");
+    }
+
+    private static TimeSpan Span(IConfiguration section, string path, string name, TimeSpan fallback)
+    {
+        var text = section[name];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= TimeSpan.Zero && value <= TimeSpan.FromDays(7)
+            ? value
+            : throw new InvalidDataException($"host.json: {path}.{name} must be a time span such as 00:00:30 (got {text})");
+    }
+}
+
+/// <summary>The queue trigger's settings (host.json <c>extensions.queues</c>); defaults are the Functions host's.</summary>
+internal sealed record QueueTriggerOptions
+{
+    public int BatchSize { get; init; } = 16;
+
+    public int NewBatchThreshold { get; init; } = 8;
+
+    public int MaxDequeueCount { get; init; } = 5;
+
+    public TimeSpan VisibilityTimeout { get; init; } = TimeSpan.Zero;
+
+    public TimeSpan MaxPollingInterval { get; init; } = TimeSpan.FromMinutes(1);
 }

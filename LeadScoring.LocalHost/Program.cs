@@ -1,2 +1,3 @@
-Console.Error.WriteLine("LeadScoring.LocalHost: not yet wired.");
-return 1;
+using LeadScoring.LocalHost;
+
+return await LocalFunctionsHost.RunAsync(args);

@@ -71,6 +71,8 @@ public sealed class LeadScoringMetrics : IDisposable
 
     public long PoisonDepth => Interlocked.Read(ref _poisonDepth);
 
+    private int _poisonSampled;
+
     public void WebhookEvents(string outcome, int count)
     {
         if (count > 0)
@@ -105,10 +107,19 @@ public sealed class LeadScoringMetrics : IDisposable
 
     public void Poisoned() => _poisoned.Add(1);
 
+    /// <summary>
+    /// The queue depths as sampled. Messages are moved to the poison queue by the Functions host (after host.json's
+    /// maxDequeueCount) or by an orchestration giving up, so a poison queue that grew between samples is how the app
+    /// learns of them: each new one counts as poisoned (and raises the admin alert). The first sample sets the baseline.
+    /// </summary>
     public void QueueSampled(long backlog, long poison)
     {
         Interlocked.Exchange(ref _queueDepth, backlog);
-        Interlocked.Exchange(ref _poisonDepth, poison);
+        var previous = Interlocked.Exchange(ref _poisonDepth, poison);
+        if (Interlocked.Exchange(ref _poisonSampled, 1) == 1 && poison > previous)
+        {
+            _poisoned.Add(poison - previous);
+        }
     }
 
     public void ModelInUse(string version) => _modelVersion = version;

@@ -199,7 +199,7 @@ public sealed partial class ScoreLeadsSteps(
 
     /// <summary>
     /// Leads the orchestration gave up on after its retries: one request each on the poison queue (where an operator
-    /// replays them), an error record and the poison metric, so nothing is dropped silently.
+    /// replays them; the queue sampler counts it and raises the admin alert) and an error record, so nothing is dropped silently.
     /// </summary>
     public async Task GiveUpAsync(IReadOnlyList<LeadFailure> failures, CancellationToken cancellationToken = default)
     {
@@ -209,7 +209,6 @@ public sealed partial class ScoreLeadsSteps(
         {
             await queue.PoisonAsync(new ScoreRequest(ScoreRequestKind.Contact, failure.ContactId, $"gave-up:{failure.Stage}", now), cancellationToken).ConfigureAwait(false);
             await errors.RecordAsync(new PipelineError("poison", failure.ContactId, $"{failure.Stage}: {failure.Reason}", null, now), cancellationToken).ConfigureAwait(false);
-            metrics.Poisoned();
             LogGaveUp(logger, failure.ContactId, failure.Stage);
         }
     }

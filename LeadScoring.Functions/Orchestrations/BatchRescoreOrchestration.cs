@@ -27,10 +27,10 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore)
     public const string InstanceId = "batch-rescore";
 
     [Function(nameof(BatchRescore))]
-    public static async Task<BatchRescoreResult?> BatchRescore([OrchestrationTrigger] TaskOrchestrationContext context)
+    public static async Task<BatchRescoreResult?> BatchRescore([OrchestrationTrigger] TaskOrchestrationContext context, BatchRescoreState state)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var state = context.GetInput<BatchRescoreState>() ?? throw new ArgumentException("BatchRescore needs a BatchRescoreState.", nameof(context));
+        ArgumentNullException.ThrowIfNull(state);
         var retry = ScoreLeadsOrchestration.Retry;
         var window = state.Window ?? await context.CallActivityAsync<RescoreWindow>(nameof(BeginRescore), new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), retry);
         try

@@ -15,10 +15,10 @@ public sealed class RetrainOrchestration(Retrainer retrainer)
     public const string InstanceId = "retrain";
 
     [Function(nameof(Retrain))]
-    public static async Task<ModelCard> Retrain([OrchestrationTrigger] TaskOrchestrationContext context)
+    public static async Task<ModelCard> Retrain([OrchestrationTrigger] TaskOrchestrationContext context, RetrainRequest? request)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var request = context.GetInput<RetrainRequest>() ?? new RetrainRequest();
+        request ??= new RetrainRequest();
         return await context.CallActivityAsync<ModelCard>(nameof(TrainAndJudgeCandidate), request,
             TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 2, firstRetryInterval: TimeSpan.FromSeconds(10))));
     }

@@ -33,10 +33,10 @@ public sealed class ScoreLeadsOrchestration(HubSpotLeadReader reader, ScoreLeads
         maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
 
     [Function(nameof(ScoreLeads))]
-    public static async Task<ScoreLeadsResult> ScoreLeads([OrchestrationTrigger] TaskOrchestrationContext context)
+    public static async Task<ScoreLeadsResult> ScoreLeads([OrchestrationTrigger] TaskOrchestrationContext context, ScoreLeadsInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var input = context.GetInput<ScoreLeadsInput>() ?? throw new ArgumentException("ScoreLeads needs a ScoreLeadsInput.", nameof(context));
+        ArgumentNullException.ThrowIfNull(input);
         var ids = input.ContactIds.Distinct(StringComparer.Ordinal).ToList();
         try
         {
