@@ -55,10 +55,16 @@ internal sealed partial class LocalDurableSidecarService(LocalDurableEngine engi
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
+
+        // The worker has stopped (it started after this service, so it stops before it), but its work-item stream
+        // stays open until its channel goes, and the server would wait for it (its whole shutdown timeout).
+        engine.WorkerChannel.Dispose();
         if (_server is { } server)
         {
             await server.StopAsync(cancellationToken);
         }
+
+        var serverStopped = watch.ElapsedMilliseconds;
 
         try
         {
@@ -69,7 +75,7 @@ internal sealed partial class LocalDurableSidecarService(LocalDurableEngine engi
             // The host gave up waiting: leases expire on their own.
         }
 
-        LogStopped(watch.ElapsedMilliseconds);
+        LogStopped(serverStopped, watch.ElapsedMilliseconds - serverStopped);
     }
 
     public async ValueTask DisposeAsync()
@@ -83,8 +89,8 @@ internal sealed partial class LocalDurableSidecarService(LocalDurableEngine engi
     [LoggerMessage(LogLevel.Information, "Durable sidecar listening on {Address} (task hub {TaskHub}) after {Milliseconds} ms")]
     private partial void LogListening(Uri address, string taskHub, long milliseconds);
 
-    [LoggerMessage(LogLevel.Information, "Durable sidecar and backend stopped in {Milliseconds} ms")]
-    private partial void LogStopped(long milliseconds);
+    [LoggerMessage(LogLevel.Information, "Durable sidecar server stopped in {ServerMilliseconds} ms, backend in {BackendMilliseconds} ms")]
+    private partial void LogStopped(long serverMilliseconds, long backendMilliseconds);
 
     /// <summary>Tells the engine when the worker opens its work-item stream (GetWorkItems).</summary>
     internal sealed class WorkerConnectionInterceptor(LocalDurableEngine engine) : Interceptor

@@ -15,7 +15,8 @@ namespace LeadScoring.LocalHost.Durable;
 /// (<c>GrpcSubOrchestrationInstanceCreatedEvent</c>), which the History table gets without its <c>EventType</c>
 /// (the parent's history is then unreadable) — replaced by the base type.</item>
 /// </list>
-/// It also makes <see cref="StopAsync(bool)"/> run once: the sidecar stops the backend when its dispatchers have
+/// It also waits for orchestrations with a shorter poll than the backend's (<see cref="WaitForOrchestrationAsync"/>),
+/// and makes <see cref="StopAsync(bool)"/> run once: the sidecar stops the backend when its dispatchers have
 /// drained, which never happens if the worker left with work in flight, so the host stops it too.
 /// </summary>
 internal sealed class SidecarCompatibleOrchestrationService(
@@ -140,8 +141,47 @@ internal sealed class SidecarCompatibleOrchestrationService(
         return client.SendTaskOrchestrationMessageBatchAsync(messages);
     }
 
-    public Task<OrchestrationState> WaitForOrchestrationAsync(string instanceId, string executionId, TimeSpan timeout, CancellationToken cancellationToken) =>
-        client.WaitForOrchestrationAsync(instanceId, executionId, timeout, cancellationToken);
+    /// <summary>
+    /// Azure Storage's own wait polls the instance every 2 s, which is most of a short orchestration's latency as the
+    /// client sees it (its <c>WaitForInstanceCompletionAsync</c> goes through here): poll every 25 ms for a second, then
+    /// back off to 250 ms; at the end let the backend read the final state (it fetches large inputs and outputs from blobs).
+    /// </summary>
+    public async Task<OrchestrationState> WaitForOrchestrationAsync(string instanceId, string executionId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeout != Timeout.InfiniteTimeSpan)
+        {
+            deadline.CancelAfter(timeout);
+        }
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var delay = TimeSpan.FromMilliseconds(25);
+        while (true)
+        {
+            var state = await client.GetOrchestrationStateAsync(instanceId, executionId);
+            if (state is not null && IsFinal(state.OrchestrationStatus))
+            {
+                return await client.WaitForOrchestrationAsync(instanceId, executionId, timeout, cancellationToken);
+            }
+
+            try
+            {
+                await Task.Delay(delay, deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return null!; // timed out, as the backend's own wait reports it
+            }
+
+            if (waited.Elapsed > TimeSpan.FromSeconds(1))
+            {
+                delay = TimeSpan.FromMilliseconds(Math.Min(250, delay.TotalMilliseconds * 1.5));
+            }
+        }
+    }
+
+    private static bool IsFinal(OrchestrationStatus status) => status is not (OrchestrationStatus.Running or OrchestrationStatus.Pending
+        or OrchestrationStatus.Suspended or OrchestrationStatus.ContinuedAsNew);
 
     public Task ForceTerminateTaskOrchestrationAsync(string instanceId, string reason) => client.ForceTerminateTaskOrchestrationAsync(instanceId, reason);
 
