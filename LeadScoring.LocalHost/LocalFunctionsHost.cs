@@ -73,7 +73,7 @@ internal static class LocalFunctionsHost
             o =>
             {
                 o.StorageConnectionString = builder.Configuration[LeadScoring.Core.Settings.LeadScoringSettings.StorageName] ?? "";
-                o.TaskHubName = hubName + start.StoragePrefix;
+                o.TaskHubName = hubName + (start.StoragePrefix.Length > 0 ? start.StoragePrefix : builder.Configuration[LeadScoring.Core.Settings.LeadScoringSettings.StoragePrefixName] ?? "");
                 o.PartitionCount = partitions;
                 o.MaxQueuePollingInterval = polling;
             },

@@ -83,9 +83,10 @@ for (const id of demo) {
 console.log(`==> simulated a ${ACTIVITY.join(", ").replace("_", " ")} on contacts ${demo.join(", ")} (hidden propensity `
   + `${demo.map(id => truth[id].propensity.toFixed(2)).join(", ")}); the emulator sends the host a webhook per change`);
 
-// 3. One batch rescore: every contact modified since the last checkpoint is queued for scoring.
-const batch = await call("POST", `${host}/api/admin/rescore`, { headers: { "x-functions-key": adminKey } });
-console.log(`==> POST /api/admin/rescore: ${batch.enqueued} contacts queued (modified since ${batch.since})`);
+// 3. One batch rescore: the BatchRescore orchestration pages every contact modified since the last checkpoint and
+// fans out ScoreLeads over batches of up to 100 (a few at a time, so webhook work keeps its HubSpot budget).
+const batch = await call("POST", `${host}/api/admin/rescore`, { headers: { "x-functions-key": adminKey }, ok: [202] });
+console.log(`==> POST /api/admin/rescore: orchestration ${batch.instanceId} ${batch.started ? "started" : `already ${batch.status}`} (progress: GET ${batch.statusUri})`);
 
 // 4. Wait until every demo contact has an ai_lead_score written after its activity.
 const deadline = Date.now() + timeoutMs;
@@ -130,7 +131,13 @@ const health = await call("GET", `${host}/api/health`, { ok: [200, 503] });
 const pipeline = health.checks?.pipeline ?? {};
 const enrollments = (await call("GET", `${emulator}/_emulator/workflows/enrollments`)).results;
 const withScore = others.length + demo.filter(id => byId.get(id)?.properties?.ai_lead_score).length;
-console.log(`==> batch: ${batch.enqueued} contacts queued; the host has scored ${pipeline.scored ?? "?"} and written ${pipeline.written ?? "?"} so far `
-  + `(${pipeline.queueBacklog ?? "?"} still queued); ${withScore} of ${portal.objects.contacts.length} contacts have an ai_lead_score in the emulator`);
+const rescore = await call("GET", `${host}${batch.statusUri}`, { headers: { "x-functions-key": adminKey } });
+const orchestrations = await call("GET", `${host}/api/admin/orchestrations`, { headers: { "x-functions-key": adminKey } });
+const byStatus = {};
+for (const o of orchestrations) byStatus[`${o.name} ${o.status}`] = (byStatus[`${o.name} ${o.status}`] ?? 0) + 1;
+console.log(`==> orchestrations: ${Object.entries(byStatus).map(([k, n]) => `${n} × ${k}`).join(", ")}; batch rescore ${rescore.status}`
+  + `${rescore.output ? ` (${rescore.output.enqueued} contacts)` : ""}`);
+console.log(`==> the host has scored ${pipeline.scored ?? "?"} and written ${pipeline.written ?? "?"} so far; `
+  + `${withScore} of ${portal.objects.contacts.length} contacts have an ai_lead_score in the emulator`);
 const workflows = [...new Set(enrollments.map(e => e.workflowId))].join(", ") || "-";
 console.log(`==> workflow enrolments (High leads): ${enrollments.length} (workflow ${workflows})`);

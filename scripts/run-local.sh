@@ -74,7 +74,7 @@ fi
 mkdir -p .run
 echo "==> building the host and the HubSpot emulator (Release)"
 # Both at once (they share no code); the output is shown only when a build fails.
-dotnet build LeadScoring.Functions/LeadScoring.Functions.csproj -c Release -nologo -v:q -clp:ErrorsOnly >.run/build-host.log 2>&1 &
+dotnet build LeadScoring.LocalHost/LeadScoring.LocalHost.csproj -c Release -nologo -v:q -clp:ErrorsOnly >.run/build-host.log 2>&1 &
 build_host=$!
 dotnet build LeadScoring.HubSpotEmulator/LeadScoring.HubSpotEmulator.csproj -c Release -nologo -v:q -clp:ErrorsOnly >.run/build-emulator.log 2>&1 &
 build_emulator=$!
@@ -87,7 +87,7 @@ if $build_failed; then
   echo "run-local.sh: the build failed (see above)" >&2
   exit 1
 fi
-host_dll="LeadScoring.Functions/bin/Release/net10.0/LeadScoring.Functions.dll"
+host_dll="LeadScoring.LocalHost/bin/Release/net10.0/LeadScoring.LocalHost.dll"
 emulator_dll="LeadScoring.HubSpotEmulator/bin/Release/net10.0/LeadScoring.HubSpotEmulator.dll"
 
 # The emulator's portal lives in memory and is seeded afresh on every start, so what the host stored about the last
