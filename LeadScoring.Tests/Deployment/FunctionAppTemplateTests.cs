@@ -185,22 +185,28 @@ public sealed class FunctionAppTemplateTests
         var compiled = await DeploymentDriftTests.CompiledAsync();
         var settings = (await DeploymentDriftTests.SettingsAsync("privateApp")).ToDictionary(s => s.Key, s => (string?)s.Value);
         var siteOutputs = compiled.ModuleTemplate(Site)["outputs"]!;
-        var routePrefix = (string?)HostJson()["extensions"]?["http"]?["routePrefix"] ?? "api";
+
+        // The webhook's path is the product's contract (docs/deploy.md, HubSpot's app settings); host.json's routePrefix
+        // and the function's Route together must make it, however they split it.
+        const string path = "api/hubspot/webhooks";
+        var routePrefix = ((string?)HostJson()["extensions"]?["http"]?["routePrefix"] ?? "api").Trim('/');
+        var route = routePrefix.Length == 0 ? path : path.StartsWith(routePrefix + "/", StringComparison.Ordinal) ? path[(routePrefix.Length + 1)..] : null;
         var functions = Directory.GetFiles(Path.Combine(Azurite.RepositoryRoot(), "LeadScoring.Functions"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal) && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(settings["HUBSPOT_WEBHOOK_URL"], Is.EqualTo($"[format('https://{{0}}/{routePrefix}/hubspot/webhooks', parameters('defaultHostName'))]"), "HubSpot signs this URL: it must be where the webhook function listens");
+            Assert.That(settings["HUBSPOT_WEBHOOK_URL"], Is.EqualTo($"[format('https://{{0}}/{path}', parameters('defaultHostName'))]"), "HubSpot signs this URL: it must be where the webhook function listens");
             Assert.That(compiled.OutputGivenTo(Settings, "defaultHostName", Site), Is.EqualTo("defaultHostName"));
             Assert.That((string?)siteOutputs["defaultHostName"]!["value"], Does.Match(@"^\[reference\(resourceId\('Microsoft\.Web/sites', parameters\('name'\)\), '[\d-]+'\)\.defaultHostName\]$"));
 
             // The settings go to that same site.
             Assert.That(compiled.OutputGivenTo(Settings, "siteName", Site), Is.EqualTo("name"));
             Assert.That((string?)siteOutputs["name"]!["value"], Is.EqualTo("[parameters('name')]"));
-            Assert.That((string?)compiled.Template["outputs"]!["hubSpotWebhookUrl"]!["value"], Does.Contain($"https://{{0}}/{routePrefix}/hubspot/webhooks").And.Contain($"'{Site}'").And.Contain(".outputs.defaultHostName.value"));
+            Assert.That((string?)compiled.Template["outputs"]!["hubSpotWebhookUrl"]!["value"], Does.Contain($"https://{{0}}/{path}").And.Contain($"'{Site}'").And.Contain(".outputs.defaultHostName.value"));
 
-            Assert.That(functions.Any(f => File.ReadAllText(f).Contains("hubspot/webhooks", StringComparison.Ordinal)), Is.True, "no function in LeadScoring.Functions has the route hubspot/webhooks");
+            Assert.That(route, Is.Not.Null, $"host.json's routePrefix '{routePrefix}' moves every function away from /{path}");
+            Assert.That(functions.Any(f => route is not null && File.ReadAllText(f).Contains(route, StringComparison.Ordinal)), Is.True, $"no function in LeadScoring.Functions has the route {route} (under routePrefix '{routePrefix}')");
         }
     }
 
