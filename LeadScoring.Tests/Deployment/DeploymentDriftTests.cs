@@ -311,8 +311,11 @@ public sealed partial class DeploymentDriftTests
     private static IEnumerable<KeyValuePair<string, string>> HubSpotTuning() =>
         LeadScoring.Core.HubSpot.HubSpotClientOptions.TuningNames.Select(name => KeyValuePair.Create(name, "HubSpot client tuning; the defaults fit until a portal's tier says otherwise"));
 
-    /// <summary>A versionless reference to a secret of this deployment's vault: the vault URI and a secret name, both parameters.</summary>
-    [GeneratedRegex(@"^\[format\('@Microsoft\.KeyVault\(SecretUri=\{0\}secrets/\{1\}\)', parameters\('keyVaultUri'\), parameters\('(?<secret>\w+)'\)\)\]$")]
+    /// <summary>
+    /// A versionless reference to a secret of this deployment's vault: the vault URI and a secret name, both parameters,
+    /// and the trailing slash of an empty version (without it, rotated secrets were seen to keep resolving to an old version).
+    /// </summary>
+    [GeneratedRegex(@"^\[format\('@Microsoft\.KeyVault\(SecretUri=\{0\}secrets/\{1\}/\)', parameters\('keyVaultUri'\), parameters\('(?<secret>\w+)'\)\)\]$")]
     private static partial Regex KeyVaultReference();
 
     [GeneratedRegex(@"^\[(?<string>string\()?parameters\('(?<name>\w+)'\)\)?\]$")]

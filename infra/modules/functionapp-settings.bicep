@@ -50,7 +50,8 @@ resource site 'Microsoft.Web/sites@2025-03-01' existing = {
   name: siteName
 }
 
-// Versionless references: a new secret version reaches the app when App Service refreshes the references (docs/deploy.md).
+// Versionless references (secrets/NAME/, the trailing slash being an empty version): a new secret version reaches the app
+// when App Service refreshes the references (docs/deploy.md).
 var commonSettings = {
   // AzureWebJobsStorage as an identity-based connection: no connection string, no key (the account allows none).
   AzureWebJobsStorage__accountName: storageAccountName
@@ -69,12 +70,12 @@ var commonSettings = {
   AZURE_OPENAI_EMBEDDING_DEPLOYMENT: embeddingDeployment
   AZURE_SEARCH_ENDPOINT: searchEndpoint
   AZURE_SEARCH_INDEX: searchIndex
-  HUBSPOT_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${clientSecretSecretName})'
+  HUBSPOT_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${clientSecretSecretName}/)'
   HUBSPOT_PORTAL_ID: hubSpotPortalId
   HUBSPOT_HIGH_PRIORITY_WORKFLOW_ID: highPriorityWorkflowId
   // HubSpot signs the URL it posts to; the host checks the signature against this one.
   HUBSPOT_WEBHOOK_URL: 'https://${defaultHostName}/api/hubspot/webhooks'
-  LEAD_SCORE_API_KEYS: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${apiKeysSecretName})'
+  LEAD_SCORE_API_KEYS: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${apiKeysSecretName}/)'
   LEAD_SCORE_UPDATE_INTERVAL: updateInterval
   LEAD_SCORE_INITIAL_RESCORE: string(initialRescore)
   LEAD_SCORE_RETRAIN_INTERVAL: retrainInterval
@@ -82,11 +83,11 @@ var commonSettings = {
   LEAD_SCORE_ANALYST_TIMEOUT: analystTimeout
 }
 var privateAppSettings = {
-  HUBSPOT_ACCESS_TOKEN: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${accessTokenSecretName})'
+  HUBSPOT_ACCESS_TOKEN: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${accessTokenSecretName}/)'
 }
 var oauthSettings = {
   HUBSPOT_CLIENT_ID: hubSpotClientId
-  HUBSPOT_REFRESH_TOKEN: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${refreshTokenSecretName})'
+  HUBSPOT_REFRESH_TOKEN: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${refreshTokenSecretName}/)'
 }
 
 resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
