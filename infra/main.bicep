@@ -1,8 +1,9 @@
-// LeadScoring in one resource group: the host on Azure Container Apps (scale-out on the score-requests queue with
-// KEDA), Azure Storage (queues, tables, blobs; Entra ID only), Azure AI Search, Azure OpenAI (chat + embeddings), Key
-// Vault (HubSpot credentials, caller keys), Log Analytics + Application Insights, a container registry, and one
-// user-assigned identity holding least-privilege roles on each resource. See infra/README.md for the map to
-// ARCHITECTURE.md and the top-level README's "Deploy to Azure" for the commands.
+// LeadScoring in one resource group: the host as an Azure Functions app (isolated worker) on the Flex Consumption plan
+// (the platform scales it per trigger: HTTP, the score-requests queue, Durable Functions), Azure Storage
+// (AzureWebJobsStorage: host state, queues, tables, the Durable task hub, the deployment package; Entra ID only), Azure AI
+// Search, Azure OpenAI (chat + embeddings), Key Vault (HubSpot credentials, caller keys), Log Analytics + Application
+// Insights, and one user-assigned identity holding least-privilege roles on each resource. See infra/README.md for the
+// map to ARCHITECTURE.md and docs/deploy.md for the commands.
 
 targetScope = 'resourceGroup'
 
@@ -14,27 +15,14 @@ param location string = resourceGroup().location
 @maxLength(11)
 param namePrefix string = 'leadscoring'
 
-@description('The host image, e.g. REGISTRY.azurecr.io/leadscoring:1.0.0. Empty on the first deployment: everything but the container app is created, so the image can be pushed to the new registry first.')
-param containerImage string = ''
-
-@description('Replicas kept when idle: 1 keeps the batch-rescore and retrain timers running; 0 scales to zero between webhooks.')
-@allowed([0, 1])
-param minReplicas int = 1
-
-@description('Most replicas KEDA may run when the score-requests queue grows.')
+@description('Most Flex Consumption instances the app may scale out to. The HubSpot rate limit is shared by all of them, so more than a few mainly buy headroom for webhook bursts.')
 @minValue(1)
-@maxValue(100)
-param maxReplicas int = 10
+@maxValue(1000)
+param maximumInstanceCount int = 40
 
-@description('Queue messages per replica before another replica is added.')
-@minValue(1)
-param queueMessagesPerReplica int = 16
-
-@description('CPU cores of one replica (Container Apps consumption: 0.25–4, memory 2 GiB per core).')
-param replicaCpu string = '0.5'
-
-@description('Memory of one replica.')
-param replicaMemory string = '1Gi'
+@description('Memory of one instance: 512 MB (0.25 core), 2048 MB (1 core) or 4096 MB (2 cores); ML.NET training wants 2048.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
 
 @description('Azure AI Search tier.')
 @allowed(['free', 'basic', 'standard'])
@@ -110,14 +98,18 @@ param analystTimeout string = '10s'
 @description('AZURE_SEARCH_INDEX: the index the app creates for the training records.')
 param searchIndex string = 'leadscoring-training'
 
-@description('The port the host listens on inside the image (LeadScoring.Functions.csproj ContainerPort).')
-param containerPort int = 7071
-
 // The queue the pipeline consumes: StorageNames.ScoreRequests (no LEAD_SCORE_STORAGE_PREFIX: one account per deployment).
 var scoreQueueName = 'score-requests'
+
+// The Flex Consumption deployment package's container in the same account.
+var deploymentContainerName = 'app-package'
+
+// functionAppConfig.runtime: LeadScoring.Functions is an isolated-worker app targeting net10.0.
+var runtimeName = 'dotnet-isolated'
+var runtimeVersion = '10.0'
 var suffix = uniqueString(resourceGroup().id)
 
-// Storage, registry and search names must be lowercase.
+// Storage and search names must be lowercase.
 var prefix = toLower(namePrefix)
 
 module identity 'modules/identity.bicep' = {
@@ -134,6 +126,7 @@ module monitoring 'modules/monitoring.bicep' = {
     name: prefix
     location: location
     retentionInDays: logRetentionInDays
+    principalId: identity.outputs.principalId
   }
 }
 
@@ -144,6 +137,7 @@ module storage 'modules/storage.bicep' = {
     location: location
     principalId: identity.outputs.principalId
     scoreQueueName: scoreQueueName
+    deploymentContainerName: deploymentContainerName
   }
 }
 
@@ -182,47 +176,33 @@ module vault 'modules/keyvault.bicep' = {
   }
 }
 
-module registry 'modules/registry.bicep' = {
-  name: 'registry'
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
   params: {
-    name: '${prefix}${suffix}'
+    name: '${prefix}-${suffix}'
+    planName: '${prefix}-plan'
     location: location
-    principalId: identity.outputs.principalId
-  }
-}
-
-module environment 'modules/containerapps-environment.bicep' = {
-  name: 'containerapps-environment'
-  params: {
-    name: '${prefix}-env'
-    location: location
-    workspaceName: monitoring.outputs.workspaceName
-    appInsightsName: monitoring.outputs.appInsightsName
-  }
-}
-
-module app 'modules/containerapp.bicep' = if (!empty(containerImage)) {
-  name: 'containerapp'
-  params: {
-    name: prefix
-    location: location
-    environmentId: environment.outputs.id
-    environmentDefaultDomain: environment.outputs.defaultDomain
     identityId: identity.outputs.id
+    blobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    runtimeName: runtimeName
+    runtimeVersion: runtimeVersion
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+  }
+}
+
+module appSettings 'modules/functionapp-settings.bicep' = {
+  name: 'functionapp-settings'
+  params: {
+    siteName: functionApp.outputs.name
+    defaultHostName: functionApp.outputs.defaultHostName
     identityClientId: identity.outputs.clientId
-    image: containerImage
-    registryServer: registry.outputs.loginServer
-    targetPort: containerPort
-    cpu: replicaCpu
-    memory: replicaMemory
-    minReplicas: minReplicas
-    maxReplicas: maxReplicas
-    queueMessagesPerReplica: queueMessagesPerReplica
     storageAccountName: storage.outputs.name
     queueEndpoint: storage.outputs.queueEndpoint
     tableEndpoint: storage.outputs.tableEndpoint
     blobEndpoint: storage.outputs.blobEndpoint
-    scoreQueueName: storage.outputs.scoreQueueName
+    appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     keyVaultUri: vault.outputs.vaultUri
     accessTokenSecretName: vault.outputs.accessTokenName
     refreshTokenSecretName: vault.outputs.refreshTokenName
@@ -245,8 +225,8 @@ module app 'modules/containerapp.bicep' = if (!empty(containerImage)) {
   }
 }
 
-output registryLoginServer string = registry.outputs.loginServer
-output registryName string = registry.outputs.name
+output functionAppName string = functionApp.outputs.name
+output functionAppHostName string = functionApp.outputs.defaultHostName
+output hubSpotWebhookUrl string = 'https://${functionApp.outputs.defaultHostName}/api/hubspot/webhooks'
 output storageAccountName string = storage.outputs.name
-output appFqdn string = app.?outputs.fqdn ?? ''
-output hubSpotWebhookUrl string = app.?outputs.webhookUrl ?? ''
+output deploymentContainer string = '${storage.outputs.blobEndpoint}${storage.outputs.deploymentContainerName}'

@@ -1,12 +1,11 @@
 // Example parameters. Secrets are read from environment variables when the deployment command runs, so they are
-// never written to a file: export HUBSPOT_ACCESS_TOKEN, HUBSPOT_CLIENT_SECRET and LEAD_SCORE_API_KEYS first (see the
-// README's "Deploy to Azure"). Leave containerImage empty on the first deployment, then set it to the pushed image.
+// never written to a file: export HUBSPOT_ACCESS_TOKEN, HUBSPOT_CLIENT_SECRET and LEAD_SCORE_API_KEYS first (see
+// docs/deploy.md). The app's code is deployed afterwards as a zip package (az functionapp deployment source config-zip).
 using 'main.bicep'
 
 param namePrefix = 'leadscoring'
-param containerImage = readEnvironmentVariable('LEADSCORING_IMAGE', '')
-param minReplicas = 1
-param maxReplicas = 10
+param maximumInstanceCount = 40
+param instanceMemoryMB = 2048
 param searchSku = 'basic'
 
 param hubSpotAuth = 'privateApp'

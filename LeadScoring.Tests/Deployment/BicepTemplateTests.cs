@@ -11,7 +11,7 @@ public sealed class BicepTemplateTests
 
         Assert.That(compiled.Build.ExitCode, Is.Zero, compiled.Build.ToString());
         Assert.That(compiled.Build.StandardError, Is.Empty, "bicep build-params printed diagnostics");
-        Assert.That(compiled.Modules().Select(m => (string?)m["name"]), Is.SupersetOf(new[] { "identity", "storage", "search", "openai", "keyvault", "registry", "monitoring", "containerapps-environment", "containerapp" }));
+        Assert.That(compiled.Modules().Select(m => (string?)m["name"]), Is.EquivalentTo(new[] { "identity", "storage", "search", "openai", "keyvault", "monitoring", CompiledTemplates.SiteModule, CompiledTemplates.SettingsModule }));
         Assert.That(compiled.Parameters.Select(p => p.Key), Does.Contain("hubSpotPortalId").And.Contain("hubSpotClientSecret"));
     }
 
@@ -20,7 +20,12 @@ public sealed class BicepTemplateTests
     {
         var compiled = await CompiledTemplates.GetAsync();
 
-        Assert.That(compiled.BicepFiles, Has.Count.GreaterThanOrEqualTo(9), "infra/ should hold main.bicep and its modules");
+        var files = compiled.BicepFiles.Select(f => Path.GetRelativePath(BicepCli.InfraFolder, f).Replace('\\', '/'));
+        Assert.That(files, Is.EquivalentTo(new[]
+        {
+            "main.bicep", "modules/functionapp.bicep", "modules/functionapp-settings.bicep", "modules/identity.bicep", "modules/keyvault.bicep",
+            "modules/monitoring.bicep", "modules/openai.bicep", "modules/search.bicep", "modules/storage.bicep",
+        }), "infra/ should hold main.bicep and its modules, and nothing left over from Container Apps");
         Assert.That(compiled.Lint.ExitCode, Is.Zero, compiled.Lint.ToString());
         Assert.That(compiled.Lint.StandardOutput + compiled.Lint.StandardError, Is.Empty, $"bicep lint over {compiled.BicepFiles.Count} .bicep files and main.bicepparam printed diagnostics");
     }

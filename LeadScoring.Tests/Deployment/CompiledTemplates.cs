@@ -23,6 +23,12 @@ internal sealed partial record CompiledTemplates(
         ["LEAD_SCORE_API_KEYS"] = "Admin=fake-admin-key-0123456789",
     };
 
+    /// <summary>The module with the Flex Consumption plan and the function app (main.bicep's <c>name:</c>).</summary>
+    public const string SiteModule = "functionapp";
+
+    /// <summary>The module with the function app's <c>appsettings</c> config resource.</summary>
+    public const string SettingsModule = "functionapp-settings";
+
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly Lazy<Task<CompiledTemplates>> Instance = new(CompileAsync);
@@ -80,6 +86,67 @@ internal sealed partial record CompiledTemplates(
     public static bool IsModuleOutput(JsonNode? value, string module, string output) =>
         value is not null && ((string?)value ?? "") is var text && text.Contains($"'{module}'", StringComparison.Ordinal) && text.EndsWith($".outputs.{output}.value]", StringComparison.Ordinal);
 
+    /// <summary>The function app resource (<c>Microsoft.Web/sites</c>) in <see cref="SiteModule"/>.</summary>
+    public JsonObject Site() => Resources(ModuleTemplate(SiteModule), "Microsoft.Web/sites").Single();
+
+    /// <summary>
+    /// The function app's settings for one HubSpot authentication mode, in template order, as the settings module builds
+    /// them: <c>union(common, hubSpotAuth == 'oauth' ? oauth : privateApp)</c> of its variables. Any other shape fails,
+    /// so the tests are rewritten with the template.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, JsonNode?>> AppSettings(string mode)
+    {
+        var template = ModuleTemplate(SettingsModule);
+        var config = Resources(template, "Microsoft.Web/sites/config").SingleOrDefault()
+            ?? throw new AssertionException($"module '{SettingsModule}' has no Microsoft.Web/sites/config resource");
+        if ((string?)config["name"] != "[format('{0}/{1}', parameters('siteName'), 'appsettings')]")
+        {
+            throw new AssertionException($"the config resource is not the site's appsettings: {config["name"]}");
+        }
+
+        var match = ModeUnion().Match((string?)config["properties"] ?? "");
+        if (!match.Success)
+        {
+            throw new AssertionException($"unexpected shape of the app settings: {Text(config["properties"])}");
+        }
+
+        var variables = template["variables"]!;
+        var chosen = mode == "oauth" ? match.Groups["oauth"].Value : match.Groups["private"].Value;
+        return [.. variables[match.Groups["common"].Value]!.AsObject().Concat(variables[chosen]!.AsObject()).Select(p => KeyValuePair.Create(p.Key, p.Value))];
+    }
+
+    /// <summary>The module output a module parameter is given (<c>reference(…'module'…).outputs.NAME.value</c>), or null.</summary>
+    public string? OutputGivenTo(string module, string parameter, string fromModule)
+    {
+        var given = (string?)Module(module)["properties"]!["parameters"]![parameter]?["value"] ?? "";
+        var match = ModuleOutput().Match(given);
+        return match.Success && match.Groups["module"].Value == fromModule ? match.Groups["output"].Value : null;
+    }
+
+    /// <summary>
+    /// A key vault module output as it is for one HubSpot mode: a literal, or
+    /// <c>if(equals(parameters('hubSpotAuth'), 'MODE'), 'name', '')</c>.
+    /// </summary>
+    public string VaultOutput(string output, string mode)
+    {
+        var value = (string?)ModuleTemplate("keyvault")["outputs"]![output]?["value"] ?? throw new AssertionException($"the keyvault module has no output '{output}'");
+        if (!value.StartsWith('['))
+        {
+            return value;
+        }
+
+        var match = ModeIf().Match(value);
+        return match.Success ? (match.Groups["mode"].Value == mode ? match.Groups["then"].Value : match.Groups["else"].Value) : throw new AssertionException($"unexpected shape of keyvault output {output}: {value}");
+    }
+
+    /// <summary>The names of the secrets the vault module creates when deployed in one HubSpot mode.</summary>
+    public IReadOnlyList<string> VaultSecrets(string mode) =>
+    [
+        .. Resources(ModuleTemplate("keyvault"), "Microsoft.KeyVault/vaults/secrets")
+            .Where(s => s["condition"] is null || (string?)s["condition"] == $"[equals(parameters('hubSpotAuth'), '{mode}')]")
+            .Select(s => SecretName().Match((string?)s["name"] ?? "") is { Success: true } m ? m.Groups[1].Value : throw new AssertionException($"unexpected secret name {s["name"]}")),
+    ];
+
     private static async Task<CompiledTemplates> CompileAsync()
     {
         var files = Directory.GetFiles(BicepCli.InfraFolder, "*.bicep", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
@@ -101,4 +168,16 @@ internal sealed partial record CompiledTemplates(
 
     [GeneratedRegex(@"^\[variables\('([A-Za-z0-9_]+)'\)\]$")]
     private static partial Regex MainVariable();
+
+    [GeneratedRegex(@"^\[union\(variables\('(?<common>\w+)'\), if\(equals\(parameters\('hubSpotAuth'\), 'oauth'\), variables\('(?<oauth>\w+)'\), variables\('(?<private>\w+)'\)\)\)\]$")]
+    private static partial Regex ModeUnion();
+
+    [GeneratedRegex(@"^\[reference\(resourceId\('Microsoft\.Resources/deployments', '(?<module>[\w-]+)'\), '[\w-]+'\)\.outputs\.(?<output>\w+)\.value\]$")]
+    private static partial Regex ModuleOutput();
+
+    [GeneratedRegex(@"^\[if\(equals\(parameters\('hubSpotAuth'\), '(?<mode>\w+)'\), '(?<then>[^']*)', '(?<else>[^']*)'\)\]$")]
+    private static partial Regex ModeIf();
+
+    [GeneratedRegex(@"^\[format\('\{0\}/\{1\}', parameters\('name'\), '([^']+)'\)\]$")]
+    private static partial Regex SecretName();
 }

@@ -1,20 +1,21 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
 using LeadScoring.Core.AI;
 using LeadScoring.Core.Settings;
-using LeadScoring.Core.Storage;
 using LeadScoring.Core.Training.AzureSearch;
-using LeadScoring.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
 namespace LeadScoring.Tests.Deployment;
 
-/// <summary>The compiled ARM JSON checked against the code, so the templates cannot drift from what the host reads.</summary>
+/// <summary>
+/// The compiled ARM JSON checked against the code, so the templates cannot drift from what the host reads: the function
+/// app's settings (its <c>appsettings</c> resource) against <see cref="KnownSettings"/>, the secrets against the vault,
+/// the roles against what each resource needs.
+/// </summary>
 [TestFixture]
 public sealed partial class DeploymentDriftTests
 {
-    private const string AppModule = "containerapp";
+    private const string AppModule = CompiledTemplates.SettingsModule;
 
     /// <summary>Settings the host knows that the template deliberately does not set, each with the reason.</summary>
     private static readonly Dictionary<string, string> NotDeployed = new(HubSpotTuning())
@@ -25,7 +26,7 @@ public sealed partial class DeploymentDriftTests
         ["HUBSPOT_BASE_URL"] = "the default, https://api.hubapi.com",
         ["LEAD_SCORE_UPDATE_SCHEDULE"] = "LEAD_SCORE_UPDATE_INTERVAL is deployed; a cron schedule is an operator's override",
         ["LEAD_SCORE_MODEL_VERSION"] = "pinning a model version is an operator's override",
-        ["LEAD_SCORE_PROFILE_PATH"] = "the built-in scoring profile; a custom one needs a file mounted into the container",
+        ["LEAD_SCORE_PROFILE_PATH"] = "the built-in scoring profile; a custom one is a file deployed with the package, then this setting",
         ["LEAD_SCORE_STORAGE_PREFIX"] = "one storage account per deployment, so no prefix",
         ["LEAD_SCORE_OUTCOME_WINDOW"] = "the default 90 days fits a typical B2B sales cycle; a customer with longer cycles sets it",
         ["LEAD_SCORE_TRAINING_RECORD_WEIGHT"] = "the documented default 0.5",
@@ -48,8 +49,12 @@ public sealed partial class DeploymentDriftTests
         ["oauth"] = ["HUBSPOT_ACCESS_TOKEN"],
     };
 
-    /// <summary>Settings the container gets that are not the host's, each with the reason. None today.</summary>
-    private static readonly Dictionary<string, string> Platform = [];
+    /// <summary>Settings the app gets that are not the product's but the Functions platform's, each with the reason.</summary>
+    internal static readonly Dictionary<string, string> Platform = new()
+    {
+        ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "the Functions host sends its logs, traces and metrics to Application Insights",
+        ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "telemetry ingestion with the user-assigned identity (Entra ID), not the instrumentation key alone",
+    };
 
     /// <summary>Values known only once deployed (other modules' outputs), as they would look.</summary>
     private static readonly Dictionary<string, string> RunTimeSamples = new()
@@ -64,45 +69,50 @@ public sealed partial class DeploymentDriftTests
         ["AZURE_OPENAI_CHAT_DEPLOYMENT"] = "gpt-4o-mini",
         ["AZURE_OPENAI_EMBEDDING_DEPLOYMENT"] = "text-embedding-3-small",
         ["AZURE_SEARCH_ENDPOINT"] = "https://leadscoring-search-q3x7.search.windows.net",
-        ["HUBSPOT_WEBHOOK_URL"] = "https://leadscoring.blue-sea-1234.westeurope.azurecontainerapps.io/api/hubspot/webhooks",
+        ["HUBSPOT_WEBHOOK_URL"] = "https://leadscoring-q3x7.azurewebsites.net/api/hubspot/webhooks",
+        ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/",
+        ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "Authorization=AAD;ClientId=8c1f3a52-5b7e-4a0e-9d7a-2f0c6a3b9e11",
     };
 
     public static IEnumerable<string> Modes => OtherModeSettings.Keys;
 
     [TestCaseSource(nameof(Modes))]
-    public async Task ContainerEnv_EverySettingTheHostKnows_IsDeployedOrExcludedWithAReason(string mode)
+    public async Task AppSettings_EverySettingTheHostKnows_IsDeployedOrExcludedWithAReason(string mode)
     {
-        var env = await EnvAsync(mode);
-        var names = env.Select(e => (string)e["name"]!).ToList();
+        var names = (await SettingsAsync(mode)).Select(e => e.Key).ToList();
         var excluded = NotDeployed.Keys.Concat(OtherModeSettings[mode]).ToList();
 
         using (Assert.EnterMultipleScope())
         {
+            // union() would let a mode's setting silently replace a common one.
             Assert.That(names, Is.Unique);
-            Assert.That(KnownSettings.All.Except(names).Except(excluded), Is.Empty, "settings the host reads but the container app does not get: deploy them or list them in NotDeployed with the reason");
+            Assert.That(KnownSettings.All.Except(names).Except(excluded), Is.Empty, "settings the host reads but the function app does not get: deploy them or list them in NotDeployed with the reason");
             Assert.That(names.Intersect(excluded), Is.Empty, "listed as not deployed, but deployed");
             Assert.That(excluded.Except(KnownSettings.All), Is.Empty, "NotDeployed lists a setting the host no longer reads");
         }
     }
 
     [TestCaseSource(nameof(Modes))]
-    public async Task ContainerEnv_EverySetting_IsOneTheHostKnows(string mode)
+    public async Task AppSettings_EverySetting_IsOneTheHostOrTheFunctionsPlatformReads(string mode)
     {
-        var names = (await EnvAsync(mode)).Select(e => (string)e["name"]!);
+        var names = (await SettingsAsync(mode)).Select(e => e.Key).ToList();
 
-        Assert.That(names.Where(name => !KnownSettings.IsKnown(name) && !Platform.ContainsKey(name)), Is.Empty);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(names.Where(name => !KnownSettings.IsKnown(name) && !Platform.ContainsKey(name)), Is.Empty);
+            Assert.That(Platform.Keys.Where(KnownSettings.IsKnown), Is.Empty, "a platform setting that the product reads belongs in KnownSettings");
+        }
     }
 
     [TestCaseSource(nameof(Modes))]
-    public async Task ContainerEnv_AsDeployed_PassesTheHostsStartUpValidation(string mode)
+    public async Task AppSettings_AsDeployed_PassHostsStartUpValidation(string mode)
     {
         var compiled = await CompiledAsync();
         var overrides = mode == "oauth" ? new Dictionary<string, JsonNode?> { ["hubSpotClientId"] = "7d0c8c6e-1111-4a4a-9b9b-123456789abc" } : [];
         var values = new Dictionary<string, string?>();
-        foreach (var entry in await EnvAsync(mode))
+        foreach (var (name, value) in await SettingsAsync(mode))
         {
-            var name = (string)entry["name"]!;
-            values[name.Replace("__", ":", StringComparison.Ordinal)] = entry["secretRef"] is not null ? FakeSecret((string)entry["secretRef"]!) : Value(compiled, name, entry["value"], overrides);
+            values[name.Replace("__", ":", StringComparison.Ordinal)] = Value(compiled, name, value, mode, overrides);
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
@@ -116,33 +126,47 @@ public sealed partial class DeploymentDriftTests
             Assert.That(LeadScoringSettingsValidator.Check(settings), Is.Empty);
             Assert.That(AnalystOptionsValidator.Check(analyst), Is.Empty);
             Assert.That(search.Validate(), Is.Empty);
+            Assert.That(KnownSettings.Unknown(configuration), Is.Empty);
             Assert.That(settings.Storage.IsIdentityBased && settings.Storage.UseManagedIdentity, Is.True, "storage should use the managed identity");
+            Assert.That(settings.Storage.ClientId, Is.EqualTo(RunTimeSamples["AzureWebJobsStorage__clientId"]), "storage should use the user-assigned identity");
             Assert.That(analyst.Enabled && analyst.ApiKey is null, Is.True, "the analyst should be on, with Entra ID");
             Assert.That(search.IsConfigured && search.ApiKey is null, Is.True, "Azure AI Search should be on, with Entra ID");
         }
     }
 
     [TestCaseSource(nameof(Modes))]
-    public async Task ContainerEnv_EverySecretSetting_IsAKeyVaultReferenceReadWithTheIdentity(string mode)
+    public async Task AppSettings_EverySecretSetting_IsAKeyVaultReferenceToASecretTheVaultCreates(string mode)
     {
         var compiled = await CompiledAsync();
-        var env = await EnvAsync(mode);
-        var secrets = ModeList(compiled.ModuleTemplate(AppModule), App(compiled)["properties"]!["configuration"]!["secrets"]!, mode)
-            .ToDictionary(s => (string)s["name"]!);
+        var settings = await SettingsAsync(mode);
+        var references = settings.Where(s => ((string?)s.Value ?? "").Contains("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase)).ToList();
+        var created = compiled.VaultSecrets(mode);
 
         using (Assert.EnterMultipleScope())
         {
-            foreach (var entry in env.Where(e => KnownSettings.Secrets.Contains((string)e["name"]!)))
+            foreach (var (name, value) in settings.Where(s => KnownSettings.Secrets.Contains(s.Key)))
             {
-                Assert.That(entry["value"], Is.Null, $"{entry["name"]} has a plain value");
-                var secret = secrets.GetValueOrDefault((string?)entry["secretRef"] ?? "");
-                Assert.That(secret, Is.Not.Null, $"{entry["name"]} refers to no secret of the app");
-                Assert.That((string?)secret?["keyVaultUrl"], Does.StartWith("[format('{0}secrets/{1}', parameters('keyVaultUri')"), $"{entry["name"]} is not a Key Vault reference");
-                Assert.That((string?)secret?["identity"], Is.EqualTo("[parameters('identityId')]"));
-                Assert.That(secret?["value"], Is.Null);
+                var reference = KeyVaultReference().Match((string?)value ?? "");
+                Assert.That(reference.Success, Is.True, $"{name} is not a Key Vault reference: {value}");
+                if (reference.Success)
+                {
+                    var secretName = SecretNameOf(compiled, reference.Groups["secret"].Value, mode);
+                    Assert.That(created, Does.Contain(secretName), $"{name} refers to secret '{secretName}', which the vault module does not create in {mode} mode");
+                }
             }
 
-            Assert.That(env.Count(e => e["secretRef"] is not null), Is.EqualTo(3));
+            // The references are read from this deployment's vault (its versionless secret URIs) …
+            Assert.That(compiled.OutputGivenTo(AppModule, "keyVaultUri", "keyvault"), Is.EqualTo("vaultUri"));
+            Assert.That(references.Select(r => r.Key), Is.EquivalentTo(settings.Select(s => s.Key).Intersect(KnownSettings.Secrets)), "only secret settings are references");
+            Assert.That(references, Has.Count.EqualTo(3));
+            Assert.That(created, Has.Count.EqualTo(3), "every secret the vault holds in this mode is used");
+
+            // … with the user-assigned identity, which holds Key Vault Secrets User on it (RoleAssignments test).
+            var site = compiled.Site();
+            Assert.That((string?)site["properties"]!["keyVaultReferenceIdentity"], Is.EqualTo("[parameters('identityId')]"), "without keyVaultReferenceIdentity the platform uses a system-assigned identity the app does not have");
+            Assert.That((string?)site["identity"]!["type"], Is.EqualTo("UserAssigned"));
+            Assert.That(site["identity"]!["userAssignedIdentities"]!.AsObject().Select(p => p.Key), Is.EquivalentTo(new[] { "[format('{0}', parameters('identityId'))]" }));
+            Assert.That(compiled.OutputGivenTo(CompiledTemplates.SiteModule, "identityId", "identity"), Is.EqualTo("id"));
         }
     }
 
@@ -179,65 +203,22 @@ public sealed partial class DeploymentDriftTests
     }
 
     [Test]
-    public async Task ScaleRule_TargetsThePipelinesQueueOnTheAppsStorageAccountWithTheIdentity()
-    {
-        var compiled = await CompiledAsync();
-        var rules = App(compiled)["properties"]!["template"]!["scale"]!["rules"]!.AsArray();
-        var queueRules = rules.Where(r => r!["azureQueue"] is not null).ToList();
-        var queueRule = queueRules.Single(r => (string?)r!["name"] == "score-requests-queue")!["azureQueue"]!;
-        var batchRule = queueRules.Single(r => (string?)r!["name"] == "score-requests-batch-queue")!["azureQueue"]!;
-        var storageQueues = CompiledTemplates.Resources(compiled.ModuleTemplate("storage"), "Microsoft.Storage/storageAccounts/queueServices/queues").Select(q => (string?)q["name"]).ToList();
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That((string?)queueRule["queueName"], Is.EqualTo("[parameters('scoreQueueName')]"));
-            Assert.That(compiled.ResolveModuleParameter(AppModule, "scoreQueueName"), Is.Null);
-            Assert.That(CompiledTemplates.IsModuleOutput(compiled.Module(AppModule)["properties"]!["parameters"]!["scoreQueueName"]!["value"], "storage", "scoreQueueName"), Is.True);
-            Assert.That((string?)compiled.ResolveModuleParameter("storage", "scoreQueueName"), Is.EqualTo(new StorageNames().ScoreRequests));
-            Assert.That(storageQueues, Has.Some.Contains("parameters('scoreQueueName')"));
-            Assert.That(new StorageNames().ScoreRequestsBatch, Is.EqualTo(new StorageNames().ScoreRequests + "-batch"), "the template names the batch lane as the code does");
-            Assert.That((string?)batchRule["queueName"], Does.Contain("parameters('scoreQueueName')").And.Contain("-batch"));
-            Assert.That(storageQueues, Has.Some.Contains("-batch"));
-            Assert.That((string?)batchRule["identity"], Is.EqualTo("[parameters('identityId')]"));
-            Assert.That((string?)queueRule["accountName"], Is.EqualTo("[parameters('storageAccountName')]"));
-            Assert.That(CompiledTemplates.IsModuleOutput(compiled.Module(AppModule)["properties"]!["parameters"]!["storageAccountName"]!["value"], "storage", "name"), Is.True);
-            Assert.That((string?)queueRule["identity"], Is.EqualTo("[parameters('identityId')]"));
-            Assert.That(queueRule["auth"], Is.Null, "the scaler should use the identity, not a connection-string secret");
-            Assert.That(rules.Any(r => r!["http"] is not null), Is.True, "without an HTTP rule a webhook cannot wake a scaled-to-zero app");
-        }
-    }
-
-    [Test]
     public async Task RoleAssignments_EachNeededRole_IsGrantedToTheIdentityOnItsResource()
     {
         var compiled = await CompiledAsync();
         var expected = new Dictionary<string, string[]>
         {
-            ["Microsoft.Storage/storageAccounts"] = ["974c5e8b-45b9-4653-ba55-5f855dd0fb88", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "ba92f5b4-2d11-453d-a403-e96b0029c9fe"],
+            // Queue Data Contributor, Table Data Contributor, Blob Data Owner: the Functions host, the queue trigger, the
+            // product's tables, the Durable task hub, the deployment package.
+            ["Microsoft.Storage/storageAccounts"] = [QueueDataContributor, TableDataContributor, BlobDataOwner],
             ["Microsoft.Search/searchServices"] = ["8ebe5a00-799e-43f5-93ac-243d3dce84a7", "7ca78c08-252a-4471-8644-bb5ff32d4ba0"],
             ["Microsoft.CognitiveServices/accounts"] = ["5e0bd9bd-7b93-4f28-af87-19fc36ad61bd"],
             ["Microsoft.KeyVault/vaults"] = ["4633458b-17de-408a-b874-0445c86b69e6"],
-            ["Microsoft.ContainerRegistry/registries"] = ["7f951dda-4ed3-4680-a7ca-43fe172d538d"],
+            // Monitoring Metrics Publisher: APPLICATIONINSIGHTS_AUTHENTICATION_STRING's Entra ingestion.
+            ["Microsoft.Insights/components"] = ["3913510d-42f4-4e42-8a64-420c390055eb"],
         };
 
-        var granted = new Dictionary<string, HashSet<string>>();
-        foreach (var module in compiled.Modules())
-        {
-            var template = module["properties"]!["template"]!.AsObject();
-            foreach (var assignment in CompiledTemplates.Resources(template, "Microsoft.Authorization/roleAssignments"))
-            {
-                var scope = (string)assignment["scope"]!;
-                var resourceType = ScopeType().Match(scope).Groups[1].Value;
-                Assert.That((string?)assignment["properties"]!["principalId"], Is.EqualTo("[parameters('principalId')]"));
-                Assert.That(CompiledTemplates.IsModuleOutput(module["properties"]!["parameters"]!["principalId"]!["value"], "identity", "principalId"), Is.True, $"{module["name"]}: roles go to another principal");
-
-                // The role ids are in the assignment, or in the module variables it refers to.
-                var text = CompiledTemplates.Text(assignment);
-                text += string.Concat(VariableReference().Matches(text).Select(m => CompiledTemplates.Text(template["variables"]![m.Groups[1].Value])));
-                granted.TryAdd(resourceType, []);
-                granted[resourceType].UnionWith(Guid().Matches(text).Select(m => m.Value));
-            }
-        }
+        var granted = GrantedRoles(compiled);
 
         Assert.That(granted.Keys, Is.EquivalentTo(expected.Keys));
         foreach (var (type, roles) in expected)
@@ -246,78 +227,66 @@ public sealed partial class DeploymentDriftTests
         }
     }
 
-    [Test]
-    public async Task ContainerApp_IngressAndProbes_UseThePortTheImageListensOn()
+    internal const string QueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
+    internal const string TableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
+    internal const string BlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+
+    /// <summary>Role definition ids granted per resource type, checking that each goes to the app identity.</summary>
+    internal static Dictionary<string, HashSet<string>> GrantedRoles(CompiledTemplates compiled)
     {
-        var compiled = await CompiledAsync();
-        var csproj = XDocument.Load(Path.Combine(Azurite.RepositoryRoot(), "LeadScoring.Functions", "LeadScoring.Functions.csproj"));
-        var imagePort = (int?)csproj.Descendants("ContainerPort").Single().Attribute("Include");
-        var urls = (string?)csproj.Descendants("ContainerEnvironmentVariable").Single(e => (string?)e.Attribute("Include") == "ASPNETCORE_URLS").Attribute("Value");
-        var app = App(compiled);
-        var template = compiled.ModuleTemplate(AppModule);
-        var probes = app["properties"]!["template"]!["containers"]![0]!["probes"]!.AsArray();
-
-        using (Assert.EnterMultipleScope())
+        var granted = new Dictionary<string, HashSet<string>>();
+        foreach (var module in compiled.Modules())
         {
-            Assert.That((int?)compiled.ResolveModuleParameter(AppModule, "targetPort"), Is.EqualTo(imagePort));
-            Assert.That(urls, Is.EqualTo($"http://+:{imagePort}"));
-            Assert.That((string?)app["properties"]!["configuration"]!["ingress"]!["targetPort"], Is.EqualTo("[parameters('targetPort')]"));
-            Assert.That((bool?)app["properties"]!["configuration"]!["ingress"]!["external"], Is.True);
-            Assert.That(probes.Select(p => (string?)p!["type"]), Is.SupersetOf(new[] { "Liveness", "Readiness" }));
-            Assert.That(probes.Select(p => (string?)p!["httpGet"]), Is.All.EqualTo("[variables('healthProbe')]"));
-            Assert.That((string?)template["variables"]!["healthProbe"]!["path"], Is.EqualTo("/api/health"));
-            Assert.That((string?)template["variables"]!["healthProbe"]!["port"], Is.EqualTo("[parameters('targetPort')]"));
-
-            // Container Apps' limits, which the Bicep types do not carry: a probe outside them fails the deployment.
-            foreach (var probe in probes)
+            var template = module["properties"]!["template"]!.AsObject();
+            foreach (var assignment in CompiledTemplates.Resources(template, "Microsoft.Authorization/roleAssignments"))
             {
-                Assert.That((int?)probe!["failureThreshold"] ?? 3, Is.InRange(1, 10), $"{probe["type"]}.failureThreshold");
-                Assert.That((int?)probe["periodSeconds"] ?? 10, Is.InRange(1, 240), $"{probe["type"]}.periodSeconds");
-                Assert.That((int?)probe["initialDelaySeconds"] ?? 0, Is.InRange(0, 60), $"{probe["type"]}.initialDelaySeconds");
-                Assert.That((int?)probe["timeoutSeconds"] ?? 1, Is.InRange(1, 240), $"{probe["type"]}.timeoutSeconds");
+                var scope = (string)assignment["scope"]!;
+                var resourceType = ScopeType().Match(scope) is { Success: true } m ? m.Groups[1].Value : throw new AssertionException($"{module["name"]}: unexpected role assignment scope {scope}");
+                Assert.That((string?)assignment["properties"]!["principalId"], Is.EqualTo("[parameters('principalId')]"));
+                Assert.That(CompiledTemplates.IsModuleOutput(module["properties"]!["parameters"]!["principalId"]!["value"], "identity", "principalId"), Is.True, $"{module["name"]}: roles go to another principal");
+
+                // The role ids are in the assignment, or in the module variables it refers to.
+                var text = CompiledTemplates.Text(assignment);
+                text += string.Concat(VariableReference().Matches(text).Select(v => CompiledTemplates.Text(template["variables"]![v.Groups[1].Value])));
+                granted.TryAdd(resourceType, []);
+                granted[resourceType].UnionWith(Guid().Matches(text).Select(g => g.Value));
             }
         }
+
+        return granted;
     }
 
-    private static async Task<CompiledTemplates> CompiledAsync()
+    internal static async Task<CompiledTemplates> CompiledAsync()
     {
         var compiled = await CompiledTemplates.GetAsync();
         Assert.That(compiled.Build.ExitCode, Is.Zero, $"infra/main.bicep does not compile: {compiled.Build}");
         return compiled;
     }
 
-    private static async Task<List<JsonObject>> EnvAsync(string mode)
+    internal static async Task<IReadOnlyList<KeyValuePair<string, JsonNode?>>> SettingsAsync(string mode) => (await CompiledAsync()).AppSettings(mode);
+
+    /// <summary>The Key Vault secret a settings-module parameter names (an output of the keyvault module), in one mode.</summary>
+    private static string SecretNameOf(CompiledTemplates compiled, string parameter, string mode)
     {
-        var compiled = await CompiledAsync();
-        var container = App(compiled)["properties"]!["template"]!["containers"]!.AsArray().Single()!;
-        return ModeList(compiled.ModuleTemplate(AppModule), container["env"]!, mode);
+        var output = compiled.OutputGivenTo(AppModule, parameter, "keyvault") ?? throw new AssertionException($"{parameter} is not an output of the keyvault module");
+        return compiled.VaultOutput(output, mode);
     }
 
-    private static JsonObject App(CompiledTemplates compiled) =>
-        CompiledTemplates.Resources(compiled.ModuleTemplate(AppModule), "Microsoft.App/containerApps").Single();
-
-    /// <summary>
-    /// A list the template builds as concat(common, hubSpotAuth == 'oauth' ? oauth : privateApp) from its variables, as
-    /// it is for one mode. Any other shape fails, so the test is rewritten with the template.
-    /// </summary>
-    private static List<JsonObject> ModeList(JsonObject moduleTemplate, JsonNode expression, string mode)
-    {
-        var match = ModeConcat().Match((string?)expression ?? "");
-        Assert.That(match.Success, Is.True, $"unexpected shape: {expression}");
-        var variables = moduleTemplate["variables"]!;
-        var chosen = mode == "oauth" ? match.Groups["oauth"].Value : match.Groups["private"].Value;
-        return [.. variables[match.Groups["common"].Value]!.AsArray().Concat(variables[chosen]!.AsArray()).Select(e => e!.AsObject())];
-    }
-
-    private static string? Value(CompiledTemplates compiled, string name, JsonNode? value, Dictionary<string, JsonNode?> overrides)
+    private static string? Value(CompiledTemplates compiled, string name, JsonNode? value, string mode, Dictionary<string, JsonNode?> overrides)
     {
         var text = (string?)value ?? "";
-        var parameter = ModuleParameter().Match(text);
         if (!text.StartsWith('['))
         {
             return text;
         }
 
+        // What the platform puts in place of a Key Vault reference: the secret's value.
+        if (KeyVaultReference().Match(text) is { Success: true } reference)
+        {
+            return FakeSecret(SecretNameOf(compiled, reference.Groups["secret"].Value, mode));
+        }
+
+        var parameter = ModuleParameter().Match(text);
         if (parameter.Success)
         {
             var main = compiled.Module(AppModule)["properties"]!["parameters"]![parameter.Groups["name"].Value]!["value"]!;
@@ -342,8 +311,12 @@ public sealed partial class DeploymentDriftTests
     private static IEnumerable<KeyValuePair<string, string>> HubSpotTuning() =>
         LeadScoring.Core.HubSpot.HubSpotClientOptions.TuningNames.Select(name => KeyValuePair.Create(name, "HubSpot client tuning; the defaults fit until a portal's tier says otherwise"));
 
-    [GeneratedRegex(@"^\[concat\(variables\('(?<common>\w+)'\), if\(equals\(parameters\('hubSpotAuth'\), 'oauth'\), variables\('(?<oauth>\w+)'\), variables\('(?<private>\w+)'\)\)\)\]$")]
-    private static partial Regex ModeConcat();
+    /// <summary>
+    /// A versionless reference to a secret of this deployment's vault: the vault URI and a secret name, both parameters,
+    /// and the trailing slash of an empty version (without it, rotated secrets were seen to keep resolving to an old version).
+    /// </summary>
+    [GeneratedRegex(@"^\[format\('@Microsoft\.KeyVault\(SecretUri=\{0\}secrets/\{1\}/\)', parameters\('keyVaultUri'\), parameters\('(?<secret>\w+)'\)\)\]$")]
+    private static partial Regex KeyVaultReference();
 
     [GeneratedRegex(@"^\[(?<string>string\()?parameters\('(?<name>\w+)'\)\)?\]$")]
     private static partial Regex ModuleParameter();
@@ -351,7 +324,7 @@ public sealed partial class DeploymentDriftTests
     [GeneratedRegex(@"^\[parameters\('(\w+)'\)\]$")]
     private static partial Regex MainParameterName();
 
-    [GeneratedRegex(@"^\[resourceId\('(Microsoft\.[A-Za-z]+/[A-Za-z]+)', parameters\('name'\)\)\]$")]
+    [GeneratedRegex(@"^\[resourceId\('(Microsoft\.[A-Za-z]+/[A-Za-z]+)', ")]
     private static partial Regex ScopeType();
 
     [GeneratedRegex(@"variables\('(\w+)'\)")]

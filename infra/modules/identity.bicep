@@ -1,5 +1,6 @@
 // The app's user-assigned managed identity: every Azure call the host makes (Storage, AI Search, OpenAI, Key Vault
-// references, image pull, KEDA's queue scaler) authenticates as this identity; no key or connection string exists.
+// references, the deployment package, Application Insights ingestion) authenticates as this identity; no key or
+// connection string exists.
 
 @description('Name of the identity.')
 param name string

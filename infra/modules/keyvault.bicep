@@ -1,6 +1,6 @@
-// Key Vault (RBAC): the HubSpot credentials and the callers' keys. The container app reads them as Key Vault
-// references with the app identity (Key Vault Secrets User on this vault only); they never appear in app settings,
-// in the image or in a deployment output.
+// Key Vault (RBAC): the HubSpot credentials and the callers' keys. The function app reads them as Key Vault
+// references with the app identity (Key Vault Secrets User on this vault only); their values never appear in app settings,
+// in the package or in a deployment output.
 
 @description('Vault name (3–24 letters, digits and dashes).')
 param name string
@@ -95,7 +95,7 @@ resource roleAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 
 output vaultUri string = vault.properties.vaultUri
 
-// Names only, so the container app references exactly the secrets created here (they are also written there).
+// Names only, so the function app references exactly the secrets created here (they are also written there).
 output accessTokenName string = hubSpotAuth == 'privateApp' ? accessToken.name : ''
 output refreshTokenName string = hubSpotAuth == 'oauth' ? refreshToken.name : ''
 output clientSecretName string = clientSecret.name
