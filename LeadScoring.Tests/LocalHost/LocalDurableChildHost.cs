@@ -61,8 +61,6 @@ internal sealed class LocalDurableChildHost : IDisposable
     /// <summary>Completes when the child has started its host and scheduled every instance.</summary>
     public Task Scheduled => _scheduled.Task;
 
-    public int ProcessId => _process.Id;
-
     /// <summary>SIGKILL, whole tree.</summary>
     public async Task KillAsync()
     {
