@@ -134,6 +134,39 @@ public sealed class LocalDurableTests
         TestContext.Out.WriteLine($"{completedBefore} of 20 completed before the abrupt stop; all 20 after the restart.");
     }
 
+    [Test]
+    public async Task Twenty_orchestrations_in_a_killed_child_process_all_complete_on_a_new_host()
+    {
+        var connection = await Azurite.ConnectionStringAsync();
+        var hub = NewTaskHub();
+        var ids = Enumerable.Range(0, 20).Select(i => $"killed-{i:00}").ToList();
+        int completedBefore;
+        using (var child = LocalDurableChildHost.Start(connection, hub, ids))
+        {
+            await child.Scheduled.WaitAsync(Patience);
+            var deadline = DateTime.UtcNow + Patience;
+            while ((completedBefore = await CountCompletedWithFreshClientAsync(hub, ids)) < 3 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            await child.KillAsync();
+        }
+
+        completedBefore = await CountCompletedWithFreshClientAsync(hub, ids);
+        Assert.That(completedBefore, Is.LessThan(20), "the kill came too late to interrupt anything");
+
+        var watch = Stopwatch.StartNew();
+        await using var second = await StartHostAsync(hub, ShortLocks);
+        foreach (var id in ids)
+        {
+            var done = await WaitAsync(second.Client, id);
+            Assert.That(done.RuntimeStatus, Is.EqualTo(OrchestrationRuntimeStatus.Completed), $"{id}: {done.FailureDetails}");
+        }
+
+        TestContext.Out.WriteLine($"{completedBefore} of 20 completed before the kill; the other {20 - completedBefore} within {watch.Elapsed.TotalSeconds:0.0} s of the new host's start.");
+    }
+
     [TestCase("")]
     [TestCase("ab")]
     [TestCase("1hub")]
@@ -271,7 +304,7 @@ public sealed class LocalDurableTests
         }
     }
 
-    private static class Tasks
+    internal static class Tasks
     {
         public static void Register(DurableTaskRegistry registry)
         {
