@@ -13,6 +13,9 @@ public sealed class ScoreRequestQueue(LeadScoringStorage storage)
     private readonly QueueClient _queue = storage.Queue(storage.Names.ScoreRequests);
     private readonly QueueClient _poison = storage.Queue(storage.Names.ScoreRequestsPoison);
 
+    /// <summary>The queue itself (Base64 bodies), for tests and tools that read it as the trigger does.</summary>
+    internal QueueClient Client => _queue;
+
     public async Task EnqueueAsync(ScoreRequest request, CancellationToken cancellationToken = default)
     {
         var body = Serialize(request);

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using LeadScoring.Functions.Hosting;
+using LeadScoring.LocalHost;
 
 namespace LeadScoring.Tests.EndToEnd;
 
@@ -19,7 +19,7 @@ internal sealed class HostProcess : IAsyncDisposable
     /// <summary>Starts the host with exactly these settings (nothing from the machine's environment) and waits for /api/health.</summary>
     public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string appRoot)
     {
-        var start = new ProcessStartInfo("dotnet", [typeof(LeadScoringHost).Assembly.Location])
+        var start = new ProcessStartInfo("dotnet", [typeof(LocalFunctionsHost).Assembly.Location])
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,

@@ -1,4 +1,4 @@
-using LeadScoring.Functions.Hosting;
+using LeadScoring.LocalHost;
 
 namespace LeadScoring.Tests.Host;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using LeadScoring.Functions.Hosting;
+using LeadScoring.LocalHost;
 
 namespace LeadScoring.Tests.Host;
 
@@ -56,7 +56,7 @@ public sealed class StartupProcessTests
 
     private static async Task<(int ExitCode, string Stderr)> RunHostAsync(string appRoot, Dictionary<string, string> environment)
     {
-        var dll = typeof(LeadScoringHost).Assembly.Location;
+        var dll = typeof(LocalFunctionsHost).Assembly.Location;
         var start = new ProcessStartInfo("dotnet", [dll])
         {
             RedirectStandardError = true,

@@ -1,4 +1,4 @@
-using LeadScoring.Functions.Hosting;
+using LeadScoring.LocalHost;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -67,7 +67,7 @@ internal sealed class TestHost : IAsyncDisposable
         }
 
         var prefix = "h" + Guid.NewGuid().ToString("N")[..8];
-        var app = LeadScoringHost.Build(new HostStartOptions { Settings = all, UseProcessEnvironment = false, StoragePrefix = prefix, ConfigureServices = services });
+        var app = LocalFunctionsHost.Build(new HostStartOptions { Settings = all, UseProcessEnvironment = false, StoragePrefix = prefix, ConfigureServices = services });
         try
         {
             await app.StartAsync();

@@ -84,7 +84,7 @@ internal sealed class LocalDurableChildHost : IDisposable
     /// <summary>The child's body: host up, orchestrations scheduled, then wait to be killed.</summary>
     internal static async Task RunChildAsync()
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddLocalDurableTask(o =>
         {

@@ -271,7 +271,7 @@ public sealed class LocalDurableTests
     private static async Task<RunningHost> StartHostAsync(string taskHub, Action<LocalDurableOptions>? configure = null, bool logEngine = false, bool quietBackend = false)
     {
         var connection = await Azurite.ConnectionStringAsync();
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning)
             .AddFilter("LeadScoring", logEngine ? LogLevel.Information : LogLevel.Warning)
             .AddFilter("DurableTask.AzureStorage", quietBackend ? LogLevel.None : LogLevel.Warning);

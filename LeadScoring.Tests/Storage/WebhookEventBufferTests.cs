@@ -46,7 +46,7 @@ public sealed class WebhookEventBufferTests
 
         var messages = await ReceiveAllAsync(queue);
         Assert.That(messages.Select(m => m.Request!.Events!.Count).Order(), Is.EqualTo(new[] { 1, WebhookEventBuffer.MaxEventsPerMessage, WebhookEventBuffer.MaxEventsPerMessage }));
-        Assert.That(messages.Max(m => m.RawBody.Length), Is.LessThan(48 * 1024), "a full message stays inside the queue's 64 KB after base64");
+        Assert.That(messages.Max(m => m.Body.Length), Is.LessThan(48 * 1024), "a full message stays inside the queue's 64 KB after base64");
     }
 
     [Test]
@@ -86,12 +86,13 @@ public sealed class WebhookEventBufferTests
         Assert.That(error!.Message, Does.Contain("WebhookEvents").And.Contain("0 events"));
     }
 
-    private static async Task<List<ReceivedScoreRequest>> ReceiveAllAsync(ScoreRequestQueue queue)
+    private static async Task<List<(ScoreRequest? Request, string Body)>> ReceiveAllAsync(ScoreRequestQueue queue)
     {
-        var all = new List<ReceivedScoreRequest>();
-        while (await queue.ReceiveAsync(32, Long) is { Count: > 0 } batch)
+        var client = queue.Client;
+        var all = new List<(ScoreRequest?, string)>();
+        while ((await client.ReceiveMessagesAsync(32, Long)).Value is { Length: > 0 } batch)
         {
-            all.AddRange(batch);
+            all.AddRange(batch.Select(m => (ScoreRequestQueue.TryParse(m.Body.ToString()), m.Body.ToString())));
         }
 
         return all;

@@ -97,7 +97,8 @@ public sealed class RetrainEndToEndTests
         var scored = _product.Host.Services.GetRequiredService<LeadScorer>().Score(Features(firstScoring.Values.First()));
         Assert.That(scored.CloseProbabilitySource, Is.EqualTo($"model {version}"), "the scorer now uses the model");
 
-        var drill = await _product.Host.Services.GetRequiredService<LeadScoring.Functions.Functions.RetrainFunction>().RetrainAsync(new RetrainRequest(ShuffleLabelsSeed: 3), CancellationToken.None);
+        await using var scope = _product.Host.Services.CreateAsyncScope();
+        var drill = await scope.ServiceProvider.GetRequiredService<Retrainer>().RunAsync(new RetrainRequest(ShuffleLabelsSeed: 3), CancellationToken.None);
         TestContext.Out.WriteLine($"shuffled: {drill.Reason}");
         Assert.That(drill.Status, Is.EqualTo(ModelStatus.Refused), drill.Reason);
         Assert.That(drill.Reason, Does.Contain($"model {version}"));
