@@ -2,6 +2,14 @@ using Microsoft.DurableTask;
 
 namespace LeadScoring.LocalHost;
 
+/// <summary>The orchestrators and activities the Durable Task worker was given, by name.</summary>
+internal sealed class DurableRegistrations
+{
+    public List<string> Orchestrators { get; } = [];
+
+    public List<string> Activities { get; } = [];
+}
+
 /// <summary>
 /// The app's <c>[OrchestrationTrigger]</c> and <c>[ActivityTrigger]</c> functions registered with the Durable Task
 /// worker under their function names — the names the app schedules and calls them by, as in Durable Functions. An
@@ -9,19 +17,28 @@ namespace LeadScoring.LocalHost;
 /// </summary>
 internal static class DurableFunctions
 {
-    public static void Register(FunctionCatalog catalog, DurableTaskRegistry registry)
+    /// <summary>Registers every orchestrator and activity; <paramref name="served"/> records what was (the metadata contract test reads it).</summary>
+    public static void Register(FunctionCatalog catalog, DurableTaskRegistry registry, DurableRegistrations served)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(served);
         foreach (var entry in catalog.Of(TriggerKind.OrchestrationTrigger))
         {
+            if (!entry.Method.IsStatic)
+            {
+                throw new InvalidOperationException($"Orchestrator {entry.Name} must be static: orchestrators only coordinate, with no services.");
+            }
+
             var orchestrator = new FunctionOrchestrator(entry);
             registry.AddOrchestrator(entry.Name, () => orchestrator);
+            served.Orchestrators.Add(entry.Name);
         }
 
         foreach (var entry in catalog.Of(TriggerKind.ActivityTrigger))
         {
             registry.AddActivity(entry.Name, services => new FunctionActivity(entry, services));
+            served.Activities.Add(entry.Name);
         }
     }
 
@@ -36,7 +53,7 @@ internal static class DurableFunctions
         public Task<object?> RunAsync(TaskOrchestrationContext context, object? input) =>
             FunctionInvoker.InvokeAsync(entry, EmptyServices.Instance, p =>
                 p.ParameterType == typeof(TaskOrchestrationContext) ? (true, context)
-                : p == _input ? (true, input)
+                : p.Position == _input?.Position ? (true, input)
                 : (false, null), CancellationToken.None);
     }
 

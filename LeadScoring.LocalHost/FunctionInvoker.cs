@@ -53,7 +53,9 @@ internal static class FunctionInvoker
             return returned;
         }
 
-        await task.ConfigureAwait(false);
+        // No ConfigureAwait(false): an orchestrator's continuation must stay on the Durable worker's orchestration
+        // scheduler, or the episode ends before the orchestrator's task completes and the orchestration never finishes.
+        await task;
         return ResultType(method) is null ? null : task.GetType().GetProperty(nameof(Task<object>.Result))!.GetValue(task);
     }
 

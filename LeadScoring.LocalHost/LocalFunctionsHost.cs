@@ -69,6 +69,8 @@ internal static class LocalFunctionsHost
         var schedules = catalog.Of(TriggerKind.TimerTrigger).Select(f => (Entry: f, Schedule: TimerTriggerScheduler.Parse(f.Name, f.Schedule!, builder.Configuration))).ToList();
 
         builder.AddLeadScoringApp(start.StoragePrefix);
+        var durable = new DurableRegistrations();
+        builder.Services.AddSingleton(durable);
         builder.Services.AddLocalDurableTask(
             o =>
             {
@@ -77,7 +79,7 @@ internal static class LocalFunctionsHost
                 o.PartitionCount = partitions;
                 o.MaxQueuePollingInterval = polling;
             },
-            registry => DurableFunctions.Register(catalog, registry));
+            registry => DurableFunctions.Register(catalog, registry, durable));
         foreach (var entry in catalog.Of(TriggerKind.QueueTrigger))
         {
             builder.Services.AddSingleton<IHostedService>(provider =>

@@ -19,6 +19,8 @@ internal sealed partial class QueueTriggerListener(
     public static readonly TimeSpan ReceiveVisibility = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
+    public FunctionEntry Function => entry;
+
     public string QueueName => queue.Name;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -11,6 +11,10 @@ namespace LeadScoring.LocalHost;
 internal sealed partial class TimerTriggerScheduler(FunctionEntry entry, CrontabSchedule schedule, IServiceScopeFactory scopes, TimeProvider clock, ILogger<TimerTriggerScheduler> logger)
     : BackgroundService
 {
+    public FunctionEntry Function => entry;
+
+    public CrontabSchedule Schedule => schedule;
+
     /// <summary>The schedule of <paramref name="text"/>, %setting% resolved.</summary>
     /// <exception cref="InvalidDataException">Not a cron expression; the message names the function.</exception>
     public static CrontabSchedule Parse(string functionName, string text, IConfiguration configuration)

@@ -81,11 +81,11 @@ internal static partial class PipelineBenchmark
     private static async Task<(string Text, bool TargetsMet)> MeasureAsync(PipelineBenchmarkOptions options, string[] args, TextWriter log, CancellationToken cancellationToken)
     {
         var root = ProductUnderLoad.RepositoryRoot();
-        var hostDll = Path.GetFullPath(options.HostDll ?? Path.Combine(root, "LeadScoring.Functions", "bin", "Release", "net10.0", "LeadScoring.Functions.dll"));
+        var hostDll = Path.GetFullPath(options.HostDll ?? Path.Combine(root, "LeadScoring.LocalHost", "bin", "Release", "net10.0", "LeadScoring.LocalHost.dll"));
         if (!File.Exists(hostDll))
         {
             throw new InvalidOperationException(
-                $"{hostDll} does not exist: build the host first (dotnet build LeadScoring.Functions/LeadScoring.Functions.csproj -c Release), or give --host-dll.");
+                $"{hostDll} does not exist: build the host first (dotnet build LeadScoring.LocalHost/LeadScoring.LocalHost.csproj -c Release), or give --host-dll.");
         }
 
         var report = new PipelineReport(options, args, hostDll);

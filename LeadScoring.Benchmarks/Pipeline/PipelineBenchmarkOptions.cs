@@ -21,8 +21,8 @@ internal sealed record PipelineBenchmarkOptions
           --only latency|throughput  run one phase
           --azurite-disk false    Azurite in memory instead of in a temp folder (--location, the default): its in-memory
                                   queue store stalls for 10–30 s at every 60-s garbage collection under this load
-          --host-dll PATH         the Release build of LeadScoring.Functions to run as a process
-                                  (default <repo>/LeadScoring.Functions/bin/Release/net10.0/LeadScoring.Functions.dll)
+          --host-dll PATH         the Release build of LeadScoring.LocalHost (the local Functions host) to run as a process
+                                  (default <repo>/LeadScoring.LocalHost/bin/Release/net10.0/LeadScoring.LocalHost.dll)
           --report PATH           where the report is written (default <repo>/BenchmarkDotNet.Artifacts/results/pipeline-<utc>.txt)
         """;
 

@@ -10,7 +10,7 @@ namespace LeadScoring.Benchmarks.Pipeline;
 /// <summary>
 /// The whole product on loopback, as in the end-to-end tests but with the host as a real Release process: Azurite
 /// (in memory, free ports), the HubSpot emulator in this process with its webhooks aimed at the host, and the host
-/// (<c>dotnet LeadScoring.Functions.dll</c>) configured through environment variables only. Dispose stops all three.
+/// (<c>dotnet LeadScoring.LocalHost.dll</c>, the local Functions host) configured through environment variables only. Dispose stops all three.
 /// </summary>
 internal sealed class ProductUnderLoad : IAsyncDisposable
 {

@@ -18,6 +18,15 @@ public sealed class PipelineOptions
     /// <summary>ScoreLeads orchestrations the batch rescore runs at once, so webhook work is not starved of HubSpot budget.</summary>
     public int BatchRescoreParallelism { get; set; } = 2;
 
+    /// <summary>Attempts of an orchestration activity before its leads go to the poison queue (HubSpot's own 429s and
+    /// blips are retried inside the client first; this covers what outlasts them, and a crash mid-activity).</summary>
+    public int ActivityMaxAttempts { get; set; } = 6;
+
+    /// <summary>Wait before an activity's first retry; doubled each time up to <see cref="ActivityMaxRetryInterval"/>.</summary>
+    public TimeSpan ActivityFirstRetryInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan ActivityMaxRetryInterval { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>A Pending enrolment younger than this is someone else's attempt in progress; older, it is resolved by asking HubSpot.</summary>
     public TimeSpan EnrollmentClaimTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -24,8 +24,9 @@ internal sealed class DashboardFunctions(IOptions<LeadScoringSettings> settings)
         ArgumentNullException.ThrowIfNull(request);
         if (DashboardPages.All.FirstOrDefault(p => p.Path == page) is not { } found)
         {
-            await request.IdentifyAsync();
-            return TypedResults.Redirect(DashboardPages.PagesFor(SignIn.RoleOf(request.HttpContext.User)) is [var home, ..] ? $"/{home.Path}" : "/sign-in");
+            // Home: the first page the role may open; anyone not signed in is sent to sign in.
+            return await request.RequireAsync(AccessPolicies.AnyRole)
+                ?? TypedResults.Redirect(DashboardPages.PagesFor(SignIn.RoleOf(request.HttpContext.User)) is [var home, ..] ? $"/{home.Path}" : "/sign-in");
         }
 
         return await request.RequireAsync(found.Policy) ?? DashboardPages.Html("app.html", found);

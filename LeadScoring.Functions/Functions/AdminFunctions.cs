@@ -21,7 +21,7 @@ internal sealed class AdminFunctions(ModelInUse model, ModelRegistry registry, I
 
     /// <summary>The input of a new BatchRescore run.</summary>
     internal static BatchRescoreState NewRescore(DateTimeOffset now, PipelineOptions options) =>
-        new(now, Math.Clamp(options.BatchRescoreChunk, 1, 100), Math.Max(1, options.BatchRescoreParallelism));
+        new(now, Math.Clamp(options.BatchRescoreChunk, 1, 100), Math.Max(1, options.BatchRescoreParallelism), ActivityRetry.From(options));
 
     /// <summary>Starts the batch rescore (unless it runs already) and answers 202 at once: a whole portal takes minutes.</summary>
     [Function("AdminRescore")]

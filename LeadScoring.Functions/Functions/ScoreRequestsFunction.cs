@@ -15,7 +15,8 @@ namespace LeadScoring.Functions.Functions;
 /// redelivery the ledger turns into a no-op, never a lost event. A message that keeps failing is moved to
 /// <c>score-requests-poison</c> by the Functions host after host.json's maxDequeueCount.
 /// </summary>
-internal sealed partial class ScoreRequestsFunction(ScoreLeadsSteps steps, PipelineErrorLog errors, TimeProvider clock, ILogger<ScoreRequestsFunction> logger)
+internal sealed partial class ScoreRequestsFunction(
+    ScoreLeadsSteps steps, PipelineErrorLog errors, Microsoft.Extensions.Options.IOptions<PipelineOptions> options, TimeProvider clock, ILogger<ScoreRequestsFunction> logger)
 {
     public const string QueueName = "score-requests";
 
@@ -43,7 +44,7 @@ internal sealed partial class ScoreRequestsFunction(ScoreLeadsSteps steps, Pipel
 
         if (sorted.Contacts.Count + sorted.Companies.Count + sorted.Deals.Count > 0)
         {
-            var input = new ScoreLeadsInput([.. sorted.Contacts], [.. sorted.Companies], [.. sorted.Deals], request.Kind == ScoreRequestKind.WebhookEvents ? "webhook" : request.Reason);
+            var input = new ScoreLeadsInput([.. sorted.Contacts], [.. sorted.Companies], [.. sorted.Deals], request.Kind == ScoreRequestKind.WebhookEvents ? "webhook" : request.Reason, ActivityRetry.From(options.Value));
             var instance = await durable.ScheduleNewOrchestrationInstanceAsync(new TaskName(nameof(ScoreLeadsOrchestration.ScoreLeads)), input, cancellationToken);
             LogScheduled(logger, instance, sorted.Contacts.Count, sorted.Companies.Count + sorted.Deals.Count);
         }

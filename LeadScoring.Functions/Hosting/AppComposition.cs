@@ -22,6 +22,9 @@ public static class AppComposition
         var services = builder.Services;
         services.AddLeadScoringCore();
         services.AddScoringPipeline();
+
+        // Pipeline__ActivityMaxAttempts and friends: tuning with safe defaults, like HubSpot__*.
+        services.Configure<PipelineOptions>(builder.Configuration.GetSection("Pipeline"));
         services.AddSingleton(provider => new StorageNames(
             storagePrefix.Length > 0 ? storagePrefix : provider.GetRequiredService<IOptions<LeadScoringSettings>>().Value.StoragePrefix));
 

@@ -10,7 +10,8 @@ namespace LeadScoring.Functions.Orchestrations;
 /// </summary>
 /// <param name="Chunk">Contacts per ScoreLeads (≤ 100, HubSpot's batch read limit).</param>
 /// <param name="Parallelism">ScoreLeads run at once: a bound, so webhook work keeps HubSpot budget.</param>
-public sealed record BatchRescoreState(DateTimeOffset Started, int Chunk, int Parallelism, RescoreWindow? Window = null, RescoreCursor? Cursor = null, int Scored = 0, int FailedBatches = 0);
+public sealed record BatchRescoreState(
+    DateTimeOffset Started, int Chunk, int Parallelism, ActivityRetry Retry, RescoreWindow? Window = null, RescoreCursor? Cursor = null, int Scored = 0, int FailedBatches = 0);
 
 /// <summary>How a run ended, for health and the admin's answer.</summary>
 public sealed record RescoreFinish(RescoreWindow Window, int Scored, DateTimeOffset Started, string? Error);
@@ -31,7 +32,7 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(state);
-        var retry = ScoreLeadsOrchestration.Retry;
+        var retry = state.Retry.ToTaskOptions();
         var window = state.Window ?? await context.CallActivityAsync<RescoreWindow>(nameof(BeginRescore), new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), retry);
         try
         {
@@ -46,7 +47,7 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore)
 
             var runs = pages
                 .Where(p => p.ContactIds.Count > 0)
-                .Select(p => RunAsync(context, new ScoreLeadsInput([.. p.ContactIds], [], [], "batch")))
+                .Select(p => RunAsync(context, new ScoreLeadsInput([.. p.ContactIds], [], [], "batch", state.Retry)))
                 .ToList();
             var succeeded = await Task.WhenAll(runs);
             if (pages.Select(p => p.Newest).Max() is { } newest)

@@ -7,7 +7,24 @@ namespace LeadScoring.Functions.Orchestrations;
 
 /// <summary>What to score: contacts, and companies or deals whose contacts are scored. Ids only.</summary>
 /// <param name="Reason">A short code (<c>webhook</c>, <c>batch</c>); never free text about the person.</param>
-public sealed record ScoreLeadsInput(string[] ContactIds, string[] Companies, string[] Deals, string Reason);
+/// <param name="Retry">How activities are retried (from PipelineOptions at the start: orchestrators read no settings).</param>
+public sealed record ScoreLeadsInput(string[] ContactIds, string[] Companies, string[] Deals, string Reason, ActivityRetry? Retry = null);
+
+/// <summary>An activity retry policy that travels in orchestration inputs.</summary>
+public sealed record ActivityRetry(int MaxAttempts, TimeSpan FirstInterval, TimeSpan MaxInterval)
+{
+    public static ActivityRetry Default { get; } = From(new PipelineOptions());
+
+    public static ActivityRetry From(PipelineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new(Math.Max(1, options.ActivityMaxAttempts), options.ActivityFirstRetryInterval, options.ActivityMaxRetryInterval);
+    }
+
+    public TaskOptions ToTaskOptions() => TaskOptions.FromRetryPolicy(new RetryPolicy(
+        MaxAttempts, FirstInterval <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : FirstInterval, backoffCoefficient: 2,
+        maxRetryInterval: MaxInterval < FirstInterval ? FirstInterval : MaxInterval));
+}
 
 /// <summary>What one ScoreLeads run did.</summary>
 public sealed record ScoreLeadsResult(int Requested, int Found, int Scored, int Written, int GaveUp);
@@ -28,21 +45,18 @@ public sealed record RelatedObjectsQuery(string ObjectType, string[] Ids);
 /// </summary>
 public sealed class ScoreLeadsOrchestration(HubSpotLeadReader reader, ScoreLeadsSteps steps)
 {
-    /// <summary>HubSpot's 429s and blips are retried inside the client; this covers what outlasts them (and a crash mid-activity).</summary>
-    internal static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
-
     [Function(nameof(ScoreLeads))]
     public static async Task<ScoreLeadsResult> ScoreLeads([OrchestrationTrigger] TaskOrchestrationContext context, ScoreLeadsInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
+        var retry = (input.Retry ?? ActivityRetry.Default).ToTaskOptions();
         var ids = input.ContactIds.Distinct(StringComparer.Ordinal).ToList();
         try
         {
             if (input.Companies.Length + input.Deals.Length > 0)
             {
-                var linked = await context.CallActivityAsync<string[]>(nameof(FindAssociatedContacts), new AssociatedContactsQuery(input.Companies, input.Deals), Retry);
+                var linked = await context.CallActivityAsync<string[]>(nameof(FindAssociatedContacts), new AssociatedContactsQuery(input.Companies, input.Deals), retry);
                 ids = [.. ids.Union(linked, StringComparer.Ordinal)];
             }
 
@@ -51,26 +65,26 @@ public sealed class ScoreLeadsOrchestration(HubSpotLeadReader reader, ScoreLeads
                 return new ScoreLeadsResult(0, 0, 0, 0, 0);
             }
 
-            var contacts = await context.CallActivityAsync<LeadContacts>(nameof(ReadContacts), ids.ToArray(), Retry);
+            var contacts = await context.CallActivityAsync<LeadContacts>(nameof(ReadContacts), ids.ToArray(), retry);
             var reads = contacts.RelatedIds()
                 .Where(r => r.Value.Count > 0)
-                .Select(r => (Type: r.Key, Read: context.CallActivityAsync<HubSpotObject[]>(nameof(ReadRelatedObjects), new RelatedObjectsQuery(r.Key, [.. r.Value]), Retry)))
+                .Select(r => (Type: r.Key, Read: context.CallActivityAsync<HubSpotObject[]>(nameof(ReadRelatedObjects), new RelatedObjectsQuery(r.Key, [.. r.Value]), retry)))
                 .ToList();
             await Task.WhenAll(reads.Select(r => r.Read));
             var records = HubSpotLeadReader.Assemble(contacts, reads.ToDictionary(r => r.Type, r => (IReadOnlyList<HubSpotObject>)r.Read.Result, StringComparer.Ordinal));
 
-            var scored = await context.CallActivityAsync<ScoredBatch>(nameof(ScoreGatheredLeads), records.Values.ToArray(), Retry);
+            var scored = await context.CallActivityAsync<ScoredBatch>(nameof(ScoreGatheredLeads), records.Values.ToArray(), retry);
             var written = scored.Leads.Count == 0
                 ? new WriteBackOutcome([], [], [], [])
-                : await context.CallActivityAsync<WriteBackOutcome>(nameof(WriteBackScores), scored.Leads.ToArray(), Retry);
+                : await context.CallActivityAsync<WriteBackOutcome>(nameof(WriteBackScores), scored.Leads.ToArray(), retry);
             if (written.High.Count > 0)
             {
-                await context.CallActivityAsync(nameof(EnrollHighLeads), written.High.ToArray(), Retry);
+                await context.CallActivityAsync(nameof(EnrollHighLeads), written.High.ToArray(), retry);
             }
 
             if (scored.Failed.Count > 0)
             {
-                await context.CallActivityAsync(nameof(GiveUpOnLeads), scored.Failed.ToArray(), Retry);
+                await context.CallActivityAsync(nameof(GiveUpOnLeads), scored.Failed.ToArray(), retry);
             }
 
             return new ScoreLeadsResult(ids.Count, contacts.Contacts.Count, scored.Leads.Count, written.Written.Count, scored.Failed.Count);
@@ -80,7 +94,7 @@ public sealed class ScoreLeadsOrchestration(HubSpotLeadReader reader, ScoreLeads
             // Retries exhausted: every lead of the batch goes to the poison queue (an enrolment that failed there was
             // preceded by a write-back, so replaying it scores, finds nothing to write, and enrolls).
             var reason = $"{ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}";
-            await context.CallActivityAsync(nameof(GiveUpOnLeads), ids.Select(id => new LeadFailure(id, ex.TaskName, reason)).ToArray(), Retry);
+            await context.CallActivityAsync(nameof(GiveUpOnLeads), ids.Select(id => new LeadFailure(id, ex.TaskName, reason)).ToArray(), retry);
             throw;
         }
     }

@@ -34,15 +34,4 @@ internal static class CallerAccess
         var authorization = http.RequestServices.GetRequiredService<IAuthorizationService>();
         return (await authorization.AuthorizeAsync(http.User, policy)).Succeeded ? null : Results.Forbid();
     }
-
-    /// <summary>For anonymous routes that still want to know who calls (sign-out, who-am-I): sets the user when a credential is valid.</summary>
-    public static async Task IdentifyAsync(this HttpRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var result = await request.HttpContext.AuthenticateAsync();
-        if (result.Succeeded)
-        {
-            request.HttpContext.User = result.Principal;
-        }
-    }
 }

@@ -29,16 +29,21 @@ internal sealed class DashboardRoleTableTests
     /// <summary>Who may call each route ("METHOD pattern"; * = any method).</summary>
     private static readonly Dictionary<string, string[]> Expected = new(StringComparer.Ordinal)
     {
-        ["* /api/health"] = Everyone,
+        ["GET /api/health"] = Everyone,
         ["POST /api/hubspot/webhooks"] = Everyone,
         ["POST /api/score"] = Managers,
         ["POST /api/admin/rescore"] = ["Admin"],
-        ["POST /api/training-records/"] = Managers,
+        ["POST /api/training-records"] = Managers,
         ["POST /api/training-records/import"] = Managers,
-        ["GET /api/training-records/"] = Managers,
+        ["GET /api/training-records"] = Managers,
         ["DELETE /api/training-records/{id}"] = Managers,
         ["GET /"] = AnyRole,
         ["GET /sign-in"] = Everyone,
+        ["GET /assets/{*path}"] = Everyone,
+        ["GET /signin-oidc"] = Everyone,
+        ["POST /signin-oidc"] = Everyone,
+        ["GET /api/admin/orchestrations"] = ["Admin"],
+        ["GET /api/admin/orchestrations/{instanceId}"] = ["Admin"],
         ["GET /leads"] = Reps,
         ["GET /trends"] = Aggregates,
         ["GET /model"] = Managers,
@@ -182,9 +187,13 @@ internal sealed class DashboardRoleTableTests
     public static IEnumerable<TestCaseData> Pairs() =>
         Expected.Keys.Concat(OwnedByOtherWork.Keys).SelectMany(route => Everyone.Select(caller => new TestCaseData(route, caller)));
 
+    /// <summary>Every "METHOD pattern" served; the dashboard's one page route (an optional, constrained {page}) counts as "/" and each page.</summary>
     internal static HashSet<string> Routes(IServiceProvider services) =>
         services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).SelectMany(m =>
+                e.RoutePattern.RawText == "/" + LeadScoring.Functions.Dashboard.DashboardPages.PageRoute
+                    ? LeadScoring.Functions.Dashboard.DashboardPages.All.Select(p => $"{m} /{p.Path}").Prepend($"{m} /")
+                    : [$"{m} {e.RoutePattern.RawText}"]))
             .ToHashSet(StringComparer.Ordinal);
 
     private static string[] Allowed(string route) => Expected.TryGetValue(route, out var roles) ? roles : OwnedByOtherWork[route];
@@ -197,7 +206,8 @@ internal sealed class DashboardRoleTableTests
         }
 
         var (method, pattern) = (route[..route.IndexOf(' ', StringComparison.Ordinal)], route[(route.IndexOf(' ', StringComparison.Ordinal) + 1)..]);
-        var path = pattern.Replace("{contactId}", ContactId, StringComparison.Ordinal).Replace("{id}", "abc123", StringComparison.Ordinal);
+        var path = pattern.Replace("{contactId}", ContactId, StringComparison.Ordinal).Replace("{id}", "abc123", StringComparison.Ordinal)
+            .Replace("{*path}", "app.css", StringComparison.Ordinal).Replace("{instanceId}", "batch-rescore", StringComparison.Ordinal);
         using var request = new HttpRequestMessage(new HttpMethod(method == "*" ? "GET" : method), path);
         if (method is "POST")
         {

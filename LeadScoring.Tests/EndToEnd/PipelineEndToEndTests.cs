@@ -164,11 +164,14 @@ public sealed class BatchRescoreEndToEndTests : ProductFixture
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/rescore");
         request.Headers.Add("x-functions-key", TestHost.AdminKey);
         using var response = await Product.Host.Client.SendAsync(request);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
-        Assert.That((int)body!["enqueued"]!, Is.GreaterThanOrEqualTo(Contacts.Count));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.That(((string)body["instanceId"]!, (bool)body["started"]!), Is.EqualTo(("batch-rescore", true)));
 
         await Product.WaitUntilScoredAsync(Contacts, TimeSpan.FromSeconds(60));
+        var status = await WaitForOrchestrationAsync((string)body["statusUri"]!, TimeSpan.FromSeconds(60));
+        Assert.That((string)status["status"]!, Is.EqualTo("Completed"), status.ToJsonString());
+        Assert.That((int)status["output"]!["Enqueued"]!, Is.GreaterThanOrEqualTo(Contacts.Count), "the orchestration's output counts every contact");
 
         // A second run: nothing changed, so nothing is written again and nobody is enrolled twice.
         using var again = new HttpRequestMessage(HttpMethod.Post, "/api/admin/rescore");
@@ -180,6 +183,25 @@ public sealed class BatchRescoreEndToEndTests : ProductFixture
         foreach (var (_, contactId) in enrollments)
         {
             Assert.That(await Product.WrittenScoreAsync(contactId), Is.Not.Null);
+        }
+    }
+
+    /// <summary>Polls the admin's orchestration route until the instance has finished.</summary>
+    private async Task<JsonObject> WaitForOrchestrationAsync(string statusUri, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            using var get = new HttpRequestMessage(HttpMethod.Get, statusUri);
+            get.Headers.Add("x-functions-key", TestHost.AdminKey);
+            using var answer = await Product.Host.Client.SendAsync(get);
+            var status = (await answer.Content.ReadFromJsonAsync<JsonObject>())!;
+            if ((string)status["status"]! is not ("Running" or "Pending") || DateTime.UtcNow > deadline)
+            {
+                return status;
+            }
+
+            await Task.Delay(250);
         }
     }
 
