@@ -34,22 +34,30 @@ internal static class PiiScanner
         return values;
     }
 
-    /// <summary>Scans every table and queue whose name starts with the prefix; returns rows/messages scanned and the hits.</summary>
-    public static async Task<(int Scanned, List<string> Hits)> ScanStorageAsync(string connectionString, string prefix, HashSet<string> pii)
+    /// <summary>
+    /// Scans every table row, queue message and blob whose table, queue or container name starts with one of the
+    /// prefixes (ours, and the Durable task hub's: its Instances and History tables, control and work-item queues and
+    /// large-message blobs, gzip as DTFx writes them); returns rows/messages/blobs scanned, the hits, and what was scanned where.
+    /// </summary>
+    public static async Task<(int Scanned, List<string> Hits, Dictionary<string, int> ByStore)> ScanStorageAsync(string connectionString, IReadOnlyList<string> prefixes, HashSet<string> pii)
     {
         var hits = new List<string>();
-        var scanned = 0;
+        var byStore = new Dictionary<string, int>(StringComparer.Ordinal);
+        bool Ours(string name) => prefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase));
+        void Count(string store) => byStore[store] = byStore.GetValueOrDefault(store) + 1;
+
         var tables = new TableServiceClient(connectionString);
         await foreach (var table in tables.QueryAsync())
         {
-            if (!table.Name.StartsWith(prefix, StringComparison.Ordinal))
+            if (!Ours(table.Name))
             {
                 continue;
             }
 
+            byStore.TryAdd(table.Name, 0);
             await foreach (var entity in tables.GetTableClient(table.Name).QueryAsync<TableEntity>())
             {
-                scanned++;
+                Count(table.Name);
                 foreach (var (key, value) in entity)
                 {
                     Check($"{table.Name}/{entity.PartitionKey}/{entity.RowKey}.{key}", Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture), pii, hits);
@@ -58,11 +66,17 @@ internal static class PiiScanner
         }
 
         var queues = new QueueServiceClient(connectionString);
-        await foreach (var queue in queues.GetQueuesAsync(prefix: prefix))
+        await foreach (var queue in queues.GetQueuesAsync())
         {
+            if (!Ours(queue.Name))
+            {
+                continue;
+            }
+
+            byStore.TryAdd(queue.Name, 0);
             foreach (var message in (await queues.GetQueueClient(queue.Name).PeekMessagesAsync(32)).Value)
             {
-                scanned++;
+                Count(queue.Name);
                 var text = message.Body.ToString();
                 try
                 {
@@ -76,7 +90,34 @@ internal static class PiiScanner
             }
         }
 
-        return (scanned, hits);
+        var blobs = new Azure.Storage.Blobs.BlobServiceClient(connectionString);
+        await foreach (var container in blobs.GetBlobContainersAsync())
+        {
+            if (!Ours(container.Name))
+            {
+                continue;
+            }
+
+            byStore.TryAdd(container.Name, 0);
+            var client = blobs.GetBlobContainerClient(container.Name);
+            await foreach (var blob in client.GetBlobsAsync())
+            {
+                Count(container.Name);
+                var bytes = (await client.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToArray();
+                if (bytes is [0x1f, 0x8b, ..])
+                {
+                    using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress);
+                    using var plain = new MemoryStream();
+                    await gzip.CopyToAsync(plain);
+                    bytes = plain.ToArray();
+                }
+
+                // Model files are binary; their text parts (column names, categories) are still searched.
+                Check($"{container.Name}/{blob.Name}", Encoding.UTF8.GetString(bytes), pii, hits);
+            }
+        }
+
+        return (byStore.Values.Sum(), hits, byStore);
     }
 
     private static void Check(string where, string? text, HashSet<string> pii, List<string> hits)

@@ -89,6 +89,27 @@ public sealed class PipelineEndToEndTests : ProductFixture
         Assert.That(await Product.WrittenScoreAsync(contact), Is.Null);
     }
 
+    [TestCase("stale", TestName = "StaleOrAlteredWebhook_IsRejected(stale timestamp)")]
+    [TestCase("altered", TestName = "StaleOrAlteredWebhook_IsRejected(altered body)")]
+    public async Task StaleOrAlteredWebhook_IsRejectedAndChangesNothing(string how)
+    {
+        var contact = Contacts[18];
+        var json = $$"""[{"eventId":888101,"subscriptionId":310,"portalId":1000001,"occurredAt":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"subscriptionType":"contact.creation","attemptNumber":0,"objectId":{{contact}}}]""";
+        var uri = new Uri(Product.Host.Address, "/api/hubspot/webhooks");
+        var timestamp = (how == "stale" ? DateTimeOffset.UtcNow.AddMinutes(-6) : DateTimeOffset.UtcNow).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var signature = LeadScoring.Core.HubSpot.HubSpotWebhookSignature.SignV3("POST", uri.ToString(), System.Text.Encoding.UTF8.GetBytes(json), timestamp, Product.Emulator.Options.ClientSecret);
+        var sent = how == "altered" ? json.Replace(contact, Contacts[19], StringComparison.Ordinal) : json;
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(sent, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-HubSpot-Request-Timestamp", timestamp);
+        request.Headers.Add("X-HubSpot-Signature-v3", signature);
+
+        using var response = await Product.Host.Client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), await response.Content.ReadAsStringAsync());
+        await Task.Delay(1500);
+        Assert.That(await Product.WrittenScoreAsync(how == "altered" ? Contacts[19] : contact), Is.Null, "nothing was scored");
+    }
+
     [Test]
     public async Task MalformedOrOversizedWebhook_IsRejected()
     {

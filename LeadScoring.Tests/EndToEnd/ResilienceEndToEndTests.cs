@@ -69,8 +69,10 @@ public sealed class ResilienceEndToEndTests
 /// The host killed outright in the middle of 200 webhook events, then restarted: every contact ends up scored, nobody
 /// is enrolled twice, and afterwards no table or queue holds any personal data from the portal.
 /// </summary>
-[TestFixture]
-public sealed class CrashRecoveryEndToEndTests
+[TestFixture(1)]
+[TestFixture(2)]
+[TestFixture(3)]
+public sealed class CrashRecoveryEndToEndTests(int run)
 {
     private const int Events = 200;
     private EmulatorServerHandle _run = null!;
@@ -78,6 +80,7 @@ public sealed class CrashRecoveryEndToEndTests
     [OneTimeSetUp]
     public async Task KillTheHostMidBatchAndRestartIt()
     {
+        TestContext.Progress.WriteLine($"crash recovery run {run} of 3");
         var extra = ResilienceEndToEndTests.FastRetries();
         var (emulator, settings) = await ProductUnderTest.StartEmulatorAsync(contacts: Events + 20, rateLimit: 5000, extraSettings: extra);
         var root = Directory.CreateTempSubdirectory("leadscoring-crash-").FullName;
@@ -159,10 +162,20 @@ public sealed class CrashRecoveryEndToEndTests
         var pii = PiiScanner.Values(portal!);
         Assert.That(pii, Has.Count.GreaterThan(Events), "the portal really has names, emails and phones");
 
-        var found = await PiiScanner.ScanStorageAsync(_run.Settings["AzureWebJobsStorage"]!, _run.Settings["LEAD_SCORE_STORAGE_PREFIX"]!, pii);
+        var prefix = _run.Settings["LEAD_SCORE_STORAGE_PREFIX"]!;
+        var taskHub = "LeadScoring" + prefix; // host.json's hubName + the storage prefix, as the local host names it
+        var found = await PiiScanner.ScanStorageAsync(_run.Settings["AzureWebJobsStorage"]!, [prefix, taskHub], pii);
 
-        Assert.That(found.Scanned, Is.GreaterThan(Events), "history, last-written and ledger rows were scanned");
-        Assert.That(found.Hits, Is.Empty);
+        TestContext.Out.WriteLine(string.Join(", ", found.ByStore.Select(s => $"{s.Key}: {s.Value}")));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(found.Scanned, Is.GreaterThan(Events), "history, last-written and ledger rows were scanned");
+            Assert.That(found.ByStore.GetValueOrDefault($"{taskHub}Instances"), Is.GreaterThan(0), "the task hub's Instances table exists and was scanned");
+            Assert.That(found.ByStore.GetValueOrDefault($"{taskHub}History"), Is.GreaterThan(0), "the task hub's History table (activity inputs and outputs) was scanned");
+            Assert.That(found.ByStore.GetValueOrDefault($"{taskHub.ToLowerInvariant()}-largemessages"), Is.GreaterThan(0), "the large payloads DTFx keeps in blobs (gathered leads, scores) were scanned");
+            Assert.That(found.ByStore.Keys, Has.Some.StartsWith(taskHub.ToLowerInvariant() + "-control-"), "the task hub's control queues were scanned");
+            Assert.That(found.Hits, Is.Empty);
+        }
     }
 
     private static async Task<int> CountScoredAsync(Contract.EmulatorServer emulator, IEnumerable<string> contacts)
