@@ -18,6 +18,12 @@ public sealed class PipelineOptions
     /// <summary>ScoreLeads orchestrations the batch rescore runs at once, so webhook work is not starved of HubSpot budget.</summary>
     public int BatchRescoreParallelism { get; set; } = 2;
 
+    /// <summary>
+    /// Webhook work arriving within this window shares one ScoreLeads orchestration (up to 100 contacts): fewer HubSpot
+    /// calls and task-hub writes per lead, at the cost of this much latency.
+    /// </summary>
+    public TimeSpan WebhookBatchWindow { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Attempts of an orchestration activity before its leads go to the poison queue (HubSpot's own 429s and
     /// blips are retried inside the client first; this covers what outlasts them, and a crash mid-activity).</summary>
     public int ActivityMaxAttempts { get; set; } = 6;

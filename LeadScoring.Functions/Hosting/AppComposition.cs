@@ -30,6 +30,7 @@ public static class AppComposition
 
         // Storage exists (and the training vectors are loaded) before the first function runs.
         services.AddHostedService<StartupTasks>();
+        services.AddSingleton<LeadScoring.Functions.Orchestrations.ScoreLeadsStarter>();
         services.AddSingleton<ModelInUse>();
         services.AddHostedService(provider => provider.GetRequiredService<ModelInUse>());
         services.AddProblemDetails();

@@ -29,6 +29,10 @@ internal sealed class LocalDurableEngine : IDisposable
             MaxQueuePollingInterval = options.MaxQueuePollingInterval,
             MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivities,
             MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
+
+            // The sidecar never renews message visibility: a small prefetch keeps buffered control-queue messages from
+            // outliving their visibility under a backlog (and being fetched twice). DTFx's default is 256.
+            ControlQueueBufferThreshold = 32,
             LoggerFactory = loggerFactory,
         });
         Backend = new SidecarCompatibleOrchestrationService(_storage, _storage, options.RepairSidecarEvents);
