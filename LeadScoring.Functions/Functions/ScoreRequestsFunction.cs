@@ -2,7 +2,6 @@ using LeadScoring.Core.Pipeline;
 using LeadScoring.Core.Storage;
 using LeadScoring.Functions.Orchestrations;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
 namespace LeadScoring.Functions.Functions;
@@ -30,11 +29,10 @@ internal sealed partial class ScoreRequestsFunction(
             throw new InvalidDataException("The message is not a score request.");
         }
 
-        IReadOnlyList<AcceptedWebhookEvent> events = request.Kind == ScoreRequestKind.WebhookEvents
-            ? request.Events!
-            : [new AcceptedWebhookEvent(0, "", request.Kind, request.ObjectId, request.Reason)];
+        // A message is normally one group commit of webhook events; a single-object request (an operator's replay of a
+        // poisoned one) skips the ledger.
         var sorted = request.Kind == ScoreRequestKind.WebhookEvents
-            ? await steps.SortWebhookEventsAsync(events, cancellationToken)
+            ? await steps.SortWebhookEventsAsync(request.Events!, cancellationToken)
             : new SortedWebhookEvents(Of(ScoreRequestKind.Contact), Of(ScoreRequestKind.Company), Of(ScoreRequestKind.Deal), Of(ScoreRequestKind.Forget), []);
 
         foreach (var contactId in sorted.Forget)
