@@ -95,8 +95,15 @@ public sealed class CrashRecoveryEndToEndTests(int run)
         using (var http = new HttpClient())
         {
             var uri = new Uri(host.Address, "/api/hubspot/webhooks");
-            foreach (var chunk in contacts.Chunk(50))
+            foreach (var (chunk, index) in contacts.Chunk(50).Select((c, i) => (c, i)))
             {
+                // A second apart, so each chunk gets its own ScoreLeads (the group commit waits 200 ms) and they write
+                // back one after another: posted together, two orchestrations of 100 wrote within the same 20 ms.
+                if (index > 0)
+                {
+                    await Task.Delay(1000);
+                }
+
                 var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 var events = new JsonArray([.. chunk.Select((id, i) => (JsonNode)new JsonObject
                 {
