@@ -16,23 +16,30 @@ public sealed class HubSpotClient(HttpClient http)
     /// <summary>HubSpot's maximum inputs per batch request.</summary>
     public const int BatchSize = 100;
 
+    /// <summary>HubSpot's maximum inputs per CRM v4 association batch read.</summary>
+    public const int AssociationBatchSize = 1_000;
+
+    /// <summary>
+    /// Associations followed per object and type (four of HubSpot's 500-association pages). A lead with more emails
+    /// than this already scores the maximum for them; reading on would only spend the portal's API budget.
+    /// </summary>
+    public const int MaxAssociationsPerObject = 2_000;
+
     /// <summary>HubSpot's maximum page size for search.</summary>
     public const int SearchPageSize = 200;
+
+    /// <summary>Batch requests of one call in flight at once: the rate budget paces them, this bounds a call's latency.</summary>
+    public const int ConcurrentBatches = 4;
 
     /// <summary>Search refuses to page past this many results; the client moves its time window instead.</summary>
     public const int SearchResultCap = 10_000;
 
-    /// <summary>One object with the given properties (and association ids), or null when HubSpot has no such object.</summary>
-    public async Task<HubSpotObject?> GetObjectAsync(
-        string objectType, string id, IEnumerable<string> properties, IEnumerable<string>? associations = null, CancellationToken cancellationToken = default)
+    /// <summary>One object with the given properties, or null when HubSpot has no such object.</summary>
+    public async Task<HubSpotObject?> GetObjectAsync(string objectType, string id, IEnumerable<string> properties, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(objectType);
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         var query = $"properties={Uri.EscapeDataString(string.Join(',', properties))}";
-        if (associations is not null && associations.Any())
-        {
-            query += $"&associations={Uri.EscapeDataString(string.Join(',', associations))}";
-        }
 
         using var response = await http.GetAsync(new Uri($"crm/v3/objects/{Escape(objectType)}/{Escape(id)}?{query}&archived=false", UriKind.Relative), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
@@ -43,30 +50,32 @@ public sealed class HubSpotClient(HttpClient http)
         return await ReadAsync(response, $"get {objectType} {id}", HubSpotJsonContext.Default.HubSpotObject, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reads many objects in batches of 100; ids HubSpot does not know come back in <see cref="BatchReadResult.MissingIds"/>.</summary>
+    /// <summary>
+    /// Reads many objects in batches of 100, up to <see cref="ConcurrentBatches"/> at once; ids HubSpot does not know
+    /// come back in <see cref="BatchReadResult.MissingIds"/>.
+    /// </summary>
     public async Task<BatchReadResult> BatchReadAsync(
         string objectType, IReadOnlyCollection<string> ids, IReadOnlyCollection<string> properties, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var found = new List<HubSpotObject>(ids.Count);
-        var missing = new List<string>();
-        foreach (var chunk in ids.Distinct().Chunk(BatchSize))
+        var chunks = ids.Distinct().Chunk(BatchSize).ToArray();
+        var pages = new (IReadOnlyList<HubSpotObject> Found, IEnumerable<string> Missing)[chunks.Length];
+        await ForEachChunkAsync(chunks.Length, async (i, token) =>
         {
-            var request = new BatchReadRequest { Properties = [.. properties], Inputs = [.. chunk.Select(id => new IdInput { Id = id })] };
-            using var response = await PostAsync($"crm/v3/objects/{Escape(objectType)}/batch/read", request, HubSpotJsonContext.Default.BatchReadRequest, cancellationToken).ConfigureAwait(false);
-            var batch = await ReadAsync(response, $"batch read {objectType}", HubSpotJsonContext.Default.BatchResponse, cancellationToken).ConfigureAwait(false);
-            found.AddRange(batch.Results);
-            missing.AddRange(FailedIds(batch.Errors, chunk, "OBJECT_NOT_FOUND"));
+            var request = new BatchReadRequest { Properties = [.. properties], Inputs = [.. chunks[i].Select(id => new IdInput { Id = id })] };
+            using var response = await PostAsync($"crm/v3/objects/{Escape(objectType)}/batch/read", request, HubSpotJsonContext.Default.BatchReadRequest, token).ConfigureAwait(false);
+            var batch = await ReadAsync(response, $"batch read {objectType}", HubSpotJsonContext.Default.BatchResponse, token).ConfigureAwait(false);
             if (batch.Errors?.Any(e => e.Category != "OBJECT_NOT_FOUND") == true)
             {
                 throw new HubSpotApiException($"batch read {objectType}", HttpStatusCode.MultiStatus, new HubSpotErrorBody { Message = "some inputs failed", Errors = batch.Errors });
             }
-        }
 
-        return new BatchReadResult(found, missing);
+            pages[i] = (batch.Results, [.. FailedIds(batch.Errors, chunks[i], "OBJECT_NOT_FOUND")]);
+        }, cancellationToken).ConfigureAwait(false);
+        return new BatchReadResult([.. pages.SelectMany(p => p.Found)], [.. pages.SelectMany(p => p.Missing)]);
     }
 
-    /// <summary>Associated object ids per input id (CRM v4 batch read), in batches of 100.</summary>
+    /// <summary>Associated object ids per input id (CRM v4 batch read; see <see cref="GetAssociationsWithPrimaryAsync"/>).</summary>
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetAssociationsAsync(
         string fromType, IReadOnlyCollection<string> ids, string toType, CancellationToken cancellationToken = default)
     {
@@ -74,34 +83,66 @@ public sealed class HubSpotClient(HttpClient http)
         return detailed.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[.. p.Value.Select(a => a.Id)], StringComparer.Ordinal);
     }
 
-    /// <summary>Like <see cref="GetAssociationsAsync"/>, with whether each association is the primary one (e.g. a contact's primary company).</summary>
+    /// <summary>
+    /// Associated objects per input id, with whether each is the primary one (CRM v4 batch read, up to 1,000 inputs per
+    /// call). HubSpot returns at most 500 associations per input and page; the rest is read by sending that input
+    /// again with its <c>after</c> cursor, together with the other inputs still paging, until every input is complete
+    /// or has <see cref="MaxAssociationsPerObject"/> (the cap: beyond it a lead's score no longer moves).
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<AssociatedObject>>> GetAssociationsWithPrimaryAsync(
         string fromType, IReadOnlyCollection<string> ids, string toType, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var result = new Dictionary<string, IReadOnlyList<AssociatedObject>>(StringComparer.Ordinal);
-        foreach (var chunk in ids.Distinct().Chunk(BatchSize))
+        var found = new Dictionary<string, Dictionary<long, bool>>(StringComparer.Ordinal);
+        var pending = ids.Distinct(StringComparer.Ordinal).Select(id => new IdInput { Id = id }).ToList();
+        while (pending.Count > 0)
         {
-            var request = new BatchReadRequest { Properties = [], Inputs = [.. chunk.Select(id => new IdInput { Id = id })] };
-            using var response = await PostAsync($"crm/v4/associations/{Escape(fromType)}/{Escape(toType)}/batch/read", request, HubSpotJsonContext.Default.BatchReadRequest, cancellationToken).ConfigureAwait(false);
-            var batch = await ReadAsync(response, $"read {fromType}→{toType} associations", HubSpotJsonContext.Default.AssociationBatchResponse, cancellationToken).ConfigureAwait(false);
-            foreach (var item in batch.Results)
+            var next = new List<IdInput>();
+            foreach (var chunk in pending.Chunk(AssociationBatchSize))
             {
-                // Several association types (e.g. primary + unlabeled) can point at the same object.
-                result[item.From.Id] = [.. item.To
-                    .GroupBy(t => t.ToObjectId)
-                    .Select(g => new AssociatedObject(
-                        g.Key.ToString(CultureInfo.InvariantCulture),
-                        g.SelectMany(t => t.AssociationTypes).Any(a => a.Category == "HUBSPOT_DEFINED" && string.Equals(a.Label, "Primary", StringComparison.OrdinalIgnoreCase))))];
+                var request = new BatchReadRequest { Properties = [], Inputs = [.. chunk] };
+                using var response = await PostAsync($"crm/v4/associations/{Escape(fromType)}/{Escape(toType)}/batch/read", request, HubSpotJsonContext.Default.BatchReadRequest, cancellationToken).ConfigureAwait(false);
+                var batch = await ReadAsync(response, $"read {fromType}→{toType} associations", HubSpotJsonContext.Default.AssociationBatchResponse, cancellationToken).ConfigureAwait(false);
+                foreach (var item in batch.Results)
+                {
+                    if (!found.TryGetValue(item.From.Id, out var targets))
+                    {
+                        found[item.From.Id] = targets = [];
+                    }
+
+                    // Several association types (e.g. primary + unlabeled) can point at the same object.
+                    foreach (var to in item.To)
+                    {
+                        var primary = to.AssociationTypes.Any(a => a.Category == "HUBSPOT_DEFINED" && string.Equals(a.Label, "Primary", StringComparison.OrdinalIgnoreCase));
+                        targets[to.ToObjectId] = targets.GetValueOrDefault(to.ToObjectId) || primary;
+                    }
+
+                    if (item.Paging?.Next?.After is { } after && targets.Count < MaxAssociationsPerObject)
+                    {
+                        next.Add(new IdInput { Id = item.From.Id, After = after });
+                    }
+                }
             }
+
+            pending = next;
         }
 
+        var result = new Dictionary<string, IReadOnlyList<AssociatedObject>>(StringComparer.Ordinal);
         foreach (var id in ids)
         {
-            result.TryAdd(id, []);
+            result[id] = found.TryGetValue(id, out var targets)
+                ? [.. targets.Take(MaxAssociationsPerObject).Select(t => new AssociatedObject(t.Key.ToString(CultureInfo.InvariantCulture), t.Value))]
+                : [];
         }
 
         return result;
+    }
+
+    /// <summary>The portal's id and time zone (the daily API limit resets at midnight there).</summary>
+    public async Task<HubSpotAccountDetails> GetAccountDetailsAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync(new Uri("account-info/v3/details", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, "read account details", HubSpotJsonContext.Default.HubSpotAccountDetails, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -184,19 +225,23 @@ public sealed class HubSpotClient(HttpClient http)
     }
 
     /// <summary>
-    /// Writes properties in batches of 100. Inputs HubSpot rejects individually (207 / errors[]) are reported per id;
-    /// a whole-request rejection (e.g. an unknown property) throws.
+    /// Writes properties in batches of 100 (up to <see cref="ConcurrentBatches"/> at once). Inputs HubSpot rejects
+    /// individually (207 / errors[]) are reported per id; a whole-request rejection (e.g. an unknown property) throws.
+    /// Each written object's new modification time is returned, so our own write can later be told from a user's edit.
     /// </summary>
     public async Task<BatchUpdateResult> BatchUpdateAsync(string objectType, IReadOnlyCollection<ObjectUpdate> updates, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(updates);
-        var updated = new List<string>(updates.Count);
-        var failed = new List<FailedUpdate>();
-        foreach (var chunk in updates.Chunk(BatchSize))
+        var chunks = updates.Chunk(BatchSize).ToArray();
+        var pages = new (IReadOnlyList<string> Updated, IReadOnlyList<FailedUpdate> Failed, IReadOnlyList<(string Id, DateTimeOffset At)> ModifiedAt)[chunks.Length];
+        var modified = ModifiedProperty(objectType);
+        await ForEachChunkAsync(chunks.Length, async (i, token) =>
         {
+            var chunk = chunks[i];
             var request = new BatchUpdateRequest { Inputs = [.. chunk.Select(u => new BatchUpdateInput { Id = u.Id, Properties = new(u.Properties) })] };
-            using var response = await PostAsync($"crm/v3/objects/{Escape(objectType)}/batch/update", request, HubSpotJsonContext.Default.BatchUpdateRequest, cancellationToken).ConfigureAwait(false);
-            var batch = await ReadAsync(response, $"batch update {objectType}", HubSpotJsonContext.Default.BatchResponse, cancellationToken).ConfigureAwait(false);
+            using var response = await PostAsync($"crm/v3/objects/{Escape(objectType)}/batch/update", request, HubSpotJsonContext.Default.BatchUpdateRequest, token).ConfigureAwait(false);
+            var batch = await ReadAsync(response, $"batch update {objectType}", HubSpotJsonContext.Default.BatchResponse, token).ConfigureAwait(false);
+            var failed = new List<FailedUpdate>();
             var failedIds = new HashSet<string>(StringComparer.Ordinal);
             foreach (var error in batch.Errors ?? [])
             {
@@ -209,10 +254,21 @@ public sealed class HubSpotClient(HttpClient http)
                 }
             }
 
-            updated.AddRange(chunk.Select(u => u.Id).Where(id => !failedIds.Contains(id)));
+            var modifiedAt = batch.Results
+                .Select(r => (r.Id, At: r.UpdatedAt ?? From(ParseTimestamp(r.Get(modified)))))
+                .Where(r => r.At is not null && !failedIds.Contains(r.Id))
+                .Select(r => (r.Id, r.At!.Value))
+                .ToList();
+            pages[i] = ([.. chunk.Select(u => u.Id).Where(id => !failedIds.Contains(id))], failed, modifiedAt);
+        }, cancellationToken).ConfigureAwait(false);
+
+        var at = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var (id, when) in pages.SelectMany(p => p.ModifiedAt))
+        {
+            at[id] = when;
         }
 
-        return new BatchUpdateResult(updated, failed);
+        return new BatchUpdateResult([.. pages.SelectMany(p => p.Updated)], [.. pages.SelectMany(p => p.Failed)], at);
     }
 
     /// <summary>Creates the property group and each property unless present. Safe to call at every start-up.</summary>
@@ -292,6 +348,13 @@ public sealed class HubSpotClient(HttpClient http)
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
 
+    private static DateTimeOffset? From(long? ms) => ms is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;
+
+    private static Task ForEachChunkAsync(int count, Func<int, CancellationToken, ValueTask> body, CancellationToken cancellationToken) =>
+        count == 1
+            ? body(0, cancellationToken).AsTask()
+            : Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = ConcurrentBatches, CancellationToken = cancellationToken }, body);
+
     private async Task<HttpResponseMessage> PostAsync<T>(string path, T body, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
         // Bytes, not a streaming JsonContent: the resilience and auth handlers may send the same request again.
@@ -329,7 +392,10 @@ public sealed record BatchReadResult(IReadOnlyList<HubSpotObject> Objects, IRead
 /// <summary>Properties to write on one object; values are strings, as HubSpot takes them.</summary>
 public sealed record ObjectUpdate(string Id, IReadOnlyDictionary<string, string> Properties);
 
-/// <summary>Ids written, and the inputs HubSpot refused with its reason.</summary>
-public sealed record BatchUpdateResult(IReadOnlyList<string> Updated, IReadOnlyList<FailedUpdate> Failed);
+/// <summary>Ids written, the inputs HubSpot refused with its reason, and each written object's new modification time.</summary>
+public sealed record BatchUpdateResult(IReadOnlyList<string> Updated, IReadOnlyList<FailedUpdate> Failed, IReadOnlyDictionary<string, DateTimeOffset> ModifiedAt)
+{
+    public static BatchUpdateResult Empty { get; } = new([], [], new Dictionary<string, DateTimeOffset>());
+}
 
 public sealed record FailedUpdate(string Id, string? Category, string? Message);

@@ -5,7 +5,7 @@ namespace LeadScoring.Core.HubSpot;
 // HubSpot's wire shapes (CRM v3/v4, properties, OAuth). Setters rather than init: System.Text.Json's source generator
 // assigns every init-only property, which would null out collection defaults for fields HubSpot leaves out.
 
-/// <summary>A CRM object as HubSpot returns it: id, string-valued properties, optional associations.</summary>
+/// <summary>A CRM object as HubSpot returns it: id and string-valued properties.</summary>
 public sealed class HubSpotObject
 {
     public string Id { get; set; } = "";
@@ -18,22 +18,8 @@ public sealed class HubSpotObject
 
     public bool Archived { get; set; }
 
-    public Dictionary<string, HubSpotAssociationPage>? Associations { get; set; }
-
     /// <summary>A property's value, or null when absent or empty (HubSpot omits empty properties).</summary>
     public string? Get(string name) => Properties.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
-}
-
-public sealed class HubSpotAssociationPage
-{
-    public List<HubSpotAssociationRef> Results { get; set; } = [];
-}
-
-public sealed class HubSpotAssociationRef
-{
-    public string Id { get; set; } = "";
-
-    public string? Type { get; set; }
 }
 
 /// <summary>HubSpot's error body: status, message, correlationId, category and per-input errors.</summary>
@@ -75,6 +61,9 @@ public sealed class HubSpotErrorDetail
 internal sealed class IdInput
 {
     public string Id { get; set; } = "";
+
+    /// <summary>CRM v4 association reads: the cursor of the page to continue from (omitted on the first page).</summary>
+    public string? After { get; set; }
 }
 
 internal sealed class BatchReadRequest
@@ -174,6 +163,9 @@ internal sealed class AssociationResult
     public IdInput From { get; set; } = new();
 
     public List<AssociationTarget> To { get; set; } = [];
+
+    /// <summary>Set when this input has more associations than one result holds (500 in HubSpot).</summary>
+    public SearchPaging? Paging { get; set; }
 }
 
 internal sealed class AssociationTarget
@@ -231,6 +223,15 @@ public sealed class HubSpotPropertyGroup
     public int DisplayOrder { get; set; } = -1;
 }
 
+/// <summary>GET /account-info/v3/details: what the product needs of the portal (its time zone sets the daily limit's reset).</summary>
+public sealed class HubSpotAccountDetails
+{
+    public long PortalId { get; set; }
+
+    /// <summary>IANA id, e.g. <c>US/Eastern</c>.</summary>
+    public string? TimeZone { get; set; }
+}
+
 internal sealed class WorkflowSummary
 {
     public long Id { get; set; }
@@ -264,4 +265,6 @@ internal sealed class OAuthTokenResponse
 [JsonSerializable(typeof(HubSpotPropertyGroup))]
 [JsonSerializable(typeof(OAuthTokenResponse))]
 [JsonSerializable(typeof(List<WorkflowSummary>))]
+[JsonSerializable(typeof(HubSpotAccountDetails))]
+[JsonSerializable(typeof(HubSpotLeadRecord))]
 internal sealed partial class HubSpotJsonContext : JsonSerializerContext;

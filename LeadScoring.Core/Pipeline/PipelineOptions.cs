@@ -12,11 +12,19 @@ public sealed class PipelineOptions
     /// <summary>Re-read contacts modified this long before the checkpoint too: HubSpot's search index lags by seconds.</summary>
     public TimeSpan CheckpointOverlap { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Contacts per ScoreLeads orchestration in the batch rescore (HubSpot's batch read limit).</summary>
-    public int BatchRescoreChunk { get; set; } = 100;
+    /// <summary>
+    /// Contacts the batch rescore gathers, scores and writes in one activity (1–1,000). Bigger chunks share HubSpot's
+    /// batch reads better (≈ 18 calls per 100 contacts at 100, ≈ 11.6 at 500, ≈ 11 at 1,000, with typical engagement
+    /// counts); 500 keeps one activity to a few seconds at a 100–190 requests / 10 s limit.
+    /// </summary>
+    public int BatchRescoreChunk { get; set; } = 500;
 
-    /// <summary>ScoreLeads orchestrations the batch rescore runs at once, so webhook work is not starved of HubSpot budget.</summary>
-    public int BatchRescoreParallelism { get; set; } = 2;
+    /// <summary>
+    /// A contact whose lastmodifieddate is at most this long after the modification time HubSpot gave our own
+    /// write-back is taken to be unchanged since (HubSpot may touch a record again right after a write, e.g. for
+    /// calculated properties). A user's edit inside the window is not lost: its webhook scores it.
+    /// </summary>
+    public TimeSpan OwnWriteEchoWindow { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Webhook work arriving within this window shares one ScoreLeads orchestration (up to 100 contacts): fewer HubSpot

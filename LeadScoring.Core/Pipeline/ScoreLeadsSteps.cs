@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using LeadScoring.Core.AI;
 using LeadScoring.Core.HubSpot;
@@ -41,6 +42,7 @@ public sealed partial class ScoreLeadsSteps(
     SimilarLeads similar,
     ILeadAnalyst analyst,
     LastWrittenScoreStore lastWritten,
+    LeadSnapshotStore snapshots,
     ScoreHistoryStore history,
     EnrollmentStore enrollments,
     WebhookEventLedger ledger,
@@ -96,6 +98,44 @@ public sealed partial class ScoreLeadsSteps(
     public async Task<ScoredBatch> ScoreAsync(IReadOnlyCollection<HubSpotLeadRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
+        var now = clock.GetUtcNow();
+        var batch = await ScoreEachAsync(records, now, (record, properties) => LeadScoreWriteback.Matches(record.Contact, properties), cancellationToken).ConfigureAwait(false);
+
+        // What each lead was scored from, so the decay pass can rescore it later without reading HubSpot.
+        var scored = batch.Leads.Select(l => l.ContactId).ToHashSet(StringComparer.Ordinal);
+        await snapshots.SetManyAsync([.. records.Where(r => scored.Contains(r.Contact.Id)).Select(r => new GatheredLeadSnapshot(r, now))], cancellationToken).ConfigureAwait(false);
+        return batch;
+    }
+
+    /// <summary>
+    /// The decay pass's scoring: leads rescored from their snapshots as of now (recency advanced), each marked as
+    /// needing a write only when a property a rep sees (score, fit, close probability, next best action, model version)
+    /// differs from what we last wrote — or, for a lead we never wrote, from the ai_* values HubSpot held when it was
+    /// gathered. The explanation is rewritten only together with them: its "N days ago" wording alone is no reason to
+    /// spend the portal's API budget.
+    /// </summary>
+    public async Task<ScoredBatch> RescoreSnapshotsAsync(IReadOnlyCollection<HubSpotLeadRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var written = await lastWritten.GetManyAsync([.. records.Select(r => r.Contact.Id)], cancellationToken).ConfigureAwait(false);
+        return await ScoreEachAsync(records, clock.GetUtcNow(), (record, properties) =>
+        {
+            if (written.GetValueOrDefault(record.Contact.Id) is { } last)
+            {
+                return properties[LeadScoreProperties.Score] == last.Score.ToString(CultureInfo.InvariantCulture)
+                    && properties[LeadScoreProperties.Fit] == last.Priority
+                    && properties[LeadScoreProperties.CloseProbability] == last.CloseProbability.ToString(CultureInfo.InvariantCulture)
+                    && properties[LeadScoreProperties.NextBestAction] == last.NextBestAction
+                    && properties[LeadScoreProperties.ModelVersion] == last.ModelVersion;
+            }
+
+            return LeadScoreWriteback.Matches(record.Contact, properties.Where(p => p.Key != LeadScoreProperties.Explanation).ToDictionary());
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ScoredBatch> ScoreEachAsync(
+        IReadOnlyCollection<HubSpotLeadRecord> records, DateTimeOffset asOf, Func<HubSpotLeadRecord, IReadOnlyDictionary<string, string>, bool> inHubSpot, CancellationToken cancellationToken)
+    {
         var scored = new ConcurrentBag<ScoredContact>();
         var failed = new ConcurrentBag<LeadFailure>();
 
@@ -106,7 +146,7 @@ public sealed partial class ScoreLeadsSteps(
             var id = record.Contact.Id;
             try
             {
-                var features = LeadFeaturesMapper.Map(record, clock.GetUtcNow());
+                var features = LeadFeaturesMapper.Map(record, asOf);
                 var neighbours = await similar.FindAsync(features, token).ConfigureAwait(false);
                 var score = scorer.Score(features, neighbours);
                 var verdict = await analyst.AnalyzeAsync(features, score, neighbours, token).ConfigureAwait(false);
@@ -116,7 +156,7 @@ public sealed partial class ScoreLeadsSteps(
                 }
 
                 var final = AnalystVerdictApplier.Apply(score, verdict, scorer.Profile);
-                scored.Add(new ScoredContact(id, features, final, LeadScoreWriteback.Matches(record.Contact, LeadScoreWriteback.ToProperties(final))));
+                scored.Add(new ScoredContact(id, features, final, inHubSpot(record, LeadScoreWriteback.ToProperties(final))));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
             {
@@ -140,7 +180,7 @@ public sealed partial class ScoreLeadsSteps(
         var changes = leads.Select(l => (Lead: l, Properties: LeadScoreWriteback.ToProperties(l.Score))).ToList();
         var toWrite = changes.Where(c => !c.Lead.InHubSpot).ToList();
         var result = toWrite.Count == 0
-            ? new BatchUpdateResult([], [])
+            ? BatchUpdateResult.Empty
             : await hubspot.BatchUpdateAsync("contacts", [.. toWrite.Select(c => new ObjectUpdate(c.Lead.ContactId, c.Properties))], cancellationToken).ConfigureAwait(false);
 
         var now = clock.GetUtcNow();
@@ -155,7 +195,8 @@ public sealed partial class ScoreLeadsSteps(
             await history.AppendAsync(HistoryEntry(c.Lead.ContactId, c.Lead.Features, c.Lead.Score), token).ConfigureAwait(false)).ConfigureAwait(false);
         await lastWritten.SetManyAsync(
             [.. succeeded.Select(c => new LastWrittenScore(c.Lead.ContactId, c.Lead.Score.Score, c.Lead.Score.Priority.ToString(), c.Lead.Score.CloseProbability,
-                c.Properties[LeadScoreProperties.NextBestAction], c.Lead.Score.ModelVersion, LeadScoreWriteback.Digest(c.Properties), now))],
+                c.Properties[LeadScoreProperties.NextBestAction], c.Lead.Score.ModelVersion, LeadScoreWriteback.Digest(c.Properties), now,
+                result.ModifiedAt.TryGetValue(c.Lead.ContactId, out var modifiedAt) ? modifiedAt : null))],
             cancellationToken).ConfigureAwait(false);
 
         var written = succeeded.Select(c => c.Lead.ContactId).ToList();
@@ -188,12 +229,13 @@ public sealed partial class ScoreLeadsSteps(
         }
     }
 
-    /// <summary>Privacy deletion: the contact's score history and last-written values go; enrolment rows (ids only) stay so
+    /// <summary>Privacy deletion: the contact's score history, last-written values and snapshot go; enrolment rows (ids only) stay so
     /// a restored contact is not enrolled twice.</summary>
     public async Task ForgetAsync(string contactId, CancellationToken cancellationToken = default)
     {
         var removed = await history.ForgetAsync(contactId, cancellationToken).ConfigureAwait(false);
         await lastWritten.ForgetAsync(contactId, cancellationToken).ConfigureAwait(false);
+        await snapshots.ForgetAsync(contactId, cancellationToken).ConfigureAwait(false);
         LogForgotten(logger, contactId, removed);
     }
 
@@ -248,7 +290,7 @@ public sealed partial class ScoreLeadsSteps(
             }
 
             // The v2 enrolment API addresses contacts by email: read it just for this call, never store or log it.
-            var contact = await hubspot.GetObjectAsync("contacts", contactId, ["email"], cancellationToken: cancellationToken).ConfigureAwait(false);
+            var contact = await hubspot.GetObjectAsync("contacts", contactId, ["email"], cancellationToken).ConfigureAwait(false);
             if (contact?.Get("email") is not { } email)
             {
                 await errors.RecordAsync(new PipelineError("enroll", contactId, $"contact has no email; HubSpot cannot enroll it in workflow {workflowId}", null, now), cancellationToken).ConfigureAwait(false);

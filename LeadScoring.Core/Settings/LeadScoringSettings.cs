@@ -25,6 +25,7 @@ public sealed class LeadScoringSettings
     public const string WebhookUrlName = "HUBSPOT_WEBHOOK_URL";
     public const string MinConfidenceName = "LEAD_SCORE_MIN_CONFIDENCE";
     public const string RetrainIntervalName = "LEAD_SCORE_RETRAIN_INTERVAL";
+    public const string DecayIntervalName = "LEAD_SCORE_DECAY_INTERVAL";
     public const string ModelVersionName = "LEAD_SCORE_MODEL_VERSION";
     public const string ScoringProfilePathName = "LEAD_SCORE_PROFILE_PATH";
     public const string ApiKeysName = "LEAD_SCORE_API_KEYS";
@@ -47,7 +48,7 @@ public sealed class LeadScoringSettings
     public static IReadOnlyList<string> AllNames { get; } =
     [
         HubSpotAccessTokenName, HubSpotClientIdName, HubSpotClientSecretName, HubSpotRefreshTokenName, HighPriorityWorkflowIdName, PortalIdName, HubSpotBaseUrlName, WebhookUrlName, UpdateIntervalName, UpdateScheduleName, InitialRescoreName,
-        MinConfidenceName, RetrainIntervalName, ModelVersionName, ScoringProfilePathName, ApiKeysName, StorageName, StoragePrefixName,
+        MinConfidenceName, RetrainIntervalName, DecayIntervalName, ModelVersionName, ScoringProfilePathName, ApiKeysName, StorageName, StoragePrefixName,
         AzureCredentials.ClientIdName, .. StorageConnection.IdentityBasedNames,
         OutcomeWindowName, TrainingRecordWeightName, MinOutcomesName, MinPositivesName, WeightBandName,
         AlertWebhookUrlName, AlertErrorRateName, AlertWindowName, AlertQuietPeriodName, EntraTenantIdName, EntraClientIdName, EntraInstanceName,
@@ -90,6 +91,9 @@ public sealed class LeadScoringSettings
 
     /// <summary>How often the close-probability model retrains. Default 7 days; 1 hour to 90 days.</summary>
     public TimeSpan RetrainInterval { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often the decay pass rescores every lead from its snapshot (no HubSpot reads). Default 1 day; 1 hour to 7 days.</summary>
+    public TimeSpan DecayInterval { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>Pins a model version instead of the latest promoted one.</summary>
     public string? ModelVersion { get; set; }
@@ -216,6 +220,7 @@ public sealed class LeadScoringSettings
 
         UpdateInterval = ParseDuration(Get(UpdateIntervalName), UpdateIntervalName, UpdateInterval, interval: true);
         RetrainInterval = ParseDuration(Get(RetrainIntervalName), RetrainIntervalName, RetrainInterval, interval: true);
+        DecayInterval = ParseDuration(Get(DecayIntervalName), DecayIntervalName, DecayInterval, interval: true);
 
         MinConfidence = ParseNumber(Get(MinConfidenceName), MinConfidenceName, MinConfidence, "a number between 0 and 1 such as 0.7");
 

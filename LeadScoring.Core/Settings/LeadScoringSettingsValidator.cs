@@ -59,6 +59,11 @@ public sealed class LeadScoringSettingsValidator : IValidateOptions<LeadScoringS
             errors.Add(new(LeadScoringSettings.RetrainIntervalName, $"must be between 1 hour and 90 days (got {s.RetrainInterval})"));
         }
 
+        if (s.DecayInterval < TimeSpan.FromHours(1) || s.DecayInterval > TimeSpan.FromDays(7))
+        {
+            errors.Add(new(LeadScoringSettings.DecayIntervalName, $"must be between 1 hour and 7 days (got {s.DecayInterval})"));
+        }
+
         if (!(s.MinConfidence is >= 0 and <= 1))
         {
             errors.Add(new(LeadScoringSettings.MinConfidenceName, $"must be between 0 and 1 (got {s.MinConfidence})"));

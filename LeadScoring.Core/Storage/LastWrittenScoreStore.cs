@@ -5,8 +5,10 @@ namespace LeadScoring.Core.Storage;
 
 /// <summary>The score properties last written to a HubSpot contact.</summary>
 /// <param name="PropertiesDigest">Hash of every property value written, to skip a write that would change nothing.</param>
+/// <param name="HubSpotModifiedAt">The contact's lastmodifieddate as HubSpot set it for this write: a later one is someone else's change.</param>
 public sealed record LastWrittenScore(
-    string ContactId, int Score, string Priority, int CloseProbability, string NextBestAction, string ModelVersion, string PropertiesDigest, DateTimeOffset WrittenAt);
+    string ContactId, int Score, string Priority, int CloseProbability, string NextBestAction, string ModelVersion, string PropertiesDigest, DateTimeOffset WrittenAt,
+    DateTimeOffset? HubSpotModifiedAt = null);
 
 /// <summary>What was last written to HubSpot per contact, so unchanged scores are not written again (PK "contacts", RK contactId).</summary>
 public sealed class LastWrittenScoreStore(LeadScoringStorage storage)
@@ -23,7 +25,7 @@ public sealed class LastWrittenScoreStore(LeadScoringStorage storage)
         var found = await TableOperations.GetManyAsync<LastWrittenScoreEntity>(_table, keys, select: null, cancellationToken).ConfigureAwait(false);
         return found.OfType<LastWrittenScoreEntity>().ToDictionary(
             e => e.RowKey,
-            e => new LastWrittenScore(e.RowKey, e.Score, e.Priority, e.CloseProbability, e.NextBestAction, e.ModelVersion, e.PropertiesDigest, e.WrittenAt),
+            e => e.ToScore(),
             StringComparer.Ordinal);
     }
 
@@ -40,7 +42,7 @@ public sealed class LastWrittenScoreStore(LeadScoringStorage storage)
                 break;
             }
 
-            found.Add(new LastWrittenScore(e.RowKey, e.Score, e.Priority, e.CloseProbability, e.NextBestAction, e.ModelVersion, e.PropertiesDigest, e.WrittenAt));
+            found.Add(e.ToScore());
         }
 
         return found;
@@ -67,6 +69,7 @@ public sealed class LastWrittenScoreStore(LeadScoringStorage storage)
             ModelVersion = s.ModelVersion,
             PropertiesDigest = s.PropertiesDigest,
             WrittenAt = s.WrittenAt,
+            HubSpotModifiedAt = s.HubSpotModifiedAt,
         }).ToList();
         await TableOperations.UpsertAllAsync(_table, entities, cancellationToken).ConfigureAwait(false);
     }
@@ -95,4 +98,9 @@ internal sealed class LastWrittenScoreEntity : ITableEntity
     public string PropertiesDigest { get; set; } = "";
 
     public DateTimeOffset WrittenAt { get; set; }
+
+    public DateTimeOffset? HubSpotModifiedAt { get; set; }
+
+    public LastWrittenScore ToScore() =>
+        new(RowKey, Score, Priority, CloseProbability, NextBestAction, ModelVersion, PropertiesDigest, WrittenAt, HubSpotModifiedAt);
 }

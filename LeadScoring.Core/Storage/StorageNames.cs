@@ -25,6 +25,7 @@ public sealed partial class StorageNames
         WebhookEvents = $"{prefix}WebhookEvents";
         ScoreHistory = $"{prefix}ScoreHistory";
         LastScores = $"{prefix}LastScores";
+        LeadSnapshots = $"{prefix}LeadSnapshots";
         Enrollments = $"{prefix}Enrollments";
         Checkpoints = $"{prefix}Checkpoints";
         PipelineErrors = $"{prefix}PipelineErrors";
@@ -33,7 +34,7 @@ public sealed partial class StorageNames
         Models = $"{prefix}Models";
         ModelFiles = $"{prefix}models";
         Queues = [ScoreRequests, ScoreRequestsPoison];
-        Tables = [WebhookEvents, ScoreHistory, LastScores, Enrollments, Checkpoints, PipelineErrors, TrainingRecords, TrainingVectors, Models];
+        Tables = [WebhookEvents, ScoreHistory, LastScores, LeadSnapshots, Enrollments, Checkpoints, PipelineErrors, TrainingRecords, TrainingVectors, Models];
         BlobContainers = [ModelFiles];
     }
 
@@ -58,6 +59,9 @@ public sealed partial class StorageNames
     public string ScoreHistory { get; }
 
     public string LastScores { get; }
+
+    /// <summary>What each lead was last scored from (allow-listed HubSpot properties, no PII): the decay pass rescores from it.</summary>
+    public string LeadSnapshots { get; }
 
     public string Enrollments { get; }
 

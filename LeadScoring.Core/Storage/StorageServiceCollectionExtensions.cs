@@ -24,6 +24,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<WebhookEventLedger>();
         services.TryAddSingleton<ScoreHistoryStore>();
         services.TryAddSingleton<LastWrittenScoreStore>();
+        services.TryAddSingleton<LeadSnapshotStore>();
         services.TryAddSingleton<EnrollmentStore>();
         services.TryAddSingleton<CheckpointStore>();
         services.TryAddSingleton<PipelineErrorLog>();

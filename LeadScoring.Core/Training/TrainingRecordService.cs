@@ -103,7 +103,7 @@ public sealed class TrainingRecordService(TrainingRecordStore store, IVectorInde
             var features = input.Features;
             if (features is null)
             {
-                var lead = await reader.ReadAsync(input.ContactId!, cancellationToken).ConfigureAwait(false);
+                var lead = (await reader.ReadManyAsync([input.ContactId!], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(input.ContactId!);
                 if (lead is null)
                 {
                     errors.Add(new($"{where}contactId", $"HubSpot has no contact {input.ContactId}"));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LeadScoring.Core.HubSpot;
 using LeadScoring.Core.Learning.Retraining;
 using LeadScoring.Core.Pipeline;
 using LeadScoring.Functions.Hosting;
@@ -20,10 +21,14 @@ internal sealed class AdminFunctions(ModelInUse model, ModelRegistry registry, I
     public static readonly TimeSpan RetrainWait = TimeSpan.FromSeconds(100);
 
     /// <summary>The input of a new BatchRescore run.</summary>
-    internal static BatchRescoreState NewRescore(DateTimeOffset now, PipelineOptions options) =>
-        new(now, Math.Clamp(options.BatchRescoreChunk, 1, 100), Math.Max(1, options.BatchRescoreParallelism), ActivityRetry.From(options));
+    internal static BatchRescoreState NewRescore(DateTimeOffset now, PipelineOptions options, bool wholePortal = false) =>
+        new(now, Math.Clamp(options.BatchRescoreChunk, 1, HubSpotClient.AssociationBatchSize), ActivityRetry.From(options), wholePortal);
 
-    /// <summary>Starts the batch rescore (unless it runs already) and answers 202 at once: a whole portal takes minutes.</summary>
+    /// <summary>
+    /// Starts the batch rescore (unless it runs already) and answers 202 at once: a whole portal takes minutes.
+    /// <c>?scope=portal</c> rescores every contact (after a scoring change); the default, <c>modified</c>, those
+    /// modified since the checkpoint.
+    /// </summary>
     [Function("AdminRescore")]
     public async Task<IResult> RescoreAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/rescore")] HttpRequest request, [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -33,9 +38,34 @@ internal sealed class AdminFunctions(ModelInUse model, ModelRegistry registry, I
             return denied;
         }
 
+        var scope = request.Query["scope"].ToString();
+        if (scope is not ("" or "modified" or "portal"))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid scope",
+                detail: $"Query parameter 'scope' must be 'modified' (the default) or 'portal', not '{scope}'.");
+        }
+
         var (started, running) = await durable.StartUnlessRunningAsync(
-            nameof(BatchRescoreOrchestration.BatchRescore), BatchRescoreOrchestration.InstanceId, NewRescore(clock.GetUtcNow(), pipeline.Value), cancellationToken);
+            nameof(BatchRescoreOrchestration.BatchRescore), BatchRescoreOrchestration.InstanceId, NewRescore(clock.GetUtcNow(), pipeline.Value, scope == "portal"), cancellationToken);
         return Accepted(BatchRescoreOrchestration.InstanceId, started, running);
+    }
+
+    /// <summary>The input of a new Decay pass.</summary>
+    internal static DecayState NewDecay(DateTimeOffset now, PipelineOptions options) =>
+        new(now, Math.Clamp(options.BatchRescoreChunk, 1, 1000), ActivityRetry.From(options));
+
+    /// <summary>Starts the decay pass (unless it runs already) and answers 202: see its output at the orchestration's address.</summary>
+    [Function("AdminDecay")]
+    public async Task<IResult> DecayAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/decay")] HttpRequest request, [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        if (await request.RequireAsync(AccessPolicies.Administer) is { } denied)
+        {
+            return denied;
+        }
+
+        var (started, running) = await durable.StartUnlessRunningAsync(nameof(DecayOrchestration.Decay), DecayOrchestration.InstanceId, NewDecay(clock.GetUtcNow(), pipeline.Value), cancellationToken);
+        return Accepted(DecayOrchestration.InstanceId, started, running);
     }
 
     /// <summary>Starts a retraining (unless one runs) and answers with its model card when it finishes within <see cref="RetrainWait"/>.</summary>

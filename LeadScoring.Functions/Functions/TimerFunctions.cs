@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace LeadScoring.Functions.Functions;
 
 /// <summary>
-/// The batch-rescore and retrain timers. A Functions plan takes cron schedules only (a TimeSpan schedule needs a
+/// The batch-rescore, decay and retrain timers. A Functions plan takes cron schedules only (a TimeSpan schedule needs a
 /// dedicated plan), and LEAD_SCORE_UPDATE_INTERVAL / LEAD_SCORE_RETRAIN_INTERVAL are intervals (15m, 7d, or the seed's
 /// bare milliseconds such as 300000) — so both timers tick once a minute and start their orchestration when it is due:
 /// the interval (or the next LEAD_SCORE_UPDATE_SCHEDULE occurrence) after the last run, kept in the Checkpoints table.
@@ -24,6 +24,7 @@ internal sealed partial class TimerFunctions(CheckpointStore checkpoints, ModelR
 
     internal const string RescoreTimerCheckpoint = "batch-rescore-timer";
     internal const string RetrainTimerCheckpoint = "retrain-timer";
+    internal const string DecayTimerCheckpoint = "decay-timer";
 
     [Function("BatchRescoreTimer")]
     public async Task BatchRescoreTimerAsync([TimerTrigger(Tick)] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -69,6 +70,29 @@ internal sealed partial class TimerFunctions(CheckpointStore checkpoints, ModelR
         var (started, _) = await durable.StartUnlessRunningAsync(nameof(RetrainOrchestration.Retrain), RetrainOrchestration.InstanceId, new RetrainRequest(), cancellationToken);
         await checkpoints.SetAsync(RetrainTimerCheckpoint, now, cancellationToken);
         LogTimer(logger, "retraining", started);
+    }
+
+    /// <summary>The decay pass, every LEAD_SCORE_DECAY_INTERVAL (a day) counted from the first tick after install.</summary>
+    [Function("DecayTimer")]
+    public async Task DecayTimerAsync([TimerTrigger(Tick)] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var last = await checkpoints.GetAsync(DecayTimerCheckpoint, cancellationToken);
+        if (last is null)
+        {
+            // Nothing has decayed on a fresh install: the first interval starts now.
+            await checkpoints.SetAsync(DecayTimerCheckpoint, now, cancellationToken);
+            return;
+        }
+
+        if (now < last.Value + settings.Value.DecayInterval)
+        {
+            return;
+        }
+
+        var (started, _) = await durable.StartUnlessRunningAsync(nameof(DecayOrchestration.Decay), DecayOrchestration.InstanceId, AdminFunctions.NewDecay(now, pipeline.Value), cancellationToken);
+        await checkpoints.SetAsync(DecayTimerCheckpoint, now, cancellationToken);
+        LogTimer(logger, "decay pass", started);
     }
 
     /// <summary>When the batch rescore is next due after a run at <paramref name="last"/>.</summary>

@@ -1,3 +1,4 @@
+using LeadScoring.Core.HubSpot;
 using LeadScoring.Core.Pipeline;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -5,27 +6,38 @@ using Microsoft.DurableTask;
 namespace LeadScoring.Functions.Orchestrations;
 
 /// <summary>
-/// Where a BatchRescore run is (the orchestration's input; it continues as new after each wave so its history stays
+/// Where a BatchRescore run is (the orchestration's input; it continues as new every few chunks so its history stays
 /// small on a portal of any size).
 /// </summary>
-/// <param name="Chunk">Contacts per ScoreLeads (≤ 100, HubSpot's batch read limit).</param>
-/// <param name="Parallelism">ScoreLeads run at once: a bound, so webhook work keeps HubSpot budget.</param>
+/// <param name="Chunk">Contacts gathered, scored and written by one <see cref="BatchRescoreOrchestration.ScoreContactBatch"/> (1–1,000).</param>
+/// <param name="WholePortal">Every contact, not only those modified since the checkpoint (<c>?scope=portal</c>).</param>
+/// <param name="Pending">The page read ahead by the previous generation, scored first by this one.</param>
 public sealed record BatchRescoreState(
-    DateTimeOffset Started, int Chunk, int Parallelism, ActivityRetry Retry, RescoreWindow? Window = null, RescoreCursor? Cursor = null, int Scored = 0, int FailedBatches = 0);
+    DateTimeOffset Started, int Chunk, ActivityRetry Retry, bool WholePortal = false, RescoreWindow? Window = null, RescoreCursor? Cursor = null,
+    ModifiedContactsPage? Pending = null, int Scored = 0, int Skipped = 0, int FailedChunks = 0);
 
 /// <summary>How a run ended, for health and the admin's answer.</summary>
-public sealed record RescoreFinish(RescoreWindow Window, int Scored, DateTimeOffset Started, string? Error);
+public sealed record RescoreFinish(RescoreWindow Window, int Scored, int Skipped, DateTimeOffset Started, string? Error);
+
+/// <summary>What one chunk of the batch did: ids and counts only, so the task hub's history stays small.</summary>
+public sealed record ContactBatchOutcome(int Requested, int Found, int Scored, int Written, string[] High, LeadFailure[] Failed);
 
 /// <summary>
-/// BatchRescore: the contacts modified since the checkpoint, page by page (oldest first, paged by key), each page a
-/// ScoreLeads sub-orchestration, <see cref="BatchRescoreState.Parallelism"/> at a time; the checkpoint advances after
-/// each wave to the newest modification time scored. One instance at a time (<see cref="InstanceId"/>): the timer
-/// and the admin route start it only when it is not running.
+/// BatchRescore: the contacts modified since the checkpoint (those whose last change was our own write-back passed
+/// over), page by page oldest first, each page gathered, scored and written by one activity while the next page is
+/// read; newly High leads enrolled; the checkpoint advanced after each page to the newest modification time scored.
+/// A chunk is one activity rather than a ScoreLeads sub-orchestration because a gather of 500 contacts shares
+/// HubSpot's batch reads five times better than five gathers of 100, and its records (MBs of engagements) must not
+/// travel through orchestration history. One instance at a time (<see cref="InstanceId"/>): the timer and the admin
+/// route start it only when it is not running.
 /// </summary>
-public sealed class BatchRescoreOrchestration(BatchRescore rescore)
+public sealed class BatchRescoreOrchestration(BatchRescore rescore, HubSpotLeadReader reader, ScoreLeadsSteps steps)
 {
     /// <summary>The fixed instance id: a second start while one runs is refused, so two starts never run twice.</summary>
     public const string InstanceId = "batch-rescore";
+
+    /// <summary>Chunks per orchestration generation before it continues as new.</summary>
+    internal const int ChunksPerGeneration = 8;
 
     [Function(nameof(BatchRescore))]
     public static async Task<BatchRescoreResult?> BatchRescore([OrchestrationTrigger] TaskOrchestrationContext context, BatchRescoreState state)
@@ -33,56 +45,68 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore)
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(state);
         var retry = state.Retry.ToTaskOptions();
-        var window = state.Window ?? await context.CallActivityAsync<RescoreWindow>(nameof(BeginRescore), new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), retry);
+        var window = state.Window ?? await context.CallActivityAsync<RescoreWindow>(
+            nameof(BeginRescore), new RescoreStart(new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), state.WholePortal), retry);
+        var (scored, skipped, failed) = (state.Scored, state.Skipped, state.FailedChunks);
         try
         {
-            var pages = new List<ModifiedContactsPage>();
-            RescoreCursor? next = state.Cursor ?? new RescoreCursor(window.Since, window.Until, []);
-            while (next is not null && pages.Count < state.Parallelism)
+            var page = state.Pending ?? await FindAsync(context, state.Cursor ?? new RescoreCursor(window.Since, window.Until, []), state.Chunk, retry);
+            for (var chunk = 0; page is not null && chunk < ChunksPerGeneration; chunk++)
             {
-                var page = await context.CallActivityAsync<ModifiedContactsPage>(nameof(FindModifiedContacts), new ModifiedContactsQuery(next, state.Chunk), retry);
-                pages.Add(page);
-                next = page.Next;
+                // Score this page while the next one is read: the search has its own rate limit, so it costs the gather nothing.
+                var scoring = page.ContactIds.Count == 0 ? Task.FromResult(true) : ScoreChunkAsync(context, [.. page.ContactIds], retry);
+                var reading = page.Next is { } cursor ? FindAsync(context, cursor, state.Chunk, retry) : Task.FromResult<ModifiedContactsPage?>(null);
+                failed += await scoring ? 0 : 1;
+                scored += page.ContactIds.Count;
+                skipped += page.Skipped;
+                if (page.Newest is { } newest)
+                {
+                    // A failed chunk's leads are on the poison queue already, so moving past them loses nothing.
+                    await context.CallActivityAsync(nameof(AdvanceCheckpoint), newest, retry);
+                }
+
+                page = await reading;
             }
 
-            var runs = pages
-                .Where(p => p.ContactIds.Count > 0)
-                .Select(p => RunAsync(context, new ScoreLeadsInput([.. p.ContactIds], [], [], "batch", state.Retry)))
-                .ToList();
-            var succeeded = await Task.WhenAll(runs);
-            if (pages.Select(p => p.Newest).Max() is { } newest)
+            if (page is not null)
             {
-                // A failed page's leads are on the poison queue already (ScoreLeads gives them up), so moving past them loses nothing.
-                await context.CallActivityAsync(nameof(AdvanceCheckpoint), newest, retry);
-            }
-
-            var scored = state.Scored + pages.Sum(p => p.ContactIds.Count);
-            var failed = state.FailedBatches + succeeded.Count(ok => !ok);
-            if (next is not null)
-            {
-                context.ContinueAsNew(state with { Window = window, Cursor = next, Scored = scored, FailedBatches = failed });
+                context.ContinueAsNew(state with { Window = window, Cursor = null, Pending = page, Scored = scored, Skipped = skipped, FailedChunks = failed });
                 return null;
             }
 
-            var error = failed == 0 ? null : $"{failed} ScoreLeads batches failed; their contacts are on the poison queue";
-            return await context.CallActivityAsync<BatchRescoreResult>(nameof(FinishRescore), new RescoreFinish(window, scored, state.Started, error), retry);
+            var error = failed == 0 ? null : $"{failed} chunks failed; their contacts are on the poison queue";
+            return await context.CallActivityAsync<BatchRescoreResult>(nameof(FinishRescore), new RescoreFinish(window, scored, skipped, state.Started, error), retry);
         }
         catch (TaskFailedException ex)
         {
-            await context.CallActivityAsync<BatchRescoreResult>(nameof(FinishRescore), new RescoreFinish(window, state.Scored, state.Started, $"{ex.TaskName}: {ex.FailureDetails.ErrorMessage}"), retry);
+            await context.CallActivityAsync<BatchRescoreResult>(nameof(FinishRescore), new RescoreFinish(window, scored, skipped, state.Started, $"{ex.TaskName}: {ex.FailureDetails.ErrorMessage}"), retry);
             throw;
         }
     }
 
     [Function(nameof(BeginRescore))]
-    public Task<RescoreWindow> BeginRescore([ActivityTrigger] DateTimeOffset until, CancellationToken cancellationToken) =>
-        rescore.BeginAsync(until, cancellationToken);
+    public Task<RescoreWindow> BeginRescore([ActivityTrigger] RescoreStart start, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        return rescore.BeginAsync(start.Until, start.WholePortal, cancellationToken);
+    }
 
     [Function(nameof(FindModifiedContacts))]
     public Task<ModifiedContactsPage> FindModifiedContacts([ActivityTrigger] ModifiedContactsQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return rescore.FindModifiedAsync(query.Cursor, query.Max, cancellationToken);
+        return rescore.FindModifiedAsync(query.Cursor, query.Max, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Gathers (batched reads), scores and writes back one chunk of the batch; returns ids and counts only.</summary>
+    [Function(nameof(ScoreContactBatch))]
+    public async Task<ContactBatchOutcome> ScoreContactBatch([ActivityTrigger] string[] contactIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(contactIds);
+        var records = await reader.ReadManyAsync(contactIds, cancellationToken);
+        var scored = await steps.ScoreAsync([.. records.Values], cancellationToken);
+        var written = scored.Leads.Count == 0 ? new WriteBackOutcome([], [], [], []) : await steps.WriteBackAsync(scored.Leads, cancellationToken);
+        return new ContactBatchOutcome(contactIds.Length, records.Count, scored.Leads.Count, written.Written.Count, [.. written.High], [.. scored.Failed]);
     }
 
     [Function(nameof(AdvanceCheckpoint))]
@@ -93,22 +117,42 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore)
     public Task<BatchRescoreResult> FinishRescore([ActivityTrigger] RescoreFinish finish, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(finish);
-        return rescore.FinishAsync(finish.Window, finish.Scored, finish.Started, finish.Error, cancellationToken);
+        return rescore.FinishAsync(finish.Window, finish.Scored, finish.Skipped, finish.Started, finish.Error, cancellationToken);
     }
 
-    private static async Task<bool> RunAsync(TaskOrchestrationContext context, ScoreLeadsInput input)
+    private static async Task<ModifiedContactsPage?> FindAsync(TaskOrchestrationContext context, RescoreCursor cursor, int chunk, TaskOptions retry) =>
+        await context.CallActivityAsync<ModifiedContactsPage>(nameof(FindModifiedContacts), new ModifiedContactsQuery(cursor, chunk), retry);
+
+    /// <summary>One chunk: gather, score, write; then enroll its newly High leads and give up on what failed. False when the chunk failed.</summary>
+    private static async Task<bool> ScoreChunkAsync(TaskOrchestrationContext context, string[] ids, TaskOptions retry)
     {
         try
         {
-            await context.CallSubOrchestratorAsync<ScoreLeadsResult>(nameof(ScoreLeadsOrchestration.ScoreLeads), input);
+            var outcome = await context.CallActivityAsync<ContactBatchOutcome>(nameof(ScoreContactBatch), ids, retry);
+            if (outcome.High.Length > 0)
+            {
+                await context.CallActivityAsync(nameof(ScoreLeadsOrchestration.EnrollHighLeads), outcome.High, retry);
+            }
+
+            if (outcome.Failed.Length > 0)
+            {
+                await context.CallActivityAsync(nameof(ScoreLeadsOrchestration.GiveUpOnLeads), outcome.Failed, retry);
+            }
+
             return true;
         }
-        catch (TaskFailedException)
+        catch (TaskFailedException ex)
         {
-            return false; // ScoreLeads put its leads on the poison queue; the rest of the portal goes on
+            // Retries exhausted: the chunk's leads go to the poison queue with the reason; the rest of the portal goes on.
+            var reason = $"{ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}";
+            await context.CallActivityAsync(nameof(ScoreLeadsOrchestration.GiveUpOnLeads), ids.Select(id => new LeadFailure(id, ex.TaskName, reason)).ToArray(), retry);
+            return false;
         }
     }
 }
+
+/// <summary>When the run's window ends, and whether it covers the whole portal.</summary>
+public sealed record RescoreStart(DateTimeOffset Until, bool WholePortal);
 
 /// <summary>A page request: where to resume and how many contacts at most.</summary>
 public sealed record ModifiedContactsQuery(RescoreCursor Cursor, int Max);

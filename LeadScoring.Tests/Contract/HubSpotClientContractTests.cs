@@ -65,12 +65,12 @@ public sealed class HubSpotClientContractTests
     }
 
     [Test]
-    public async Task GetObject_ContactWithAssociations_ReturnsPropertiesAndAssociatedIds()
+    public async Task GetObject_Contact_ReturnsTheRequestedProperties()
     {
-        var withCompany = await FirstContactWithCompanyAsync();
+        var contact = await _client.GetObjectAsync("contacts", _contacts[0].Id, HubSpotProperties.Contact);
 
-        Assert.That(withCompany.Get("lifecyclestage"), Is.Not.Null);
-        Assert.That(HubSpotLeadReader.PrimaryCompany(withCompany), Is.Not.Null);
+        Assert.That(contact?.Get("lifecyclestage"), Is.Not.Null);
+        Assert.That(contact!.Properties.Keys, Has.None.EqualTo("email"), "only what was asked for");
     }
 
     [Test]
@@ -102,7 +102,7 @@ public sealed class HubSpotClientContractTests
 
         Assert.That(map.Keys, Is.EquivalentTo(ids));
         Assert.That(map.Values.Count(v => v.Count > 0), Is.GreaterThan(100), "most seeded contacts have a company");
-        Assert.That(await _emulator.RequestsAsync("/associations/contacts/companies/batch/read"), Has.Count.EqualTo(2));
+        Assert.That(await _emulator.RequestsAsync("/associations/contacts/companies/batch/read"), Has.Count.EqualTo(1), "up to 1,000 inputs per v4 batch read");
     }
 
     [Test]
@@ -235,17 +235,26 @@ public sealed class HubSpotClientContractTests
     }
 
     [Test]
-    public async Task LeadReader_ContactWithCompanyDealsAndEngagements_GathersAllInParallel()
+    public async Task LeadReader_ContactWithCompanyDealsAndEngagements_GathersThePrimaryCompanyAndNoPii()
     {
-        var contact = await FirstContactWithCompanyAsync();
         var reader = _services.GetRequiredService<HubSpotLeadReader>();
+        var ids = _contacts.Take(40).Select(c => c.Id).ToList();
+        var primary = await _client.GetAssociationsWithPrimaryAsync("contacts", ids, "companies");
 
-        var record = await reader.ReadAsync(contact.Id);
+        var records = await reader.ReadManyAsync(ids);
 
-        Assert.That(record, Is.Not.Null);
-        Assert.That(record!.Company?.Get("industry"), Is.Not.Null);
-        Assert.That(record.Contact.Properties.Keys, Has.None.AnyOf("email", "firstname", "lastname", "phone"), "PII is never requested");
-        Assert.That(record.Engagements.SelectMany(e => e.Record.Properties.Keys), Has.None.AnyOf("hs_note_body", "hs_email_text", "hs_email_subject"));
+        var withCompany = ids.Where(id => primary[id].Any(a => a.IsPrimary)).ToList();
+        Assert.That(withCompany, Is.Not.Empty, "the seed gives most contacts a company");
+        foreach (var id in withCompany)
+        {
+            // The reader takes the company from associatedcompanyid: it must be the primary association's.
+            Assert.That(records[id].Company?.Id, Is.EqualTo(primary[id].Single(a => a.IsPrimary).Id), $"{id}: associatedcompanyid {records[id].Contact.Get("associatedcompanyid")}");
+        }
+
+        Assert.That(withCompany.Count(id => records[id].Company?.Get("industry") is not null), Is.GreaterThan(withCompany.Count / 2), "company properties are read");
+
+        Assert.That(records.Values.SelectMany(r => r.Contact.Properties.Keys), Has.None.AnyOf("email", "firstname", "lastname", "phone"), "PII is never requested");
+        Assert.That(records.Values.SelectMany(r => r.Engagements).SelectMany(e => e.Record.Properties.Keys), Has.None.AnyOf("hs_note_body", "hs_email_text", "hs_email_subject"));
     }
 
     [Test]
@@ -257,30 +266,34 @@ public sealed class HubSpotClientContractTests
         var many = await reader.ReadManyAsync(ids);
 
         var calls = (await _emulator.RequestsAsync("/crm/")).Count;
-        // 1 contacts read + 6 association reads + companies, deals and 4 engagement types (a type with over 100 ids takes 2).
-        Assert.That(calls, Is.LessThanOrEqualTo(1 + 6 + (2 * 6)), "batch reads per object type, not per lead (60 leads one by one take ~420)");
+        // 1 contacts read + 5 association reads (deals, 4 engagement types) + companies, deals and 4 engagement types
+        // (a type with over 100 ids takes 2).
+        Assert.That(calls, Is.LessThanOrEqualTo(1 + 5 + (2 * 6)), "batch reads per object type, not per lead (60 leads one by one take ~420)");
         Assert.That(many.Keys, Is.EquivalentTo(ids.Take(60)), "the unknown contact is simply absent");
+        Assert.That(await _emulator.RequestsAsync("/crm/v4/associations/contacts/companies"), Is.Empty, "the primary company comes from associatedcompanyid");
         foreach (var id in ids.Take(5))
         {
-            var one = await reader.ReadAsync(id);
-            Assert.That(many[id].Company?.Id, Is.EqualTo(one!.Company?.Id), id);
+            var one = (await reader.ReadManyAsync([id]))[id];
+            Assert.That(many[id].Company?.Id, Is.EqualTo(one.Company?.Id), id);
             Assert.That(many[id].Deals.Select(d => d.Id), Is.EquivalentTo(one.Deals.Select(d => d.Id)), id);
             Assert.That(many[id].Engagements.Select(e => e.Record.Id), Is.EquivalentTo(one.Engagements.Select(e => e.Record.Id)), id);
         }
     }
 
-    private async Task<HubSpotObject> FirstContactWithCompanyAsync()
+    [Test]
+    public async Task LeadReader_ContactsWithoutDeals_AreNotLookedUpForDeals()
     {
-        foreach (var c in _contacts)
-        {
-            var full = await _client.GetObjectAsync("contacts", c.Id, HubSpotProperties.Contact, ["companies", "deals"]);
-            if (full is not null && HubSpotLeadReader.PrimaryCompany(full) is not null)
-            {
-                return full;
-            }
-        }
+        var reader = _services.GetRequiredService<HubSpotLeadReader>();
+        var withoutDeals = _contacts.Take(200).Select(c => c.Id).ToList();
+        var counts = await _client.BatchReadAsync("contacts", withoutDeals, ["num_associated_deals"]);
+        withoutDeals = [.. counts.Objects.Where(c => c.Get("num_associated_deals") is null or "0").Select(c => c.Id).Take(20)];
+        Assume.That(withoutDeals, Is.Not.Empty);
+        await _emulator.ClearRequestsAsync();
 
-        throw new AssertionException("no seeded contact has a company");
+        var records = await reader.ReadManyAsync(withoutDeals);
+
+        Assert.That(records.Values.SelectMany(r => r.Deals), Is.Empty);
+        Assert.That(await _emulator.RequestsAsync("/crm/v4/associations/contacts/deals"), Is.Empty);
     }
 
     internal static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
