@@ -6,6 +6,7 @@ using LeadScoring.Core.HubSpot;
 using LeadScoring.HubSpotEmulator;
 using LeadScoring.Tests.Contract;
 using LeadScoring.Tests.Host;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadScoring.Tests.EndToEnd;
 
@@ -25,12 +26,13 @@ internal sealed class ProductUnderTest : IAsyncDisposable
 
     public TestHost Host { get; }
 
-    public static async Task<ProductUnderTest> StartAsync(int contacts = 40, int rateLimit = 1000, double faultRate = 0, IDictionary<string, string?>? extraSettings = null)
+    public static async Task<ProductUnderTest> StartAsync(
+        int contacts = 40, int rateLimit = 1000, double faultRate = 0, IDictionary<string, string?>? extraSettings = null, Action<IServiceCollection>? services = null)
     {
         var (emulator, settings) = await StartEmulatorAsync(contacts, rateLimit, faultRate, extraSettings);
         try
         {
-            return new ProductUnderTest(emulator, await TestHost.StartAsync(settings));
+            return new ProductUnderTest(emulator, await TestHost.StartAsync(settings, services: services));
         }
         catch
         {
