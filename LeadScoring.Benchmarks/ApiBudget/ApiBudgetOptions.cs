@@ -26,7 +26,7 @@ internal sealed record ApiBudgetOptions
           --contacts N            contacts the emulator seeds (default 10000)
           --rate-limit N          emulator HubSpot requests per 10 s (default 190); the floor is calls ÷ (N/10 per s)
           --webhooks N            webhooks phase: contact webhooks, one every 500 ms, distinct contacts (default 30)
-          --only PHASE            initial, unchanged, decay or webhooks: report one phase (the others it needs run unmeasured)
+          --only PHASE            initial, unchanged, decay or webhooks: report one phase (the initial rescore still runs first, unmeasured)
           --host-dll PATH         the Release build of LeadScoring.LocalHost (the local Functions host) to run as a process
                                   (default <repo>/LeadScoring.LocalHost/bin/Release/net10.0/LeadScoring.LocalHost.dll)
           --report PATH           where the report is written (default <repo>/BenchmarkDotNet.Artifacts/results/api-budget-<utc>.txt)
