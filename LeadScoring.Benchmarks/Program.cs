@@ -1,9 +1,10 @@
 using BenchmarkDotNet.Running;
 using LeadScoring.Benchmarks;
+using LeadScoring.Benchmarks.ApiBudget;
 using LeadScoring.Benchmarks.Pipeline;
 
-// `--account` prints the allocation account of one Score call; `--pipeline` runs the end-to-end load harness
-// (Azurite + emulator + host process); anything else goes to BenchmarkDotNet.
+// `--account` prints the allocation account of one Score call; `--pipeline` runs the end-to-end load harness and
+// `--api-budget` the HubSpot API budget harness (both Azurite + emulator + host process); anything else goes to BenchmarkDotNet.
 if (args is ["--account", ..])
 {
     AllocationAccount.Run(Console.Out);
@@ -13,6 +14,11 @@ if (args is ["--account", ..])
 if (args is ["--pipeline", ..])
 {
     return await PipelineBenchmark.RunAsync(args[1..], Console.Out);
+}
+
+if (args is ["--api-budget", ..])
+{
+    return await ApiBudgetBenchmark.RunAsync(args[1..], Console.Out);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -38,6 +38,9 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
 
     public Uri HostAddress { get; private set; } = null!;
 
+    /// <summary>When the host first answered /api/health (the end of its start-up).</summary>
+    public DateTimeOffset HostReadyAt { get; private set; }
+
     public Uri WebhookUri => new(HostAddress, "/api/hubspot/webhooks");
 
     public string StoragePrefix { get; } = "pb" + Guid.NewGuid().ToString("N")[..8];
@@ -86,21 +89,26 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts the emulator (webhooks to a free port) and then the host process on that port, as <c>--pipeline</c> runs them.</summary>
+    public Task StartEmulatorAndHostAsync(string repositoryRoot, string hostDll, int contacts, int rateLimit, TextWriter log, CancellationToken cancellationToken) =>
+        StartEmulatorAndHostAsync(repositoryRoot, hostDll, ProductSetup.Pipeline(contacts, rateLimit), log, cancellationToken);
+
     /// <summary>Starts the emulator (webhooks to a free port) and then the host process on that port.</summary>
-    public async Task StartEmulatorAndHostAsync(string repositoryRoot, string hostDll, int contacts, int rateLimit, TextWriter log, CancellationToken cancellationToken)
+    public async Task StartEmulatorAndHostAsync(string repositoryRoot, string hostDll, ProductSetup setup, TextWriter log, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(setup);
         var hostPort = ChildProcess.FreePort();
         HostAddress = new Uri($"http://127.0.0.1:{hostPort}");
 
         EmulatorOptions = new EmulatorOptions
         {
             Urls = "http://127.0.0.1:0",
-            Contacts = contacts,
-            RateLimit = rateLimit,
-            SearchRateLimit = 50,
-            DailyLimit = 1_000_000_000,
+            Contacts = setup.Contacts,
+            RateLimit = setup.RateLimit,
+            SearchRateLimit = setup.SearchRateLimit,
+            DailyLimit = setup.DailyLimit,
             WebhookUrl = WebhookUri,
-            WebhookRetryScale = 0.002,
+            WebhookRetryScale = setup.WebhookRetryScale,
         };
         var started = DateTime.UtcNow;
         var emulator = EmulatorApp.Build(EmulatorOptions);
@@ -115,7 +123,7 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
         EmulatorClient = new HttpClient { BaseAddress = EmulatorAddress, Timeout = TimeSpan.FromSeconds(60) };
         EmulatorClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", EmulatorOptions.AccessToken);
         await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"  emulator on {EmulatorAddress} ({contacts} contacts seeded in {(DateTime.UtcNow - started).TotalSeconds:0.0} s, rate limit {rateLimit}/10 s)"));
+            $"  emulator on {EmulatorAddress} ({setup.Contacts} contacts seeded in {(DateTime.UtcNow - started).TotalSeconds:0.0} s, rate limit {setup.RateLimit}/10 s, search {setup.SearchRateLimit}/s)"));
 
         File.Copy(Path.Combine(repositoryRoot, "host.json"), Path.Combine(WorkDirectory, "host.json"), overwrite: true);
         var environment = new Dictionary<string, string?>
@@ -130,13 +138,14 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
             ["HUBSPOT_HIGH_PRIORITY_WORKFLOW_ID"] = EmulatorOptions.WorkflowId.ToString(CultureInfo.InvariantCulture),
             ["LEAD_SCORE_API_KEYS"] = $"Admin={AdminKey};Manager=bench-manager-key-000000001;Rep=bench-rep-key-0000000000001;Marketing=bench-marketing-key-0000001",
             ["LEAD_SCORE_STORAGE_PREFIX"] = StoragePrefix,
-            // The batch rescore must not fire during the run: only webhooks drive scoring here.
-            ["LEAD_SCORE_UPDATE_INTERVAL"] = "24h",
-            // A fresh install scores the whole portal at start-up; here that would score the measured contacts before their webhooks.
-            ["LEAD_SCORE_INITIAL_RESCORE"] = "false",
             // The client's budget starts at the portal's limit instead of learning it from the first response.
-            ["HubSpot__RequestsPer10Seconds"] = rateLimit.ToString(CultureInfo.InvariantCulture),
+            ["HubSpot__RequestsPer10Seconds"] = setup.RateLimit.ToString(CultureInfo.InvariantCulture),
         };
+        foreach (var (name, value) in setup.HostEnvironment)
+        {
+            environment[name] = value;
+        }
+
         Host = ChildProcess.Start("host", "dotnet", [hostDll], Path.Combine(WorkDirectory, "host.log"), environment,
             ["HUBSPOT_", "LEAD_SCORE_", "AzureWebJobs", "ASPNETCORE_", "HubSpot__", "urls"]);
         _owned.Add(Host);
@@ -156,6 +165,7 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
                 using var response = await http.GetAsync(new Uri("/api/health", UriKind.Relative), cancellationToken);
                 if ((int)response.StatusCode is 200 or 503)
                 {
+                    HostReadyAt = DateTimeOffset.UtcNow;
                     break;
                 }
             }
@@ -205,6 +215,26 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
         var json = JsonNode.Parse(await EmulatorClient.GetStringAsync(new Uri($"/_emulator/contacts/{contactId}/writes", UriKind.Relative), cancellationToken))!;
         var first = json["writes"]!.AsArray().FirstOrDefault(w => (string?)w!["property"] == property);
         return first is null ? null : DateTimeOffset.Parse((string)first["at"]!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    }
+
+    /// <summary>
+    /// Every contact id of the emulator's portal, in id order, from its admin ground truth: unlike <see cref="ContactIdsAsync"/>
+    /// this costs no HubSpot API call (none is logged or counted against the rate limit).
+    /// </summary>
+    public async Task<List<long>> ContactIdsUnloggedAsync(CancellationToken cancellationToken)
+    {
+        var json = JsonNode.Parse(await EmulatorClient.GetStringAsync(new Uri("/_emulator/ground-truth", UriKind.Relative), cancellationToken))!;
+        return [.. json["contacts"]!.AsObject().Select(p => long.Parse(p.Key, CultureInfo.InvariantCulture)).Order()];
+    }
+
+    /// <summary>When the product first wrote <paramref name="property"/> on the contact at or after <paramref name="after"/>, or null.</summary>
+    public async Task<DateTimeOffset?> FirstWriteAfterAsync(long contactId, string property, DateTimeOffset after, CancellationToken cancellationToken)
+    {
+        var json = JsonNode.Parse(await EmulatorClient.GetStringAsync(new Uri($"/_emulator/contacts/{contactId}/writes", UriKind.Relative), cancellationToken))!;
+        return json["writes"]!.AsArray()
+            .Where(w => (string?)w!["property"] == property)
+            .Select(w => (DateTimeOffset?)DateTimeOffset.Parse((string)w!["at"]!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal))
+            .FirstOrDefault(at => at >= after);
     }
 
     /// <summary>The emulator's log of HubSpot API requests (the last 50,000).</summary>
@@ -307,6 +337,44 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
     {
         public async ValueTask DisposeAsync() => await dispose();
     }
+}
+
+/// <summary>
+/// What <see cref="ProductUnderLoad"/> starts: the emulator's portal and limits, and the host's settings beyond the
+/// wiring (storage, URLs, keys, rate budget), which <see cref="HostEnvironment"/> adds to or overrides.
+/// </summary>
+internal sealed record ProductSetup
+{
+    /// <summary>Contacts the emulator seeds.</summary>
+    public required int Contacts { get; init; }
+
+    /// <summary>The emulator's HubSpot requests per rolling 10 s (the host's budget starts at it too).</summary>
+    public required int RateLimit { get; init; }
+
+    /// <summary>The emulator's search requests per second (HubSpot: 5).</summary>
+    public int SearchRateLimit { get; init; } = 50;
+
+    public int DailyLimit { get; init; } = 1_000_000_000;
+
+    /// <summary>Multiplies the emulator's webhook retry delays (HubSpot's minutes become milliseconds).</summary>
+    public double WebhookRetryScale { get; init; } = 0.002;
+
+    /// <summary>Host environment variables (e.g. LEAD_SCORE_INITIAL_RESCORE), added to the wiring or overriding it.</summary>
+    public IReadOnlyDictionary<string, string> HostEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>What <c>--pipeline</c> runs: only webhooks drive scoring, so neither the timer's batch nor the fresh install's whole-portal rescore runs.</summary>
+    public static ProductSetup Pipeline(int contacts, int rateLimit) => new()
+    {
+        Contacts = contacts,
+        RateLimit = rateLimit,
+        HostEnvironment = new Dictionary<string, string>
+        {
+            // The batch rescore must not fire during the run: only webhooks drive scoring here.
+            ["LEAD_SCORE_UPDATE_INTERVAL"] = "24h",
+            // A fresh install scores the whole portal at start-up; here that would score the measured contacts before their webhooks.
+            ["LEAD_SCORE_INITIAL_RESCORE"] = "false",
+        },
+    };
 }
 
 /// <summary>One HubSpot API request as the emulator logged it; <see cref="At"/> is when it arrived.</summary>

@@ -24,12 +24,22 @@ internal sealed class WebhookPoster(HttpClient http, Uri target, string clientSe
     private readonly string _uri = target.ToString();
     private long _nextEventId = 7_000_000_000 + (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() % 1_000_000_000);
 
-    public async Task<PostResult> PostAsync(long contactId, bool readResult, CancellationToken cancellationToken)
+    /// <summary>A change of <c>lifecyclestage</c> (to a stage that rotates with the eventId); the contact itself is not changed.</summary>
+    public Task<PostResult> PostAsync(long contactId, bool readResult, CancellationToken cancellationToken)
     {
         var eventId = Interlocked.Increment(ref _nextEventId);
+        return PostAsync(eventId, contactId, "lifecyclestage", Stages[eventId % Stages.Length], readResult, cancellationToken);
+    }
+
+    /// <summary>A change of <paramref name="propertyName"/> to <paramref name="propertyValue"/> (a JSON-safe string), e.g. one the caller made real first.</summary>
+    public Task<PostResult> PostAsync(long contactId, string propertyName, string propertyValue, bool readResult, CancellationToken cancellationToken) =>
+        PostAsync(Interlocked.Increment(ref _nextEventId), contactId, propertyName, propertyValue, readResult, cancellationToken);
+
+    private async Task<PostResult> PostAsync(long eventId, long contactId, string propertyName, string propertyValue, bool readResult, CancellationToken cancellationToken)
+    {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var body = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-            $$"""[{"eventId":{{eventId}},"subscriptionId":{{SubscriptionId}},"portalId":{{portalId}},"appId":{{appId}},"occurredAt":{{now}},"subscriptionType":"contact.propertyChange","attemptNumber":0,"objectId":{{contactId}},"propertyName":"lifecyclestage","propertyValue":"{{Stages[eventId % Stages.Length]}}","changeSource":"CRM_UI","sourceId":"userId:1"}]"""));
+            $$"""[{"eventId":{{eventId}},"subscriptionId":{{SubscriptionId}},"portalId":{{portalId}},"appId":{{appId}},"occurredAt":{{now}},"subscriptionType":"contact.propertyChange","attemptNumber":0,"objectId":{{contactId}},"propertyName":"{{propertyName}}","propertyValue":"{{propertyValue}}","changeSource":"CRM_UI","sourceId":"userId:1"}]"""));
         var timestamp = now.ToString(CultureInfo.InvariantCulture);
         using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = Json;
