@@ -46,6 +46,10 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the run itself failed (crash, build or discovery error) without a failed test to show for it
 fi
 
+# CI shows only the tail of the log: name the failed tests again just above the summary line.
+for trx in "$results"/*.trx "$results"/*/*.trx; do
+  grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/  FAILED: \1/p' || true
+done
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$total" -eq 0 ]; then
   exit 1

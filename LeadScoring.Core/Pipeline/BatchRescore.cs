@@ -53,7 +53,9 @@ public sealed partial class BatchRescore(
     /// same data again. At most <paramref name="maxExamined"/> contacts are looked at, so one call stays short on a
     /// portal where nearly everything is our own echo; the cursor says where to go on.
     /// </summary>
-    public async Task<ModifiedContactsPage> FindModifiedAsync(RescoreCursor cursor, int max, int maxExamined = 2_000, CancellationToken cancellationToken = default)
+    /// <param name="skipOwnWrites">False for a whole-portal rescore, which scores everyone (e.g. after a scoring change).</param>
+    public async Task<ModifiedContactsPage> FindModifiedAsync(
+        RescoreCursor cursor, int max, int maxExamined = 2_000, bool skipOwnWrites = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cursor);
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
@@ -72,7 +74,7 @@ public sealed partial class BatchRescore(
         // Decides a buffered search page at once (one table lookup for it); null: go on reading.
         async Task<ModifiedContactsPage?> DrainAsync()
         {
-            var echoes = await OwnEchoesAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var echoes = skipOwnWrites ? await OwnEchoesAsync(buffer, cancellationToken).ConfigureAwait(false) : [];
             foreach (var (id, at) in buffer)
             {
                 if (ids.Count == max || examined == maxExamined)
@@ -101,7 +103,9 @@ public sealed partial class BatchRescore(
             }
 
             buffer.Clear();
-            return null;
+
+            // Full: say so now rather than read a search page only to learn that more exist (the next call finds out).
+            return ids.Count == max || examined == maxExamined ? More() : null;
         }
 
         await foreach (var contact in hubspot.SearchModifiedSinceAsync("contacts", cursor.Since, [], until: cursor.Until, cancellationToken).ConfigureAwait(false))

@@ -50,12 +50,12 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore, HubSpotLeadR
         var (scored, skipped, failed) = (state.Scored, state.Skipped, state.FailedChunks);
         try
         {
-            var page = state.Pending ?? await FindAsync(context, state.Cursor ?? new RescoreCursor(window.Since, window.Until, []), state.Chunk, retry);
+            var page = state.Pending ?? await FindAsync(context, state.Cursor ?? new RescoreCursor(window.Since, window.Until, []), state, retry);
             for (var chunk = 0; page is not null && chunk < ChunksPerGeneration; chunk++)
             {
                 // Score this page while the next one is read: the search has its own rate limit, so it costs the gather nothing.
                 var scoring = page.ContactIds.Count == 0 ? Task.FromResult(true) : ScoreChunkAsync(context, [.. page.ContactIds], retry);
-                var reading = page.Next is { } cursor ? FindAsync(context, cursor, state.Chunk, retry) : Task.FromResult<ModifiedContactsPage?>(null);
+                var reading = page.Next is { } cursor ? FindAsync(context, cursor, state, retry) : Task.FromResult<ModifiedContactsPage?>(null);
                 failed += await scoring ? 0 : 1;
                 scored += page.ContactIds.Count;
                 skipped += page.Skipped;
@@ -95,7 +95,7 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore, HubSpotLeadR
     public Task<ModifiedContactsPage> FindModifiedContacts([ActivityTrigger] ModifiedContactsQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return rescore.FindModifiedAsync(query.Cursor, query.Max, cancellationToken: cancellationToken);
+        return rescore.FindModifiedAsync(query.Cursor, query.Max, skipOwnWrites: !query.WholePortal, cancellationToken: cancellationToken);
     }
 
     /// <summary>Gathers (batched reads), scores and writes back one chunk of the batch; returns ids and counts only.</summary>
@@ -120,8 +120,8 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore, HubSpotLeadR
         return rescore.FinishAsync(finish.Window, finish.Scored, finish.Skipped, finish.Started, finish.Error, cancellationToken);
     }
 
-    private static async Task<ModifiedContactsPage?> FindAsync(TaskOrchestrationContext context, RescoreCursor cursor, int chunk, TaskOptions retry) =>
-        await context.CallActivityAsync<ModifiedContactsPage>(nameof(FindModifiedContacts), new ModifiedContactsQuery(cursor, chunk), retry);
+    private static async Task<ModifiedContactsPage?> FindAsync(TaskOrchestrationContext context, RescoreCursor cursor, BatchRescoreState state, TaskOptions retry) =>
+        await context.CallActivityAsync<ModifiedContactsPage>(nameof(FindModifiedContacts), new ModifiedContactsQuery(cursor, state.Chunk, state.WholePortal), retry);
 
     /// <summary>One chunk: gather, score, write; then enroll its newly High leads and give up on what failed. False when the chunk failed.</summary>
     private static async Task<bool> ScoreChunkAsync(TaskOrchestrationContext context, string[] ids, TaskOptions retry)
@@ -154,5 +154,5 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore, HubSpotLeadR
 /// <summary>When the run's window ends, and whether it covers the whole portal.</summary>
 public sealed record RescoreStart(DateTimeOffset Until, bool WholePortal);
 
-/// <summary>A page request: where to resume and how many contacts at most.</summary>
-public sealed record ModifiedContactsQuery(RescoreCursor Cursor, int Max);
+/// <summary>A page request: where to resume, how many contacts at most, and whether our own write-backs count as changes.</summary>
+public sealed record ModifiedContactsQuery(RescoreCursor Cursor, int Max, bool WholePortal = false);

@@ -114,6 +114,15 @@ public sealed class ApiBudgetEndToEndTests
         Assert.That(await _product.Emulator.RequestsAsync("/crm/"), Is.Empty);
     }
 
+    [Test, Order(4)]
+    public async Task WholePortalRescore_GathersEveryoneEvenWhenOurWriteWasTheirLastChange()
+    {
+        var whole = await RunAsync("/api/admin/rescore?scope=portal", "batch-rescore");
+
+        Assert.That(((int)whole["Enqueued"]!, (int)whole["Skipped"]!), Is.EqualTo((_contacts.Count, 0)), whole.ToJsonString());
+        Assert.That((string)whole["Since"]!, Does.StartWith("1970-01-01"));
+    }
+
     [Test]
     public async Task AdminRescore_UnknownScope_Is400NamingScope()
     {
@@ -143,7 +152,7 @@ public sealed class ApiBudgetEndToEndTests
     }
 
     /// <summary>Starts an admin orchestration, waits for it to complete, and returns its output.</summary>
-    private async Task<JsonObject> RunAsync(string route, string instanceId)
+    internal async Task<JsonObject> RunAsync(string route, string instanceId)
     {
         using (var start = new HttpRequestMessage(HttpMethod.Post, route))
         {
