@@ -90,7 +90,7 @@ internal static class AdminWrites
         };
     }
 
-    /// <summary>New leads at existing companies, created now; each fires contact.creation.</summary>
+    /// <summary>New leads at existing companies, created now; each fires contact.creation (the companies' contact counts follow when the write completes).</summary>
     public static List<CrmObject> CreateContacts(PortalWriter w, int count, IReadOnlyDictionary<string, string> overrides)
     {
         var data = w.Data;
@@ -107,22 +107,10 @@ internal static class AdminWrites
                 draft.Properties[name] = value;
             }
 
+            // The draft's associatedcompanyid (or an override of it) makes the primary company association.
             var contact = w.Create(ObjectType.Contacts, draft.Properties, CrmUi);
             data.GroundTruth[contact.Id] = draft.Truth;
-            if (draft.Company is { } company)
-            {
-                data.Associate(ObjectType.Contacts, contact.Id, ObjectType.Companies, company.Id, primary: true);
-            }
-
             created.Add(contact);
-        }
-
-        foreach (var company in created.Select(c => PrimaryCompany(data, c)).OfType<CrmObject>().Distinct())
-        {
-            w.Update(company, new Dictionary<string, string>
-            {
-                ["num_associated_contacts"] = Formats.Text(data.Associated(ObjectType.Companies, company.Id, ObjectType.Contacts).Count),
-            }, CrmUi);
         }
 
         return created;
