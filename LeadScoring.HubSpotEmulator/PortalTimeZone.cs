@@ -40,7 +40,6 @@ internal sealed class PortalTimeZone
         ["UTC-02"] = "Etc/GMT+2",
         ["Azores Standard Time"] = "Atlantic/Azores",
         ["Cape Verde Standard Time"] = "Atlantic/Cape_Verde",
-        ["UTC"] = "Etc/UTC",
         ["GMT Standard Time"] = "Europe/London",
         ["Greenwich Standard Time"] = "Atlantic/Reykjavik",
         ["W. Europe Standard Time"] = "Europe/Berlin",
@@ -169,7 +168,7 @@ internal sealed class PortalTimeZone
     }
 
     /// <summary>US Eastern with the rules in force since 2007 (second Sunday of March to first Sunday of November, 02:00).</summary>
-    private static TimeZoneInfo BuiltInEastern()
+    internal static TimeZoneInfo BuiltInEastern()
     {
         var rule = TimeZoneInfo.AdjustmentRule.CreateAdjustmentRule(
             DateTime.MinValue.Date,
