@@ -46,6 +46,7 @@ public static class EmulatorApp
         app.MapAssociations(services);
         app.MapProperties(services);
         app.MapWorkflows(services);
+        app.MapAccount(services);
         app.MapAdmin(services);
         app.MapFallback(() => HubSpotErrors.NotFound("Unable to route the request: no HubSpot API at this path."));
         return app;

@@ -17,6 +17,8 @@ internal static class EmulatorArguments
           --refresh-token R           OAuth refresh token (default local-emulator-refresh-token)
           --portal-id N               portal (hub) id (default 1000001)
           --rate-limit N              requests per 10 s per token (default 100)
+          --daily-limit N             requests per portal day per token (default 250000)
+          --time-zone ID              portal time zone, IANA or Windows id; the daily limit resets at its midnight (default US/Eastern)
           --fault-rate P              fraction of requests answering 502/503/504 or hanging (default 0)
           --webhook-retry-scale F     multiplies webhook retry delays (default 1)
           --workflow-id N             the workflow that accepts enrollments (default 5001)
@@ -25,7 +27,7 @@ internal static class EmulatorArguments
     private static readonly HashSet<string> Flags =
     [
         "urls", "seed", "contacts", "access-token", "webhook-url", "client-id", "client-secret", "refresh-token",
-        "portal-id", "rate-limit", "fault-rate", "webhook-retry-scale", "workflow-id",
+        "portal-id", "rate-limit", "daily-limit", "time-zone", "fault-rate", "webhook-retry-scale", "workflow-id",
     ];
 
     /// <summary>The options, or one line naming the bad flag in <paramref name="error"/>. <paramref name="help"/> is set for --help.</summary>
@@ -81,6 +83,8 @@ internal static class EmulatorArguments
             RefreshToken = Text("refresh-token", defaults.RefreshToken),
             PortalId = Number("portal-id", defaults.PortalId, long.TryParse, "a positive integer"),
             RateLimit = Number("rate-limit", defaults.RateLimit, int.TryParse, "a positive integer"),
+            DailyLimit = Number("daily-limit", defaults.DailyLimit, int.TryParse, "a positive integer"),
+            TimeZone = Text("time-zone", defaults.TimeZone),
             FaultRate = Number("fault-rate", defaults.FaultRate, double.TryParse, "a number between 0 and 1"),
             WebhookRetryScale = Number("webhook-retry-scale", defaults.WebhookRetryScale, double.TryParse, "a number such as 0.001"),
             WorkflowId = Number("workflow-id", defaults.WorkflowId, long.TryParse, "a positive integer"),

@@ -36,8 +36,14 @@ public sealed class EmulatorOptions
     /// <summary>Search requests per token per second (HubSpot: 5).</summary>
     public int SearchRateLimit { get; init; } = 5;
 
-    /// <summary>Requests per token per UTC day (HubSpot Free/Starter: 250,000).</summary>
+    /// <summary>Requests per token per portal day (HubSpot Free/Starter: 250,000).</summary>
     public int DailyLimit { get; init; } = 250_000;
+
+    /// <summary>
+    /// The portal's time zone (IANA or Windows id): the daily allowance resets at midnight there, and account-info
+    /// reports it. HubSpot's default is US/Eastern.
+    /// </summary>
+    public string TimeZone { get; init; } = "US/Eastern";
 
     /// <summary>Fraction of API requests that answer 502/503/504 or hang; which ones is decided by the seed.</summary>
     public double FaultRate { get; init; }
@@ -87,6 +93,7 @@ public sealed class EmulatorOptions
         Require(RateLimit > 0, "rate-limit", "a positive number", RateLimit);
         Require(SearchRateLimit > 0, "search-rate-limit", "a positive number", SearchRateLimit);
         Require(DailyLimit > 0, "daily-limit", "a positive number", DailyLimit);
+        Require(PortalTimeZone.Resolve(TimeZone) is not null, "time-zone", "an IANA or Windows time zone id such as US/Eastern or Europe/Berlin", $"'{TimeZone}'");
         Require(FaultRate is >= 0 and <= 1, "fault-rate", "between 0 and 1", FaultRate);
         Require(WebhookRetryScale is >= 0 and <= 1000, "webhook-retry-scale", "between 0 and 1000", WebhookRetryScale);
         Require(WorkflowId > 0, "workflow-id", "a positive number", WorkflowId);

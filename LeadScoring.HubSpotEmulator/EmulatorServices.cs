@@ -17,11 +17,14 @@ internal sealed class EmulatorServices
         Store = new PortalStore(PortalGenerator.Seed(options.Seed, options.Contacts, options.TimeProvider.GetUtcNow()), Webhooks, options.TimeProvider);
         Tokens = new OAuthTokens(options);
         Authentication = new Authentication(options, Tokens);
-        RateLimits = new RateLimits(options);
+        TimeZone = PortalTimeZone.Resolve(options.TimeZone) ?? throw new ArgumentException($"Unknown time zone '{options.TimeZone}' (--time-zone).", nameof(options));
+        RateLimits = new RateLimits(options, TimeZone);
         Faults = new FaultInjector(options);
     }
 
     public EmulatorOptions Options { get; }
+
+    public PortalTimeZone TimeZone { get; }
 
     public PortalStore Store { get; }
 

@@ -10,6 +10,9 @@ internal static class AdminEndpoints
 {
     private const int MaxBulk = 10_000;
 
+    /// <summary>Engagements one activity call may add: enough to push a contact past v4's 500 associations per page.</summary>
+    private const int MaxActivities = 5_000;
+
     public static void MapAdmin(this IEndpointRouteBuilder app, EmulatorServices services)
     {
         var admin = app.MapGroup("/_emulator");
@@ -37,6 +40,8 @@ internal static class AdminEndpoints
         admin.MapPost("/faults", (HttpRequest request) => AddFaultAsync(services, request.HttpContext));
         admin.MapGet("/fault-rate", () => JsonResults.Json(new JsonObject { ["rate"] = services.Faults.Rate }));
         admin.MapPut("/fault-rate", (HttpRequest request) => SetFaultRateAsync(services, request.HttpContext));
+        admin.MapGet("/rate-limits/daily", () => DailyAllowance(services));
+        admin.MapPut("/rate-limits/daily", (HttpRequest request) => SetDailyAllowanceAsync(services, request.HttpContext));
         admin.MapDelete("/faults", () =>
         {
             services.Faults.Clear();
@@ -58,8 +63,14 @@ internal static class AdminEndpoints
             return HubSpotErrors.Validation($"type must be one of {string.Join(", ", AdminWrites.ActivityTypes)} (got '{activity}').");
         }
 
+        var count = 1L;
+        if (body["count"] is { } countNode && (!TryInteger(countNode, out count) || count is < 1 or > MaxActivities))
+        {
+            return HubSpotErrors.Validation($"count must be an integer from 1 to {MaxActivities} (got {countNode.ToJsonString()}).");
+        }
+
         return services.Store.Write(w => w.Data.Find(ObjectType.Contacts, id) is { } contact
-            ? JsonResults.Json(AdminWrites.AddActivity(w, contact, activity), StatusCodes.Status201Created)
+            ? JsonResults.Json(AdminWrites.AddActivity(w, contact, activity, (int)count), StatusCodes.Status201Created)
             : HubSpotErrors.NotFound($"No contact {id}"));
     }
 
@@ -341,6 +352,42 @@ internal static class AdminEndpoints
 
         services.Faults.Rate = rate;
         return JsonResults.Json(new JsonObject { ["rate"] = rate });
+    }
+
+    private static IResult DailyAllowance(EmulatorServices services)
+    {
+        var limits = services.RateLimits;
+        return JsonResults.Json(new JsonObject
+        {
+            ["max"] = limits.Daily.Max,
+            ["remaining"] = limits.Daily.Remaining(limits.PrivateAppKey),
+            ["resetsAt"] = Formats.Iso(limits.Daily.ResetsAt()),
+        });
+    }
+
+    private static async Task<IResult> SetDailyAllowanceAsync(EmulatorServices services, HttpContext context)
+    {
+        var (body, error) = await JsonResults.ReadObjectAsync(context.Request, context.RequestAborted);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        if (!TryInteger(body["remaining"], out var remaining) || remaining < 0)
+        {
+            return HubSpotErrors.Validation($"remaining must be an integer of 0 or more (got {body["remaining"]?.ToJsonString() ?? "nothing"}).");
+        }
+
+        services.RateLimits.Daily.SetRemaining(services.RateLimits.PrivateAppKey, remaining);
+        return DailyAllowance(services);
+    }
+
+    /// <summary>A whole number, as a JSON number or numeric string; false for fractions, text, booleans and null.</summary>
+    private static bool TryInteger(JsonNode? node, out long value)
+    {
+        value = 0;
+        return node is JsonValue v && v.GetValueKind() is System.Text.Json.JsonValueKind.Number or System.Text.Json.JsonValueKind.String
+            && long.TryParse(JsonResults.Scalar(node), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
     }
 
     private static int? Int(JsonNode? node) =>

@@ -13,8 +13,11 @@ internal static class AdminWrites
 
     public static readonly string[] ActivityTypes = ["email_open", "email_reply", "meeting", "call"];
 
-    /// <summary>Adds the engagement, associates it, and updates the contact's activity properties.</summary>
-    public static JsonObject AddActivity(PortalWriter w, CrmObject contact, string activity)
+    /// <summary>
+    /// Adds <paramref name="count"/> engagements of one kind at once, associates them, and updates the contact's
+    /// activity properties in one write (one webhook operation).
+    /// </summary>
+    public static JsonObject AddActivity(PortalWriter w, CrmObject contact, string activity, int count = 1)
     {
         var data = w.Data;
         var now = w.Now;
@@ -25,31 +28,28 @@ internal static class AdminWrites
             .LastOrDefault(d => d?.Get("hs_is_closed") != "true");
         var stamp = Formats.Iso(now);
         var updates = new Dictionary<string, string>(StringComparer.Ordinal);
-        (ObjectType Type, Dictionary<string, string> Properties) engagement;
+        var (type, draw) = activity switch
+        {
+            "email_open" => (ObjectType.Emails, (Func<Dictionary<string, string>>)(() => generator.Email(contact, incoming: false, now))),
+            "email_reply" => (ObjectType.Emails, () => generator.Email(contact, incoming: true, now)),
+            "meeting" => (ObjectType.Meetings, () => generator.Meeting(contact, now, "COMPLETED")),
+            _ => (ObjectType.Calls, () => generator.Call(contact, now, connected: true)),
+        };
         switch (activity)
         {
             case "email_open":
-                engagement = (ObjectType.Emails, generator.Email(contact, incoming: false, now));
-                updates["hs_email_open"] = Plus(contact, "hs_email_open");
+                updates["hs_email_open"] = Plus(contact, "hs_email_open", count);
                 updates["hs_email_last_open_date"] = stamp;
                 updates["hs_sales_email_last_opened"] = stamp;
                 break;
             case "email_reply":
-                engagement = (ObjectType.Emails, generator.Email(contact, incoming: true, now));
                 updates["hs_sales_email_last_replied"] = stamp;
-                updates["num_notes"] = Plus(contact, "num_notes");
-                break;
-            case "meeting":
-                engagement = (ObjectType.Meetings, generator.Meeting(contact, now, "COMPLETED"));
-                updates["notes_last_contacted"] = stamp;
-                updates["num_contacted_notes"] = Plus(contact, "num_contacted_notes");
-                updates["num_notes"] = Plus(contact, "num_notes");
+                updates["num_notes"] = Plus(contact, "num_notes", count);
                 break;
             default:
-                engagement = (ObjectType.Calls, generator.Call(contact, now, connected: true));
                 updates["notes_last_contacted"] = stamp;
-                updates["num_contacted_notes"] = Plus(contact, "num_contacted_notes");
-                updates["num_notes"] = Plus(contact, "num_notes");
+                updates["num_contacted_notes"] = Plus(contact, "num_contacted_notes", count);
+                updates["num_notes"] = Plus(contact, "num_notes", count);
                 break;
         }
 
@@ -59,16 +59,22 @@ internal static class AdminWrites
             updates["hs_last_sales_activity_timestamp"] = stamp;
         }
 
-        var created = w.Create(engagement.Type, engagement.Properties, CrmUi);
-        data.Associate(ObjectType.Contacts, contact.Id, engagement.Type, created.Id);
-        if (company is not null)
+        var ids = new JsonArray();
+        for (var i = 0; i < count; i++)
         {
-            data.Associate(ObjectType.Companies, company.Id, engagement.Type, created.Id);
-        }
+            var created = w.Create(type, draw(), CrmUi);
+            data.Associate(ObjectType.Contacts, contact.Id, type, created.Id);
+            if (company is not null)
+            {
+                data.Associate(ObjectType.Companies, company.Id, type, created.Id);
+            }
 
-        if (deal is not null)
-        {
-            data.Associate(ObjectType.Deals, deal.Id, engagement.Type, created.Id);
+            if (deal is not null)
+            {
+                data.Associate(ObjectType.Deals, deal.Id, type, created.Id);
+            }
+
+            ids.Add(Formats.Text(created.Id));
         }
 
         var changed = w.Update(contact, updates, CrmUi);
@@ -76,13 +82,15 @@ internal static class AdminWrites
         {
             ["contactId"] = Formats.Text(contact.Id),
             ["activity"] = activity,
-            ["engagementType"] = engagement.Type.Name,
-            ["engagementId"] = Formats.Text(created.Id),
+            ["engagementType"] = type.Name,
+            ["engagementId"] = ids[0]!.GetValue<string>(),
+            ["count"] = count,
+            ["engagementIds"] = ids,
             ["changedProperties"] = new JsonArray([.. changed.Select(c => (JsonNode)c)]),
         };
     }
 
-    /// <summary>New leads at existing companies, created now; each fires contact.creation.</summary>
+    /// <summary>New leads at existing companies, created now; each fires contact.creation (the companies' contact counts follow when the write completes).</summary>
     public static List<CrmObject> CreateContacts(PortalWriter w, int count, IReadOnlyDictionary<string, string> overrides)
     {
         var data = w.Data;
@@ -99,22 +107,10 @@ internal static class AdminWrites
                 draft.Properties[name] = value;
             }
 
+            // The draft's associatedcompanyid (or an override of it) makes the primary company association.
             var contact = w.Create(ObjectType.Contacts, draft.Properties, CrmUi);
             data.GroundTruth[contact.Id] = draft.Truth;
-            if (draft.Company is { } company)
-            {
-                data.Associate(ObjectType.Contacts, contact.Id, ObjectType.Companies, company.Id, primary: true);
-            }
-
             created.Add(contact);
-        }
-
-        foreach (var company in created.Select(c => PrimaryCompany(data, c)).OfType<CrmObject>().Distinct())
-        {
-            w.Update(company, new Dictionary<string, string>
-            {
-                ["num_associated_contacts"] = Formats.Text(data.Associated(ObjectType.Companies, company.Id, ObjectType.Contacts).Count),
-            }, CrmUi);
         }
 
         return created;
@@ -193,6 +189,6 @@ internal static class AdminWrites
         return new PortalGenerator(w.Data, random, w.Now);
     }
 
-    private static string Plus(CrmObject obj, string property) =>
-        Formats.Text((long.TryParse(obj.Get(property), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0) + 1);
+    private static string Plus(CrmObject obj, string property, int by) =>
+        Formats.Text((long.TryParse(obj.Get(property), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0) + by);
 }

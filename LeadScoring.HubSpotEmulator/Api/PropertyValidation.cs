@@ -45,6 +45,18 @@ internal static class PropertyValidation
                 continue;
             }
 
+            // HubSpot turns associatedcompanyid into the primary company association, so it must name a company.
+            if (type == ObjectType.Contacts && name == "associatedcompanyid" && value.Length > 0)
+            {
+                if (data.Find(ObjectType.Companies, value) is not { } company)
+                {
+                    errors.Add(Error(name, "INVALID_VALUE", $"{value} is not the id of an existing company; associatedcompanyid takes a company id."));
+                    continue;
+                }
+
+                value = Formats.Text(company.Id);
+            }
+
             values[name] = value;
         }
 

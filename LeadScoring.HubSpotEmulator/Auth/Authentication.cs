@@ -19,7 +19,7 @@ internal sealed class Authentication(EmulatorOptions options, OAuthTokens tokens
 
         if (string.Equals(token, options.AccessToken, StringComparison.Ordinal))
         {
-            return (new Caller(token, false, "private-app:" + token), null);
+            return (new Caller(token, false, PrivateAppKey(token)), null);
         }
 
         var (state, expiresAt) = tokens.Check(token);
@@ -30,6 +30,8 @@ internal sealed class Authentication(EmulatorOptions options, OAuthTokens tokens
             _ => (null, HubSpotErrors.Unauthorized()),
         };
     }
+
+    public static string PrivateAppKey(string token) => "private-app:" + token;
 
     private static IResult Expired(DateTimeOffset expiresAt, DateTimeOffset now)
     {

@@ -362,7 +362,6 @@ internal sealed class PortalGenerator
         activity.WriteTo(props);
         var modified = Min(_now, Max(createdAt, activity.Last ?? createdAt).AddMilliseconds(_random.Next(0, 3 * 3_600_000)));
         props["lastmodifieddate"] = props["hs_lastmodifieddate"] = Iso(modified);
-        contact.UpdatedAt = modified;
         _data.GroundTruth[contact.Id] = draft.Truth with { Converted = converted };
     }
 
@@ -371,7 +370,6 @@ internal sealed class PortalGenerator
         var deal = Put(ObjectType.Deals, createdAt, Deal(contact, company, stage, DealAmount(company), createdAt, closeAt));
         var modified = Min(_now, Max(createdAt, stage.StartsWith("closed", StringComparison.Ordinal) ? closeAt : createdAt.AddDays(_random.Next(0, 5))));
         deal.Properties["hs_lastmodifieddate"] = Iso(modified);
-        deal.UpdatedAt = modified;
         _data.Associate(ObjectType.Deals, deal.Id, ObjectType.Contacts, contact.Id);
         if (company is not null)
         {

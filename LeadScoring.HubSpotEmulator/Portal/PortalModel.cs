@@ -9,7 +9,11 @@ internal sealed class CrmObject(ObjectType type, long id, DateTimeOffset created
 
     public DateTimeOffset CreatedAt { get; } = createdAt;
 
-    public DateTimeOffset UpdatedAt { get; set; } = createdAt;
+    /// <summary>
+    /// Read from the modification property, so <c>updatedAt</c> and <c>lastmodifieddate</c> (<c>hs_lastmodifieddate</c>)
+    /// are always the same instant on the wire, as HubSpot's are.
+    /// </summary>
+    public DateTimeOffset UpdatedAt => Get(Type.ModifiedProperty) is { } stamp && PropertyValues.ParseInstant(stamp) is { } at ? at : CreatedAt;
 
     public Dictionary<string, string> Properties { get; } = new(StringComparer.Ordinal);
 
@@ -113,25 +117,70 @@ internal sealed class PortalData
             ? ids
             : new Dictionary<long, bool>();
 
+    /// <summary>
+    /// Associates two records both ways. A contact has at most one primary company, and its
+    /// <c>associatedcompanyid</c> names it (HubSpot keeps the two in step), so a new primary demotes the old one.
+    /// </summary>
     public void Associate(ObjectType aType, long aId, ObjectType bType, long bId, bool primary = false)
     {
+        var contactToCompany = aType == ObjectType.Contacts && bType == ObjectType.Companies;
+        if (primary && (contactToCompany || (aType == ObjectType.Companies && bType == ObjectType.Contacts)))
+        {
+            var (contactId, companyId) = contactToCompany ? (aId, bId) : (bId, aId);
+            DemotePrimaryCompanies(contactId, except: companyId);
+            if (Find(ObjectType.Contacts, contactId) is { } contact)
+            {
+                contact.Properties["associatedcompanyid"] = Formats.Text(companyId);
+            }
+        }
+
         Edge(aType, aId, bType)[bId] = primary;
         Edge(bType, bId, aType)[aId] = primary;
+    }
 
-        SortedDictionary<long, bool> Edge(ObjectType fromType, long fromId, ObjectType to)
+    /// <summary>
+    /// Makes <paramref name="companyId"/> the contact's primary company (associating it when needed), or with null
+    /// leaves the contact without one (other associations stay, unlabeled). True when a new association was added.
+    /// </summary>
+    public bool SetPrimaryCompany(CrmObject contact, long? companyId)
+    {
+        if (companyId is not { } id)
         {
-            var key = new ObjectKey(fromType, fromId);
-            if (!Associations.TryGetValue(key, out var byType))
-            {
-                Associations[key] = byType = [];
-            }
-
-            if (!byType.TryGetValue(to, out var ids))
-            {
-                byType[to] = ids = [];
-            }
-
-            return ids;
+            DemotePrimaryCompanies(contact.Id, except: null);
+            contact.Properties.Remove("associatedcompanyid");
+            return false;
         }
+
+        var added = !Associated(ObjectType.Contacts, contact.Id, ObjectType.Companies).ContainsKey(id);
+        Associate(ObjectType.Contacts, contact.Id, ObjectType.Companies, id, primary: true);
+        return added;
+    }
+
+    private void DemotePrimaryCompanies(long contactId, long? except)
+    {
+        foreach (var (companyId, isPrimary) in Associated(ObjectType.Contacts, contactId, ObjectType.Companies).ToList())
+        {
+            if (isPrimary && companyId != except)
+            {
+                Edge(ObjectType.Contacts, contactId, ObjectType.Companies)[companyId] = false;
+                Edge(ObjectType.Companies, companyId, ObjectType.Contacts)[contactId] = false;
+            }
+        }
+    }
+
+    private SortedDictionary<long, bool> Edge(ObjectType fromType, long fromId, ObjectType to)
+    {
+        var key = new ObjectKey(fromType, fromId);
+        if (!Associations.TryGetValue(key, out var byType))
+        {
+            Associations[key] = byType = [];
+        }
+
+        if (!byType.TryGetValue(to, out var ids))
+        {
+            byType[to] = ids = [];
+        }
+
+        return ids;
     }
 }

@@ -30,6 +30,7 @@ internal sealed class PortalStore(PortalData data, IChangeSink changes, TimeProv
         {
             var writer = new PortalWriter(_data, time.GetUtcNow(), () => ++_operations);
             var result = write(writer);
+            writer.Complete();
             if (writer.Changes.Count > 0)
             {
                 changes.Publish(writer.Changes);
@@ -51,6 +52,10 @@ internal sealed class PortalStore(PortalData data, IChangeSink changes, TimeProv
 /// <summary>Writes through the store: records every write, bumps modification times and collects webhook changes.</summary>
 internal sealed class PortalWriter(PortalData data, DateTimeOffset now, Func<long> nextOperation)
 {
+    private const string PrimaryCompanyProperty = "associatedcompanyid";
+
+    private readonly Dictionary<long, ChangeSource> _recount = [];
+
     public PortalData Data => data;
 
     public DateTimeOffset Now => now;
@@ -71,6 +76,11 @@ internal sealed class PortalWriter(PortalData data, DateTimeOffset now, Func<lon
         }
 
         data.IndexEmail(obj, null);
+        if (type == ObjectType.Contacts && obj.Get(PrimaryCompanyProperty) is not null)
+        {
+            SyncPrimaryCompany(obj, source);
+        }
+
         if (type.HasWebhooks)
         {
             Changes.Add(new ObjectChange(type, obj.Id, ChangeKind.Created, null, null, source, now, operation));
@@ -116,15 +126,46 @@ internal sealed class PortalWriter(PortalData data, DateTimeOffset now, Func<lon
             }
         }
 
+        if (obj.Type == ObjectType.Contacts && changed.Contains(PrimaryCompanyProperty))
+        {
+            SyncPrimaryCompany(obj, source);
+        }
+
         if (changed.Count > 0)
         {
-            obj.UpdatedAt = now;
             var stamp = Formats.Iso(now);
             obj.Properties["hs_lastmodifieddate"] = stamp;
             obj.Properties[obj.Type.ModifiedProperty] = stamp;
         }
 
         return changed;
+    }
+
+    /// <summary>Writing <c>associatedcompanyid</c> moves the contact's primary company association, as in HubSpot (values are validated to name an existing company).</summary>
+    private void SyncPrimaryCompany(CrmObject contact, ChangeSource source)
+    {
+        var company = contact.Get(PrimaryCompanyProperty) is { } value ? data.Find(ObjectType.Companies, value) : null;
+        if (data.SetPrimaryCompany(contact, company?.Id) && company is not null)
+        {
+            _recount[company.Id] = source;
+        }
+    }
+
+    /// <summary>Ends the write: companies that gained contacts get their count once, however many contacts joined.</summary>
+    public void Complete()
+    {
+        foreach (var (id, source) in _recount)
+        {
+            if (data.Find(ObjectType.Companies, id) is { } company)
+            {
+                Update(company, new Dictionary<string, string>
+                {
+                    ["num_associated_contacts"] = Formats.Text(data.Associated(ObjectType.Companies, id, ObjectType.Contacts).Count),
+                }, source);
+            }
+        }
+
+        _recount.Clear();
     }
 
     private void Record(CrmObject obj, string name, string value, string? previous, ChangeSource source, bool changed)

@@ -1,43 +1,52 @@
 namespace LeadScoring.HubSpotEmulator.RateLimiting;
 
-/// <summary>Requests per key per UTC day (HubSpot resets at midnight in the account's time zone; the emulator's is UTC).</summary>
-internal sealed class DailyLimiter(int max, TimeProvider time)
+/// <summary>Requests per key per portal day: HubSpot resets the daily allowance at midnight in the account's time zone.</summary>
+internal sealed class DailyLimiter(int max, PortalTimeZone zone, TimeProvider time)
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, (DateOnly Day, int Count)> _counts = new(StringComparer.Ordinal);
+
+    // Used may go below zero when an admin grants more than the maximum for the rest of the day.
+    private readonly Dictionary<string, (DateOnly Day, long Used)> _counts = new(StringComparer.Ordinal);
 
     public int Max => max;
 
-    public (bool Allowed, int Remaining) TryAcquire(string key)
+    public (bool Allowed, long Remaining) TryAcquire(string key)
     {
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var today = zone.DayAt(time.GetUtcNow());
         lock (_gate)
         {
-            var (day, count) = _counts.GetValueOrDefault(key);
-            if (day != today)
-            {
-                count = 0;
-            }
-
-            if (count >= max)
+            var used = UsedToday(key, today);
+            if (used >= max)
             {
                 return (false, 0);
             }
 
-            _counts[key] = (today, count + 1);
-            return (true, max - count - 1);
+            _counts[key] = (today, used + 1);
+            return (true, max - used - 1);
         }
     }
 
-    public int Remaining(string key)
+    public long Remaining(string key)
     {
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var today = zone.DayAt(time.GetUtcNow());
         lock (_gate)
         {
-            var (day, count) = _counts.GetValueOrDefault(key);
-            return day == today ? max - count : max;
+            return Math.Max(0, max - UsedToday(key, today));
         }
     }
+
+    /// <summary>What is left of today's allowance from now on, until the next reset.</summary>
+    public void SetRemaining(string key, long remaining)
+    {
+        var today = zone.DayAt(time.GetUtcNow());
+        lock (_gate)
+        {
+            _counts[key] = (today, max - remaining);
+        }
+    }
+
+    /// <summary>When the current portal day ends and the allowance is full again.</summary>
+    public DateTimeOffset ResetsAt() => zone.NextMidnight(time.GetUtcNow());
 
     public void Clear()
     {
@@ -46,4 +55,7 @@ internal sealed class DailyLimiter(int max, TimeProvider time)
             _counts.Clear();
         }
     }
+
+    private long UsedToday(string key, DateOnly today) =>
+        _counts.TryGetValue(key, out var entry) && entry.Day == today ? entry.Used : 0;
 }

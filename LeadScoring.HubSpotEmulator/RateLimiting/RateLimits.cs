@@ -7,11 +7,11 @@ namespace LeadScoring.HubSpotEmulator.RateLimiting;
 /// HubSpot's limits per caller: a rolling 10-second window and a daily quota for ordinary calls (with the
 /// X-HubSpot-RateLimit-* headers), a separate per-second limit for search (without headers). 429s carry no Retry-After.
 /// </summary>
-internal sealed class RateLimits(EmulatorOptions options)
+internal sealed class RateLimits(EmulatorOptions options, PortalTimeZone zone)
 {
     private readonly RollingWindowLimiter _tenSecondly = new(options.RateLimit, TimeSpan.FromSeconds(10), options.TimeProvider);
     private readonly RollingWindowLimiter _secondly = new(options.SearchRateLimit, TimeSpan.FromSeconds(1), options.TimeProvider);
-    private readonly DailyLimiter _daily = new(options.DailyLimit, options.TimeProvider);
+    private readonly DailyLimiter _daily = new(options.DailyLimit, zone, options.TimeProvider);
 
     /// <summary>Null when the request may proceed (headers already set); otherwise the 429 to send.</summary>
     public IResult? Check(HttpContext context, Caller caller, bool isSearch)
@@ -50,6 +50,11 @@ internal sealed class RateLimits(EmulatorOptions options)
 
         return dailyAllowed ? null : JsonResults.Json(HubSpotErrors.RateLimitBody("DAILY", group), StatusCodes.Status429TooManyRequests);
     }
+
+    /// <summary>The daily allowance the admin endpoints show and set: the static private-app token's (the one with daily headers).</summary>
+    public DailyLimiter Daily => _daily;
+
+    public string PrivateAppKey => Authentication.PrivateAppKey(options.AccessToken);
 
     public void Clear()
     {
