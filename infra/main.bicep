@@ -89,6 +89,9 @@ param initialRescore bool = true
 @description('LEAD_SCORE_RETRAIN_INTERVAL: model retraining interval.')
 param retrainInterval string = '7d'
 
+@description('LEAD_SCORE_DECAY_INTERVAL: how often scores are recomputed from stored snapshots as time passes (no HubSpot reads).')
+param decayInterval string = '1d'
+
 @description('LEAD_SCORE_MIN_CONFIDENCE: the analyst\'s answer is used only at or above it.')
 param minConfidence string = '0.7'
 
@@ -215,6 +218,7 @@ module appSettings 'modules/functionapp-settings.bicep' = {
     updateInterval: updateInterval
     initialRescore: initialRescore
     retrainInterval: retrainInterval
+    decayInterval: decayInterval
     minConfidence: minConfidence
     analystTimeout: analystTimeout
     openAIEndpoint: openai.outputs.endpoint

@@ -17,4 +17,5 @@ param highPriorityWorkflowId = ''
 
 param updateInterval = '15m'
 param retrainInterval = '7d'
+param decayInterval = '1d'
 param minConfidence = '0.7'

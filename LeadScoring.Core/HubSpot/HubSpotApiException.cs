@@ -7,7 +7,7 @@ namespace LeadScoring.Core.HubSpot;
 /// A HubSpot call that failed after the resilience pipeline gave up: the HTTP status plus HubSpot's category,
 /// correlationId (quote it to HubSpot support) and per-input errors. Never carries the token.
 /// </summary>
-public sealed class HubSpotApiException : Exception
+public class HubSpotApiException : Exception
 {
     public HubSpotApiException(string operation, HttpStatusCode status, HubSpotErrorBody? body, string? rawSnippet = null)
         : base(Describe(operation, status, body, rawSnippet))
@@ -29,6 +29,17 @@ public sealed class HubSpotApiException : Exception
         : base(message)
     {
         Operation = "HubSpot call";
+        Errors = [];
+    }
+
+    /// <summary>For failures described by us rather than by a HubSpot error body (a DAILY limit known in advance).</summary>
+    protected HubSpotApiException(string message, HttpStatusCode status, string? category, string? policyName)
+        : base(message)
+    {
+        Operation = "HubSpot call";
+        StatusCode = status;
+        Category = category;
+        PolicyName = policyName;
         Errors = [];
     }
 
@@ -90,4 +101,39 @@ public sealed class HubSpotApiException : Exception
     }
 
     private static string Snippet(string text) => text.Length <= 200 ? text : text[..200] + "…";
+}
+
+/// <summary>
+/// HubSpot's daily API allowance is spent (its DAILY 429): no HubSpot call is made until <see cref="ResumesAt"/>,
+/// the next midnight in the portal's time zone. Not retried by the client; work waits and resumes then.
+/// </summary>
+public sealed class HubSpotDailyLimitException : HubSpotApiException
+{
+    public HubSpotDailyLimitException(DateTimeOffset resumesAt)
+        : base(
+            $"HubSpot's daily API limit for this portal is reached; HubSpot calls resume at {resumesAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture)} (the portal's midnight).",
+            HttpStatusCode.TooManyRequests,
+            "RATE_LIMIT",
+            "DAILY")
+    {
+        ResumesAt = resumesAt;
+    }
+
+    public HubSpotDailyLimitException()
+        : this(DateTimeOffset.UtcNow)
+    {
+    }
+
+    public HubSpotDailyLimitException(string message)
+        : base(message, HttpStatusCode.TooManyRequests, "RATE_LIMIT", "DAILY")
+    {
+    }
+
+    public HubSpotDailyLimitException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>When HubSpot's allowance resets (UTC).</summary>
+    public DateTimeOffset ResumesAt { get; }
 }

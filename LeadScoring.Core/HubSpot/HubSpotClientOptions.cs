@@ -9,7 +9,7 @@ public sealed class HubSpotClientOptions
     /// <summary>The settings that may be tuned through <see cref="Section"/>, as environment variables name them.</summary>
     public static IReadOnlyList<string> TuningNames { get; } = [.. new[]
     {
-        nameof(RequestsPer10Seconds), nameof(RateBudgetShare), nameof(SearchRequestsPerSecond), nameof(MaxAttempts), nameof(RetryBaseDelay),
+        nameof(RequestsPer10Seconds), nameof(RateBudgetShare), nameof(RealTimeReservePer10Seconds), nameof(SearchRequestsPerSecond), nameof(MaxAttempts), nameof(RetryBaseDelay),
         nameof(RateLimitedDelay), nameof(SearchRateLimitedDelay), nameof(AttemptTimeout), nameof(TotalTimeout),
     }.Select(name => $"{Section}__{name}")];
 
@@ -30,6 +30,10 @@ public sealed class HubSpotClientOptions
 
     /// <summary>Share of the limit the client allows itself, leaving room for other apps on the same portal.</summary>
     public double RateBudgetShare { get; set; } = 0.9;
+
+    /// <summary>Of the budget per 10 seconds, the slots batch work (whole-portal rescore, decay, retraining) may never
+    /// take, so a webhook's lead is gathered and written without queueing behind a batch.</summary>
+    public int RealTimeReservePer10Seconds { get; set; } = 10;
 
     /// <summary>Search has its own 5 requests/second limit and sends no rate-limit headers; stay under it.</summary>
     public int SearchRequestsPerSecond { get; set; } = 4;

@@ -1,46 +1,124 @@
 using System.Globalization;
+using System.Net;
+using System.Text.Json;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Core.HubSpot;
 
+/// <summary>Whose HubSpot call this is: a webhook's lead waiting to be scored, or background work that can wait.</summary>
+public enum HubSpotWorkLane
+{
+    /// <summary>Webhook-driven and interactive work (the default for any call not marked otherwise).</summary>
+    RealTime,
+
+    /// <summary>Batch rescore, decay, retraining: never allowed the budget's real-time reserve.</summary>
+    Batch,
+}
+
+/// <summary>Marks the HubSpot calls made in a scope (across awaits) as one lane's: <c>using (HubSpotWork.Enter(HubSpotWorkLane.Batch)) { … }</c>.</summary>
+public static class HubSpotWork
+{
+    private static readonly AsyncLocal<HubSpotWorkLane?> Current = new();
+
+    /// <summary>The lane of the calls made here and now.</summary>
+    public static HubSpotWorkLane Lane => Current.Value ?? HubSpotWorkLane.RealTime;
+
+    public static IDisposable Enter(HubSpotWorkLane lane)
+    {
+        var previous = Current.Value;
+        Current.Value = lane;
+        return new Scope(previous);
+    }
+
+    private sealed class Scope(HubSpotWorkLane? previous) : IDisposable
+    {
+        public void Dispose() => Current.Value = previous;
+    }
+}
+
 /// <summary>
 /// Client-side pacing so 429s are rare instead of routine: a sliding 10-second window sized to a share of the
 /// portal's burst limit (learned from X-HubSpot-RateLimit-Max), and a separate per-second window for search,
-/// which has its own limit and sends no headers. Shared by every HubSpot call of the process.
+/// which has its own limit and sends no headers. Batch calls also pass a second window that is
+/// <see cref="HubSpotClientOptions.RealTimeReservePer10Seconds"/> smaller, so a whole-portal batch never takes the
+/// slots a webhook's lead needs. After HubSpot's DAILY 429 every call fails fast until the portal's midnight.
+/// Shared by every HubSpot call of the process.
 /// </summary>
 public sealed class HubSpotRateBudget : IDisposable
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
     private readonly HubSpotClientOptions _options;
+    private readonly TimeProvider _clock;
     private readonly RateLimiter _search;
     private readonly Lock _lock = new();
     private RateLimiter _general;
+    private RateLimiter _batch;
     private int _generalLimit;
+    private long _dailyLimitedUntilTicks; // UTC ticks; 0 = not limited
+    private volatile HubSpotPortalTimeZone _timeZone = HubSpotPortalTimeZone.Utc;
 
-    public HubSpotRateBudget(IOptions<HubSpotClientOptions> options)
+    public HubSpotRateBudget(IOptions<HubSpotClientOptions> options, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
         _options = options.Value;
+        _clock = clock;
         _generalLimit = Budget(_options.RequestsPer10Seconds);
         _general = Sliding(_generalLimit, Window, 10);
+        _batch = Sliding(BatchLimit(_generalLimit), Window, 10);
         _search = Sliding(Math.Max(1, _options.SearchRequestsPerSecond), TimeSpan.FromSeconds(1), 4);
     }
 
     /// <summary>Requests allowed per 10 seconds right now.</summary>
     public int GeneralLimit => _generalLimit;
 
-    /// <summary>Waits for a slot; dispose the lease when the request is done.</summary>
-    public async ValueTask<RateLimitLease> AcquireAsync(bool search, CancellationToken cancellationToken)
+    /// <summary>Of <see cref="GeneralLimit"/>, what batch work may use; the rest is kept for real-time work.</summary>
+    public int BatchLimitPer10Seconds => BatchLimit(_generalLimit);
+
+    /// <summary>The zone whose midnight resets HubSpot's daily allowance (UTC until account-info says otherwise).</summary>
+    public HubSpotPortalTimeZone PortalTimeZone
     {
+        get => _timeZone;
+        set => _timeZone = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>When HubSpot's daily allowance comes back, if a DAILY 429 has stopped us; null when calls may be made.</summary>
+    public DateTimeOffset? DailyLimitedUntil
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _dailyLimitedUntilTicks);
+            return ticks == 0 || _clock.GetUtcNow().UtcTicks >= ticks ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>Waits for a slot in <paramref name="lane"/>; dispose the lease when the request is done.</summary>
+    /// <exception cref="HubSpotDailyLimitException">HubSpot's daily allowance is spent; no call is made until it resets.</exception>
+    public async ValueTask<RateLimitLease> AcquireAsync(bool search, HubSpotWorkLane lane, CancellationToken cancellationToken)
+    {
+        ThrowIfDailyLimited();
         RateLimiter limiter;
+        RateLimiter? batch;
         lock (_lock)
         {
             limiter = search ? _search : _general;
+            batch = !search && lane == HubSpotWorkLane.Batch ? _batch : null;
         }
 
-        var lease = await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-        return lease.IsAcquired ? lease : throw new HubSpotApiException("HubSpot request queue is full; too many calls are waiting for rate-limit budget.");
+        // Batch first: batch work reaches the shared window only as fast as its own smaller window lets it, so the
+        // shared window always has the reserve free for real-time callers.
+        var batchLease = batch is null ? null : Acquired(await batch.AcquireAsync(1, cancellationToken).ConfigureAwait(false));
+        try
+        {
+            var lease = Acquired(await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false));
+            return batchLease is null ? lease : new BothLeases(batchLease, lease);
+        }
+        catch
+        {
+            batchLease?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Learns the portal's real limit from a response's X-HubSpot-RateLimit-Max.</summary>
@@ -62,20 +140,44 @@ public sealed class HubSpotRateBudget : IDisposable
             }
 
             // Leases already granted stay valid; only new requests use the new size.
-            var old = _general;
+            var (oldGeneral, oldBatch) = (_general, _batch);
             _general = Sliding(budget, Window, 10);
+            _batch = Sliding(BatchLimit(budget), Window, 10);
             _generalLimit = budget;
-            old.Dispose();
+            oldGeneral.Dispose();
+            oldBatch.Dispose();
         }
+    }
+
+    /// <summary>Records HubSpot's DAILY 429: no call until the next midnight in <see cref="PortalTimeZone"/>.</summary>
+    public DateTimeOffset StopForTheDay()
+    {
+        var until = PortalTimeZone.NextMidnight(_clock.GetUtcNow());
+        Interlocked.Exchange(ref _dailyLimitedUntilTicks, until.UtcTicks);
+        return until;
     }
 
     public void Dispose()
     {
         _general.Dispose();
+        _batch.Dispose();
         _search.Dispose();
     }
 
+    private void ThrowIfDailyLimited()
+    {
+        if (DailyLimitedUntil is { } until)
+        {
+            throw new HubSpotDailyLimitException(until);
+        }
+    }
+
     private int Budget(int limit) => Math.Max(1, (int)Math.Floor(limit * _options.RateBudgetShare));
+
+    private int BatchLimit(int budget) => Math.Max(1, budget - Math.Max(0, _options.RealTimeReservePer10Seconds));
+
+    private static RateLimitLease Acquired(RateLimitLease lease) =>
+        lease.IsAcquired ? lease : throw new HubSpotApiException("HubSpot request queue is full; too many calls are waiting for rate-limit budget.");
 
     /// <summary>
     /// A sliding window one segment longer than HubSpot's: the limiter forgets a request when its segment expires,
@@ -90,17 +192,67 @@ public sealed class HubSpotRateBudget : IDisposable
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         AutoReplenishment = true,
     });
+
+    private sealed class BothLeases(RateLimitLease first, RateLimitLease second) : RateLimitLease
+    {
+        public override bool IsAcquired => true;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                second.Dispose();
+                first.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
 }
 
-/// <summary>Takes a rate-budget slot for each attempt (retries included) and learns limits from responses.</summary>
+/// <summary>
+/// Takes a rate-budget slot for each attempt (retries included) in the caller's <see cref="HubSpotWork.Lane"/>,
+/// learns limits from responses, and turns HubSpot's DAILY 429 into <see cref="HubSpotDailyLimitException"/>
+/// (not retried: the allowance is back only at the portal's midnight).
+/// </summary>
 internal sealed class HubSpotRateLimitHandler(HubSpotRateBudget budget) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var search = request.RequestUri?.AbsolutePath.EndsWith("/search", StringComparison.Ordinal) == true;
-        using var lease = await budget.AcquireAsync(search, cancellationToken).ConfigureAwait(false);
+        using var lease = await budget.AcquireAsync(search, HubSpotWork.Lane, cancellationToken).ConfigureAwait(false);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         budget.Observe(response);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests && await IsDailyLimitAsync(response, cancellationToken).ConfigureAwait(false))
+        {
+            response.Dispose();
+            throw new HubSpotDailyLimitException(budget.StopForTheDay());
+        }
+
         return response;
+    }
+
+    private static async Task<bool> IsDailyLimitAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        // A 429's body is small; buffering it keeps it readable for whoever handles the response next.
+        await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var body = text.Length > 0 ? JsonSerializer.Deserialize(text, HubSpotJsonContext.Default.HubSpotErrorBody) : null;
+            return string.Equals(body?.PolicyName, "DAILY", StringComparison.OrdinalIgnoreCase);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 }

@@ -42,6 +42,10 @@ public sealed class PipelineOptions
 
     public TimeSpan ActivityMaxRetryInterval { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>While HubSpot's daily limit is spent, how often a waiting orchestration tries again (its activity fails
+    /// fast, without calling HubSpot, until the portal's midnight).</summary>
+    public TimeSpan DailyLimitProbeInterval { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>A Pending enrolment younger than this is someone else's attempt in progress; older, it is resolved by asking HubSpot.</summary>
     public TimeSpan EnrollmentClaimTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

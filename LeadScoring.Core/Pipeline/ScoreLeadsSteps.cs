@@ -302,6 +302,10 @@ public sealed partial class ScoreLeadsSteps(
             LogEnrolled(logger, contactId, workflowId);
             return true;
         }
+        catch (HubSpotDailyLimitException)
+        {
+            throw; // not this lead's failure: the whole activity waits for HubSpot's reset
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Failed("enroll", contactId, ex);

@@ -221,6 +221,23 @@ internal sealed class AdminFunctions(ModelInUse model, ModelRegistry registry, I
             PipelineJsonContext.Default.OrchestrationStarted, statusCode: StatusCodes.Status202Accepted);
     }
 
+    /// <summary>The orchestrations' custom status is a JSON string (e.g. waiting for HubSpot's daily limit).</summary>
+    private static string? CustomStatus(string? serialized)
+    {
+        if (string.IsNullOrEmpty(serialized))
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(serialized);
+        return document.RootElement.ValueKind switch
+        {
+            JsonValueKind.String => document.RootElement.GetString(),
+            JsonValueKind.Null => null,
+            _ => serialized,
+        };
+    }
+
     private static OrchestrationView View(OrchestrationMetadata instance)
     {
         JsonElement? output = null;
@@ -231,6 +248,7 @@ internal sealed class AdminFunctions(ModelInUse model, ModelRegistry registry, I
         }
 
         return new OrchestrationView(instance.InstanceId, instance.Name, instance.RuntimeStatus.ToString(), instance.CreatedAt, instance.LastUpdatedAt,
-            instance.FailureDetails is { } failure ? $"{failure.ErrorType}: {failure.ErrorMessage}" : null, output);
+            instance.FailureDetails is { } failure ? $"{failure.ErrorType}: {failure.ErrorMessage}" : null, output,
+            CustomStatus(instance.SerializedCustomStatus));
     }
 }

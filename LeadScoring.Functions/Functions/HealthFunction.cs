@@ -134,7 +134,9 @@ internal sealed class HealthFunction(HealthCheckService health)
     /// HubSpot connectivity, from the calls the product made (no probe that would spend rate budget): degraded when the
     /// share of failed calls in LEAD_SCORE_ALERT_WINDOW reaches LEAD_SCORE_ALERT_ERROR_RATE, or HubSpot refused our credentials.
     /// </summary>
-    private sealed class HubSpotHealthCheck(LeadScoring.Core.Monitoring.OperationsMonitor monitor, Microsoft.Extensions.Options.IOptions<LeadScoring.Core.Settings.LeadScoringSettings> settings) : IHealthCheck
+    private sealed class HubSpotHealthCheck(
+        LeadScoring.Core.Monitoring.OperationsMonitor monitor, LeadScoring.Core.HubSpot.HubSpotRateBudget budget,
+        Microsoft.Extensions.Options.IOptions<LeadScoring.Core.Settings.LeadScoringSettings> settings) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
@@ -148,10 +150,19 @@ internal sealed class HealthFunction(HealthCheckService health)
                 ["errorRate"] = Math.Round(w.ErrorRate, 3),
                 ["lastSuccessAt"] = w.LastSuccessAt?.ToString("O") ?? "never",
                 ["lastFailureAt"] = w.LastFailureAt?.ToString("O") ?? "never",
+                ["budgetPer10Seconds"] = budget.GeneralLimit,
+                ["batchBudgetPer10Seconds"] = budget.BatchLimitPer10Seconds,
+                ["portalTimeZone"] = budget.PortalTimeZone.Id,
             };
             var threshold = settings.Value.AlertErrorRate;
             HealthCheckResult result;
-            if (w.AuthRefused)
+            if (budget.DailyLimitedUntil is { } resumes)
+            {
+                data["dailyLimitResumesAt"] = resumes.ToString("O");
+                result = HealthCheckResult.Degraded(
+                    $"HubSpot daily API limit reached; HubSpot calls resume at {resumes:u} (midnight {budget.PortalTimeZone.Id}); webhook work is kept and waits", data: data);
+            }
+            else if (w.AuthRefused)
             {
                 result = HealthCheckResult.Degraded($"HubSpot refused our credentials: {w.LastFailure}", data: data);
             }

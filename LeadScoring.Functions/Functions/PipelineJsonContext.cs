@@ -6,7 +6,7 @@ namespace LeadScoring.Functions.Functions;
 
 /// <summary>An orchestration as the admin sees it: what, when, how it ended and why it failed. No inputs (ids only, but many).</summary>
 internal sealed record OrchestrationView(
-    string InstanceId, string Name, string Status, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, string? Failure, JsonElement? Output);
+    string InstanceId, string Name, string Status, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, string? Failure, JsonElement? Output, string? CustomStatus = null);
 
 /// <summary>The answer to starting a long-running orchestration: where to watch it.</summary>
 internal sealed record OrchestrationStarted(string InstanceId, bool Started, string Status, string StatusUri);

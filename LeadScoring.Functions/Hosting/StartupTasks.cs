@@ -12,7 +12,7 @@ namespace LeadScoring.Functions.Hosting;
 /// with the state visible in /api/health — so a HubSpot outage does not stop webhooks from being accepted.
 /// </summary>
 internal sealed partial class StartupTasks(
-    LeadScoringStorage storage, EmbeddedVectorIndex vectors, IServiceScopeFactory scopes, PipelineHealth health, TimeProvider clock, ILogger<StartupTasks> logger)
+    LeadScoringStorage storage, EmbeddedVectorIndex vectors, IServiceScopeFactory scopes, PipelineHealth health, HubSpotRateBudget budget, TimeProvider clock, ILogger<StartupTasks> logger)
     : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -52,8 +52,10 @@ internal sealed partial class StartupTasks(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<HubSpotClient>().EnsurePropertiesAsync("contacts", LeadScoreProperties.Group, LeadScoreProperties.Definitions, cancellationToken);
+                var hubspot = scope.ServiceProvider.GetRequiredService<HubSpotClient>();
+                await hubspot.EnsurePropertiesAsync("contacts", LeadScoreProperties.Group, LeadScoreProperties.Definitions, cancellationToken);
                 health.PropertiesEnsured(null);
+                await LearnPortalTimeZoneAsync(hubspot, cancellationToken);
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -69,6 +71,37 @@ internal sealed partial class StartupTasks(
             }
         }
     }
+
+    /// <summary>HubSpot resets the daily allowance at the portal's midnight: after a DAILY 429 we resume exactly then.</summary>
+    private async Task LearnPortalTimeZoneAsync(HubSpotClient hubspot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var details = await hubspot.GetAccountDetailsAsync(cancellationToken);
+            if (HubSpotPortalTimeZone.Resolve(details.TimeZone) is { } zone)
+            {
+                budget.PortalTimeZone = zone;
+                LogPortalTimeZone(logger, zone.Id);
+            }
+            else
+            {
+                LogUnknownTimeZone(logger, details.TimeZone);
+            }
+        }
+        catch (Exception ex) when (ex is HubSpotApiException or HttpRequestException)
+        {
+            LogTimeZoneFailed(logger, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "HubSpot portal time zone {TimeZone}: the daily API allowance resets at its midnight")]
+    private static partial void LogPortalTimeZone(ILogger logger, string timeZone);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "HubSpot reports the portal time zone '{TimeZone}', which this host does not know; the daily API allowance is assumed to reset at midnight UTC")]
+    private static partial void LogUnknownTimeZone(ILogger logger, string? timeZone);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the portal's time zone from HubSpot failed; the daily API allowance is assumed to reset at midnight UTC")]
+    private static partial void LogTimeZoneFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Loaded} training vectors; re-embedded {Reembedded} made by another embedder")]
     private static partial void LogVectorsLoaded(ILogger logger, int loaded, int reembedded);

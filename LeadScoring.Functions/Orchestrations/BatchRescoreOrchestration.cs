@@ -44,7 +44,8 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore, HubSpotLeadR
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(state);
-        var retry = state.Retry.ToTaskOptions();
+        var policy = state.Retry;
+        var retry = policy.ToTaskOptions();
         var window = state.Window ?? await context.CallActivityAsync<RescoreWindow>(
             nameof(BeginRescore), new RescoreStart(new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), state.WholePortal), retry);
         var (scored, skipped, failed) = (state.Scored, state.Skipped, state.FailedChunks);
@@ -54,7 +55,7 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore, HubSpotLeadR
             for (var chunk = 0; page is not null && chunk < ChunksPerGeneration; chunk++)
             {
                 // Score this page while the next one is read: the search has its own rate limit, so it costs the gather nothing.
-                var scoring = page.ContactIds.Count == 0 ? Task.FromResult(true) : ScoreChunkAsync(context, [.. page.ContactIds], retry);
+                var scoring = page.ContactIds.Count == 0 ? Task.FromResult(true) : ScoreChunkAsync(context, [.. page.ContactIds], retry, policy);
                 var reading = page.Next is { } cursor ? FindAsync(context, cursor, state, retry) : Task.FromResult<ModifiedContactsPage?>(null);
                 failed += await scoring ? 0 : 1;
                 scored += page.ContactIds.Count;
@@ -62,7 +63,7 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore, HubSpotLeadR
                 if (page.Newest is { } newest)
                 {
                     // A failed chunk's leads are on the poison queue already, so moving past them loses nothing.
-                    await context.CallActivityAsync(nameof(AdvanceCheckpoint), newest, retry);
+                    await context.CallAsync(nameof(AdvanceCheckpoint), newest, retry, policy);
                 }
 
                 page = await reading;
@@ -75,11 +76,11 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore, HubSpotLeadR
             }
 
             var error = failed == 0 ? null : $"{failed} chunks failed; their contacts are on the poison queue";
-            return await context.CallActivityAsync<BatchRescoreResult>(nameof(FinishRescore), new RescoreFinish(window, scored, skipped, state.Started, error), retry);
+            return await context.CallAsync<BatchRescoreResult>(nameof(FinishRescore), new RescoreFinish(window, scored, skipped, state.Started, error), retry, policy);
         }
         catch (TaskFailedException ex)
         {
-            await context.CallActivityAsync<BatchRescoreResult>(nameof(FinishRescore), new RescoreFinish(window, scored, skipped, state.Started, $"{ex.TaskName}: {ex.FailureDetails.ErrorMessage}"), retry);
+            await context.CallAsync<BatchRescoreResult>(nameof(FinishRescore), new RescoreFinish(window, scored, skipped, state.Started, $"{ex.TaskName}: {ex.FailureDetails.ErrorMessage}"), retry, policy);
             throw;
         }
     }
@@ -92,10 +93,11 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore, HubSpotLeadR
     }
 
     [Function(nameof(FindModifiedContacts))]
-    public Task<ModifiedContactsPage> FindModifiedContacts([ActivityTrigger] ModifiedContactsQuery query, CancellationToken cancellationToken)
+    public async Task<ModifiedContactsPage> FindModifiedContacts([ActivityTrigger] ModifiedContactsQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return rescore.FindModifiedAsync(query.Cursor, query.Max, skipOwnWrites: !query.WholePortal, cancellationToken: cancellationToken);
+        using var lane = HubSpotWork.Enter(HubSpotWorkLane.Batch);
+        return await rescore.FindModifiedAsync(query.Cursor, query.Max, skipOwnWrites: !query.WholePortal, cancellationToken: cancellationToken);
     }
 
     /// <summary>Gathers (batched reads), scores and writes back one chunk of the batch; returns ids and counts only.</summary>
@@ -103,6 +105,9 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore, HubSpotLeadR
     public async Task<ContactBatchOutcome> ScoreContactBatch([ActivityTrigger] string[] contactIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(contactIds);
+
+        // The batch lane: these calls leave the budget's real-time reserve to webhook work.
+        using var lane = HubSpotWork.Enter(HubSpotWorkLane.Batch);
         var records = await reader.ReadManyAsync(contactIds, cancellationToken);
         var scored = await steps.ScoreAsync([.. records.Values], cancellationToken);
         var written = scored.Leads.Count == 0 ? new WriteBackOutcome([], [], [], []) : await steps.WriteBackAsync(scored.Leads, cancellationToken);
@@ -121,22 +126,21 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore, HubSpotLeadR
     }
 
     private static async Task<ModifiedContactsPage?> FindAsync(TaskOrchestrationContext context, RescoreCursor cursor, BatchRescoreState state, TaskOptions retry) =>
-        await context.CallActivityAsync<ModifiedContactsPage>(nameof(FindModifiedContacts), new ModifiedContactsQuery(cursor, state.Chunk, state.WholePortal), retry);
-
+        await context.CallAsync<ModifiedContactsPage>(nameof(FindModifiedContacts), new ModifiedContactsQuery(cursor, state.Chunk, state.WholePortal), retry, state.Retry);
     /// <summary>One chunk: gather, score, write; then enroll its newly High leads and give up on what failed. False when the chunk failed.</summary>
-    private static async Task<bool> ScoreChunkAsync(TaskOrchestrationContext context, string[] ids, TaskOptions retry)
+    private static async Task<bool> ScoreChunkAsync(TaskOrchestrationContext context, string[] ids, TaskOptions retry, ActivityRetry policy)
     {
         try
         {
-            var outcome = await context.CallActivityAsync<ContactBatchOutcome>(nameof(ScoreContactBatch), ids, retry);
+            var outcome = await context.CallAsync<ContactBatchOutcome>(nameof(ScoreContactBatch), ids, retry, policy);
             if (outcome.High.Length > 0)
             {
-                await context.CallActivityAsync(nameof(ScoreLeadsOrchestration.EnrollHighLeads), outcome.High, retry);
+                await context.CallAsync(nameof(ScoreLeadsOrchestration.EnrollHighLeads), outcome.High, retry, policy);
             }
 
             if (outcome.Failed.Length > 0)
             {
-                await context.CallActivityAsync(nameof(ScoreLeadsOrchestration.GiveUpOnLeads), outcome.Failed, retry);
+                await context.CallAsync(nameof(ScoreLeadsOrchestration.GiveUpOnLeads), outcome.Failed, retry, policy);
             }
 
             return true;
@@ -145,7 +149,7 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore, HubSpotLeadR
         {
             // Retries exhausted: the chunk's leads go to the poison queue with the reason; the rest of the portal goes on.
             var reason = $"{ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}";
-            await context.CallActivityAsync(nameof(ScoreLeadsOrchestration.GiveUpOnLeads), ids.Select(id => new LeadFailure(id, ex.TaskName, reason)).ToArray(), retry);
+            await context.CallAsync(nameof(ScoreLeadsOrchestration.GiveUpOnLeads), ids.Select(id => new LeadFailure(id, ex.TaskName, reason)).ToArray(), retry, policy);
             return false;
         }
     }

@@ -1,3 +1,4 @@
+using LeadScoring.Core.HubSpot;
 using LeadScoring.Core.Pipeline;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -27,14 +28,15 @@ public sealed class DecayOrchestration(LeadDecay decay)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(state);
-        var retry = state.Retry.ToTaskOptions();
+        var policy = state.Retry;
+        var retry = policy.ToTaskOptions();
         var continuation = state.Continuation;
         for (var page = 0; page < PagesPerGeneration; page++)
         {
             DecayPageOutcome outcome;
             try
             {
-                outcome = await context.CallActivityAsync<DecayPageOutcome>(nameof(DecayLeads), new DecayPageQuery(continuation, state.PageSize), retry);
+                outcome = await context.CallAsync<DecayPageOutcome>(nameof(DecayLeads), new DecayPageQuery(continuation, state.PageSize), retry, policy);
             }
             catch (TaskFailedException ex)
             {
@@ -44,12 +46,12 @@ public sealed class DecayOrchestration(LeadDecay decay)
 
             if (outcome.High.Length > 0)
             {
-                await context.CallActivityAsync(nameof(ScoreLeadsOrchestration.EnrollHighLeads), outcome.High, retry);
+                await context.CallAsync(nameof(ScoreLeadsOrchestration.EnrollHighLeads), outcome.High, retry, policy);
             }
 
             if (outcome.Failed.Length > 0)
             {
-                await context.CallActivityAsync(nameof(ScoreLeadsOrchestration.GiveUpOnLeads), outcome.Failed, retry);
+                await context.CallAsync(nameof(ScoreLeadsOrchestration.GiveUpOnLeads), outcome.Failed, retry, policy);
             }
 
             state = state with
@@ -72,10 +74,11 @@ public sealed class DecayOrchestration(LeadDecay decay)
     }
 
     [Function(nameof(DecayLeads))]
-    public Task<DecayPageOutcome> DecayLeads([ActivityTrigger] DecayPageQuery query, CancellationToken cancellationToken)
+    public async Task<DecayPageOutcome> DecayLeads([ActivityTrigger] DecayPageQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return decay.RunPageAsync(query.Continuation, query.Take, cancellationToken);
+        using var lane = HubSpotWork.Enter(HubSpotWorkLane.Batch);
+        return await decay.RunPageAsync(query.Continuation, query.Take, cancellationToken);
     }
 }
 

@@ -11,19 +11,28 @@ namespace LeadScoring.Functions.Orchestrations;
 public sealed record ScoreLeadsInput(string[] ContactIds, string[] Companies, string[] Deals, string Reason, ActivityRetry? Retry = null);
 
 /// <summary>An activity retry policy that travels in orchestration inputs.</summary>
-public sealed record ActivityRetry(int MaxAttempts, TimeSpan FirstInterval, TimeSpan MaxInterval)
+/// <param name="DailyLimitProbe">While HubSpot's daily limit is spent, the wait between tries (default 15 minutes).</param>
+public sealed record ActivityRetry(int MaxAttempts, TimeSpan FirstInterval, TimeSpan MaxInterval, TimeSpan? DailyLimitProbe = null)
 {
     public static ActivityRetry Default { get; } = From(new PipelineOptions());
 
     public static ActivityRetry From(PipelineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new(Math.Max(1, options.ActivityMaxAttempts), options.ActivityFirstRetryInterval, options.ActivityMaxRetryInterval);
+        return new(Math.Max(1, options.ActivityMaxAttempts), options.ActivityFirstRetryInterval, options.ActivityMaxRetryInterval, options.DailyLimitProbeInterval);
     }
 
+    /// <summary>The wait between tries while HubSpot's daily limit is spent.</summary>
+    public TimeSpan DailyLimitProbeInterval => DailyLimitProbe is { } probe && probe > TimeSpan.Zero ? probe : TimeSpan.FromMinutes(15);
+
+    // A spent daily limit is not retried with backoff: the activity would only fail fast again. The orchestration
+    // waits for it on a durable timer instead (HubSpotDailyLimit.CallAsync).
     public TaskOptions ToTaskOptions() => TaskOptions.FromRetryPolicy(new RetryPolicy(
         MaxAttempts, FirstInterval <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : FirstInterval, backoffCoefficient: 2,
-        maxRetryInterval: MaxInterval < FirstInterval ? FirstInterval : MaxInterval));
+        maxRetryInterval: MaxInterval < FirstInterval ? FirstInterval : MaxInterval)
+    {
+        HandleFailure = failure => !HubSpotDailyLimit.IsCause(failure),
+    });
 }
 
 /// <summary>What one ScoreLeads run did.</summary>
@@ -50,13 +59,14 @@ public sealed class ScoreLeadsOrchestration(HubSpotLeadReader reader, ScoreLeads
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var retry = (input.Retry ?? ActivityRetry.Default).ToTaskOptions();
+        var policy = input.Retry ?? ActivityRetry.Default;
+        var retry = policy.ToTaskOptions();
         var ids = input.ContactIds.Distinct(StringComparer.Ordinal).ToList();
         try
         {
             if (input.Companies.Length + input.Deals.Length > 0)
             {
-                var linked = await context.CallActivityAsync<string[]>(nameof(FindAssociatedContacts), new AssociatedContactsQuery(input.Companies, input.Deals), retry);
+                var linked = await context.CallAsync<string[]>(nameof(FindAssociatedContacts), new AssociatedContactsQuery(input.Companies, input.Deals), retry, policy);
                 ids = [.. ids.Union(linked, StringComparer.Ordinal)];
             }
 
@@ -65,26 +75,26 @@ public sealed class ScoreLeadsOrchestration(HubSpotLeadReader reader, ScoreLeads
                 return new ScoreLeadsResult(0, 0, 0, 0, 0);
             }
 
-            var contacts = await context.CallActivityAsync<LeadContacts>(nameof(ReadContacts), ids.ToArray(), retry);
+            var contacts = await context.CallAsync<LeadContacts>(nameof(ReadContacts), ids.ToArray(), retry, policy);
             var reads = contacts.RelatedIds()
                 .Where(r => r.Value.Count > 0)
-                .Select(r => (Type: r.Key, Read: context.CallActivityAsync<HubSpotObject[]>(nameof(ReadRelatedObjects), new RelatedObjectsQuery(r.Key, [.. r.Value]), retry)))
+                .Select(r => (Type: r.Key, Read: context.CallAsync<HubSpotObject[]>(nameof(ReadRelatedObjects), new RelatedObjectsQuery(r.Key, [.. r.Value]), retry, policy)))
                 .ToList();
             await Task.WhenAll(reads.Select(r => r.Read));
             var records = HubSpotLeadReader.Assemble(contacts, reads.ToDictionary(r => r.Type, r => (IReadOnlyList<HubSpotObject>)r.Read.Result, StringComparer.Ordinal));
 
-            var scored = await context.CallActivityAsync<ScoredBatch>(nameof(ScoreGatheredLeads), records.Values.ToArray(), retry);
+            var scored = await context.CallAsync<ScoredBatch>(nameof(ScoreGatheredLeads), records.Values.ToArray(), retry, policy);
             var written = scored.Leads.Count == 0
                 ? new WriteBackOutcome([], [], [], [])
-                : await context.CallActivityAsync<WriteBackOutcome>(nameof(WriteBackScores), scored.Leads.ToArray(), retry);
+                : await context.CallAsync<WriteBackOutcome>(nameof(WriteBackScores), scored.Leads.ToArray(), retry, policy);
             if (written.High.Count > 0)
             {
-                await context.CallActivityAsync(nameof(EnrollHighLeads), written.High.ToArray(), retry);
+                await context.CallAsync(nameof(EnrollHighLeads), written.High.ToArray(), retry, policy);
             }
 
             if (scored.Failed.Count > 0)
             {
-                await context.CallActivityAsync(nameof(GiveUpOnLeads), scored.Failed.ToArray(), retry);
+                await context.CallAsync(nameof(GiveUpOnLeads), scored.Failed.ToArray(), retry, policy);
             }
 
             return new ScoreLeadsResult(ids.Count, contacts.Contacts.Count, scored.Leads.Count, written.Written.Count, scored.Failed.Count);
@@ -94,7 +104,7 @@ public sealed class ScoreLeadsOrchestration(HubSpotLeadReader reader, ScoreLeads
             // Retries exhausted: every lead of the batch goes to the poison queue (an enrolment that failed there was
             // preceded by a write-back, so replaying it scores, finds nothing to write, and enrolls).
             var reason = $"{ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}";
-            await context.CallActivityAsync(nameof(GiveUpOnLeads), ids.Select(id => new LeadFailure(id, ex.TaskName, reason)).ToArray(), retry);
+            await context.CallAsync(nameof(GiveUpOnLeads), ids.Select(id => new LeadFailure(id, ex.TaskName, reason)).ToArray(), retry, policy);
             throw;
         }
     }

@@ -40,7 +40,7 @@ internal sealed class EmulatorServer : IAsyncDisposable
             Urls = "http://127.0.0.1:0", Seed = o.Seed, Contacts = o.Contacts, AccessToken = o.AccessToken, WebhookUrl = o.WebhookUrl,
             ClientId = o.ClientId, ClientSecret = o.ClientSecret, RefreshToken = o.RefreshToken, PortalId = o.PortalId, RateLimit = o.RateLimit,
             SearchRateLimit = o.SearchRateLimit, FaultRate = o.FaultRate, WebhookRetryScale = o.WebhookRetryScale, WorkflowId = o.WorkflowId,
-            AccessTokenLifetime = o.AccessTokenLifetime, TimeProvider = o.TimeProvider, FaultHang = o.FaultHang,
+            AccessTokenLifetime = o.AccessTokenLifetime, TimeProvider = o.TimeProvider, FaultHang = o.FaultHang, DailyLimit = o.DailyLimit, TimeZone = o.TimeZone,
         };
         var app = EmulatorApp.Build(o);
         await app.StartAsync();
@@ -48,9 +48,14 @@ internal sealed class EmulatorServer : IAsyncDisposable
     }
 
     /// <summary>A service provider with the product's HubSpot client registration, aimed at this emulator.</summary>
-    public ServiceProvider ClientServices(Action<HubSpotClientOptions>? configure = null, bool oauth = false, Microsoft.Extensions.Logging.ILoggerProvider? logs = null)
+    public ServiceProvider ClientServices(Action<HubSpotClientOptions>? configure = null, bool oauth = false, Microsoft.Extensions.Logging.ILoggerProvider? logs = null, TimeProvider? clock = null)
     {
         var services = new ServiceCollection();
+        if (clock is not null)
+        {
+            services.AddSingleton(clock);
+        }
+
         services.AddLogging(builder =>
         {
             builder.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace);

@@ -33,6 +33,7 @@ internal sealed class DashboardRoleTableTests
         ["POST /api/hubspot/webhooks"] = Everyone,
         ["POST /api/score"] = Managers,
         ["POST /api/admin/rescore"] = ["Admin"],
+        ["POST /api/admin/decay"] = ["Admin"],
         ["POST /api/training-records"] = Managers,
         ["POST /api/training-records/import"] = Managers,
         ["GET /api/training-records"] = Managers,

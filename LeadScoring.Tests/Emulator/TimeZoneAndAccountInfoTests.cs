@@ -175,19 +175,6 @@ public sealed class TimeZoneAndAccountInfoTests
         });
     }
 
-    [TestCase("2026-01-15T12:00:00Z")]
-    [TestCase("2026-03-08T06:59:59Z")]
-    [TestCase("2026-03-08T07:00:00Z")]
-    [TestCase("2026-07-04T12:00:00Z")]
-    [TestCase("2026-11-01T05:59:59Z")]
-    [TestCase("2026-11-01T06:00:00Z")]
-    public void BuiltInEastern_ForHostsWithoutAZoneDatabase_MatchesTheSystemsNewYork(string at)
-    {
-        var instant = DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture);
-
-        Assert.That(PortalTimeZone.BuiltInEastern().GetUtcOffset(instant), Is.EqualTo(TimeZoneInfo.FindSystemTimeZoneById("America/New_York").GetUtcOffset(instant)));
-    }
-
     [Test]
     public void FormatOffset_WritesSignHoursAndMinutes()
     {

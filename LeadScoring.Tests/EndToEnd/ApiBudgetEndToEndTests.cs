@@ -181,12 +181,4 @@ public sealed class ApiBudgetEndToEndTests
             await Task.Delay(250);
         }
     }
-
-    /// <summary>Real time moved by <see cref="Offset"/>: what the product reads as "now" (timers and waits stay real).</summary>
-    private sealed class ShiftedClock : TimeProvider
-    {
-        public TimeSpan Offset { get; set; }
-
-        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
-    }
 }

@@ -37,6 +37,7 @@ param highPriorityWorkflowId string
 param updateInterval string
 param initialRescore bool
 param retrainInterval string
+param decayInterval string
 param minConfidence string
 param analystTimeout string
 
@@ -79,6 +80,7 @@ var commonSettings = {
   LEAD_SCORE_UPDATE_INTERVAL: updateInterval
   LEAD_SCORE_INITIAL_RESCORE: string(initialRescore)
   LEAD_SCORE_RETRAIN_INTERVAL: retrainInterval
+  LEAD_SCORE_DECAY_INTERVAL: decayInterval
   LEAD_SCORE_MIN_CONFIDENCE: minConfidence
   LEAD_SCORE_ANALYST_TIMEOUT: analystTimeout
 }

@@ -1,0 +1,124 @@
+using System.Net;
+using LeadScoring.Core.HubSpot;
+using LeadScoring.HubSpotEmulator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LeadScoring.Tests.Contract;
+
+/// <summary>The rate budget's real-time reserve (batch work never takes it) and HubSpot's DAILY 429 (stop until the portal's midnight).</summary>
+[TestFixture]
+public sealed class HubSpotRateBudgetTests
+{
+    [Test]
+    public async Task BatchLane_UsesTheBudgetLessTheReserve_AndRealTimeCallsStillGetTheirSlotsAtOnce()
+    {
+        using var budget = Budget(requestsPer10Seconds: 20, reserve: 5);
+        Assert.That(budget.BatchLimitPer10Seconds, Is.EqualTo(15));
+
+        var batch = Enumerable.Range(0, 15).Select(_ => budget.AcquireAsync(false, HubSpotWorkLane.Batch, CancellationToken.None).AsTask()).ToList();
+        var queuedBatch = budget.AcquireAsync(false, HubSpotWorkLane.Batch, CancellationToken.None).AsTask();
+        var realTime = Enumerable.Range(0, 5).Select(_ => budget.AcquireAsync(false, HubSpotWorkLane.RealTime, CancellationToken.None).AsTask()).ToList();
+        var overBudget = budget.AcquireAsync(false, HubSpotWorkLane.RealTime, CancellationToken.None).AsTask();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(batch.All(t => t.IsCompletedSuccessfully), Is.True, "15 batch slots are granted at once");
+            Assert.That(queuedBatch.IsCompleted, Is.False, "the 16th batch call waits: the last 5 slots are the reserve");
+            Assert.That(realTime.All(t => t.IsCompletedSuccessfully), Is.True, "the reserve serves real-time calls while batch waits");
+            Assert.That(overBudget.IsCompleted, Is.False, "and the whole budget still holds");
+        });
+        foreach (var lease in batch.Concat(realTime))
+        {
+            (await lease).Dispose();
+        }
+    }
+
+    [Test]
+    public void Lane_FlowsAcrossAwaitsAndIsRestoredWhenTheScopeEnds()
+    {
+        Assert.That(HubSpotWork.Lane, Is.EqualTo(HubSpotWorkLane.RealTime), "unmarked calls are real-time");
+        HubSpotWorkLane inside;
+        using (HubSpotWork.Enter(HubSpotWorkLane.Batch))
+        {
+            inside = Task.Run(async () =>
+            {
+                await Task.Yield();
+                return HubSpotWork.Lane;
+            }).GetAwaiter().GetResult();
+        }
+
+        Assert.That(inside, Is.EqualTo(HubSpotWorkLane.Batch));
+        Assert.That(HubSpotWork.Lane, Is.EqualTo(HubSpotWorkLane.RealTime));
+    }
+
+    [Test]
+    public async Task Daily429_StopsEveryCallUntilThePortalsMidnight_WithoutAskingHubSpotAgain()
+    {
+        // 18:30 in New York (EST, UTC-5): HubSpot's day ends at 05:00Z, not at UTC midnight.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 23, 30, 0, TimeSpan.Zero));
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 5, DailyLimit = 3, TimeProvider = clock });
+        await using var services = emulator.ClientServices(clock: clock);
+        var client = services.GetRequiredService<HubSpotClient>();
+        var budget = services.GetRequiredService<HubSpotRateBudget>();
+        budget.PortalTimeZone = HubSpotPortalTimeZone.Resolve((await client.GetAccountDetailsAsync()).TimeZone)!;
+        await client.GetObjectAsync("contacts", "1001", ["lifecyclestage"]);
+        await client.GetObjectAsync("contacts", "1001", ["lifecyclestage"]);
+
+        var stopped = Assert.ThrowsAsync<HubSpotDailyLimitException>(() => client.GetObjectAsync("contacts", "1001", ["lifecyclestage"]));
+        var failFast = Assert.ThrowsAsync<HubSpotDailyLimitException>(() => client.BatchReadAsync("contacts", ["1001", "1002"], ["lifecyclestage"]));
+        var seenWhileStopped = (await emulator.RequestsAsync("/crm/")).Count;
+        clock.Advance(TimeSpan.FromMinutes(330)); // 05:00Z: midnight in New York
+        var after = await client.GetObjectAsync("contacts", "1001", ["lifecyclestage"]);
+
+        var resets = new DateTimeOffset(2026, 3, 2, 5, 0, 0, TimeSpan.Zero);
+        Assert.Multiple(() =>
+        {
+            Assert.That(stopped!.ResumesAt, Is.EqualTo(resets));
+            Assert.That(stopped.PolicyName, Is.EqualTo("DAILY"));
+            Assert.That(stopped.Message, Does.Contain("daily API limit").And.Contain("2026-03-02 05:00:00Z"));
+            Assert.That(failFast!.ResumesAt, Is.EqualTo(resets));
+            Assert.That(seenWhileStopped, Is.EqualTo(3), "2 reads + the refused one: the 429 was not retried and the batch read never left");
+            Assert.That(after, Is.Not.Null, "after the portal's midnight calls go through again");
+            Assert.That(budget.DailyLimitedUntil, Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task TenSecondly429_IsRetriedNotTakenForTheDailyLimit()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 5 });
+        await using var services = emulator.ClientServices();
+        var client = services.GetRequiredService<HubSpotClient>();
+        await emulator.AddFaultAsync(429, 1, pathContains: "/crm/v3/objects/contacts/1001");
+
+        var contact = await client.GetObjectAsync("contacts", "1001", ["lifecyclestage"]);
+
+        Assert.That(contact, Is.Not.Null);
+        Assert.That(services.GetRequiredService<HubSpotRateBudget>().DailyLimitedUntil, Is.Null);
+        Assert.That((await emulator.RequestsAsync("/crm/v3/objects/contacts/1001")).Select(r => r.Status), Is.EqualTo(new[] { 429, 200 }));
+    }
+
+    [TestCase("US/Eastern", "2026-07-01T12:00:00Z", "2026-07-02T04:00:00Z")]
+    [TestCase("Europe/Berlin", "2026-01-15T22:59:00Z", "2026-01-15T23:00:00Z")]
+    [TestCase("W. Europe Standard Time", "2026-06-15T10:00:00Z", "2026-06-15T22:00:00Z")]
+    [TestCase("UTC", "2026-06-15T10:00:00Z", "2026-06-16T00:00:00Z")]
+    [TestCase("America/Santiago", "2026-09-05T12:00:00Z", "2026-09-06T04:00:00Z")]
+    public void PortalTimeZone_NextMidnight_IsTheNextPortalDaysFirstInstant(string zone, string now, string midnight)
+    {
+        var at = DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture);
+
+        var next = HubSpotPortalTimeZone.Resolve(zone)!.NextMidnight(at);
+
+        Assert.That(next, Is.EqualTo(DateTimeOffset.Parse(midnight, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [TestCase("")]
+    [TestCase("Mars/Olympus_Mons")]
+    public void PortalTimeZone_UnknownId_IsNull(string id) => Assert.That(HubSpotPortalTimeZone.Resolve(id), Is.Null);
+
+    private static HubSpotRateBudget Budget(int requestsPer10Seconds, int reserve) => new(
+        Options.Create(new HubSpotClientOptions { RequestsPer10Seconds = requestsPer10Seconds, RateBudgetShare = 1, RealTimeReservePer10Seconds = reserve }),
+        TimeProvider.System);
+}
