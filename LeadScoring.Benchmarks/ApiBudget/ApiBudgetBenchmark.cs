@@ -225,7 +225,6 @@ internal sealed class ApiBudgetRun(ProductUnderLoad product, HttpClient host, Ap
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
-    private static readonly TimeSpan WebhookInterval = TimeSpan.FromMilliseconds(500);
 
     private static readonly TimeSpan WebhookDrain = TimeSpan.FromSeconds(60);
 
@@ -385,7 +384,7 @@ internal sealed class ApiBudgetRun(ProductUnderLoad product, HttpClient host, Ap
     {
         var n = options.Webhooks;
         var phase = new PhaseReport(ApiBudgetPhase.Webhooks,
-            FormattableString.Invariant($"webhooks — {n} contact webhooks, 1 per {WebhookInterval.TotalMilliseconds:0} ms, during POST /api/admin/rescore?scope=portal"));
+            FormattableString.Invariant($"webhooks — {n} contact webhooks, 1 per {options.WebhookInterval.TotalMilliseconds:0} ms, during POST /api/admin/rescore?scope=portal"));
         await log.WriteLineAsync("Webhooks: clearing the request log, POST /api/admin/rescore?scope=portal…");
         var ids = await product.ContactIdsUnloggedAsync(cancellationToken);
         if (ids.Count < n)
@@ -423,7 +422,7 @@ internal sealed class ApiBudgetRun(ProductUnderLoad product, HttpClient host, Ap
         }
 
         var batchState = FormattableString.Invariant($"{running?.Status ?? "not found"} at +{(DateTimeOffset.UtcNow - start).TotalSeconds:0.0} s");
-        await log.WriteLineAsync($"  batch {batchState}; posting {n} webhooks, one every {WebhookInterval.TotalMilliseconds:0} ms…");
+        await log.WriteLineAsync($"  batch {batchState}; posting {n} webhooks, one every {options.WebhookInterval.TotalMilliseconds:0} ms…");
 
         using var handler = new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
@@ -435,7 +434,7 @@ internal sealed class ApiBudgetRun(ProductUnderLoad product, HttpClient host, Ap
         var origin = Stopwatch.GetTimestamp();
         for (var i = 0; i < n; i++)
         {
-            var wait = (i * WebhookInterval) - Stopwatch.GetElapsedTime(origin);
+            var wait = (i * options.WebhookInterval) - Stopwatch.GetElapsedTime(origin);
             if (wait > TimeSpan.FromMilliseconds(1))
             {
                 await Task.Delay(wait, cancellationToken);

@@ -25,7 +25,8 @@ internal sealed record ApiBudgetOptions
 
           --contacts N            contacts the emulator seeds (default 10000)
           --rate-limit N          emulator HubSpot requests per 10 s (default 190); the floor is calls ÷ (N/10 per s)
-          --webhooks N            webhooks phase: contact webhooks, one every 500 ms, distinct contacts (default 30)
+          --webhooks N            webhooks phase: contact webhooks, distinct contacts (default 30)
+          --webhook-interval-ms N webhooks phase: the gap between two webhooks, 50–60000 (default 500)
           --only PHASE            initial, unchanged, decay or webhooks: report one phase (the initial rescore still runs first, unmeasured)
           --host-dll PATH         the Release build of LeadScoring.LocalHost (the local Functions host) to run as a process
                                   (default <repo>/LeadScoring.LocalHost/bin/Release/net10.0/LeadScoring.LocalHost.dll)
@@ -40,6 +41,9 @@ internal sealed record ApiBudgetOptions
     public int RateLimit { get; init; } = 190;
 
     public int Webhooks { get; init; } = 30;
+
+    /// <summary>The gap between two webhooks of the webhooks phase.</summary>
+    public TimeSpan WebhookInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     public ApiBudgetPhase? Only { get; init; }
 
@@ -62,7 +66,7 @@ internal sealed record ApiBudgetOptions
                 return (null, "");
             }
 
-            if (flag is not ("--contacts" or "--rate-limit" or "--webhooks" or "--only" or "--host-dll" or "--report"))
+            if (flag is not ("--contacts" or "--rate-limit" or "--webhooks" or "--webhook-interval-ms" or "--only" or "--host-dll" or "--report"))
             {
                 return (null, $"unknown flag {flag}.");
             }
@@ -90,6 +94,7 @@ internal sealed record ApiBudgetOptions
                 "--contacts" => o with { Contacts = Whole(1, 1_000_000) },
                 "--rate-limit" => o with { RateLimit = Whole(10, 100_000_000) },
                 "--webhooks" => o with { Webhooks = Whole(0, 10_000) },
+                "--webhook-interval-ms" => o with { WebhookInterval = TimeSpan.FromMilliseconds(Whole(50, 60_000)) },
                 "--only" => Enum.TryParse<ApiBudgetPhase>(value, ignoreCase: true, out var phase) && Enum.IsDefined(phase) && !value.Any(char.IsAsciiDigit)
                     ? o with { Only = phase }
                     : Fail(ref error, $"--only must be initial, unchanged, decay or webhooks (got '{value}')."),

@@ -42,12 +42,13 @@ public static class HubSpotWork
 /// portal's burst limit (learned from X-HubSpot-RateLimit-Max), and a separate per-second window for search,
 /// which has its own limit and sends no headers. Batch calls also pass a second window that is
 /// <see cref="HubSpotClientOptions.RealTimeReservePer10Seconds"/> smaller, so a whole-portal batch never takes the
-/// slots a webhook's lead needs. After HubSpot's DAILY 429 every call fails fast until the portal's midnight.
+/// slots a webhook's lead needs, and batch calls wait while a real-time call is waiting. After HubSpot's DAILY 429 every call fails fast until the portal's midnight.
 /// Shared by every HubSpot call of the process.
 /// </summary>
 public sealed class HubSpotRateBudget : IDisposable
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan YieldPoll = TimeSpan.FromMilliseconds(20);
     private readonly HubSpotClientOptions _options;
     private readonly TimeProvider _clock;
     private readonly RateLimiter _search;
@@ -56,6 +57,7 @@ public sealed class HubSpotRateBudget : IDisposable
     private RateLimiter _batch;
     private int _generalLimit;
     private long _dailyLimitedUntilTicks; // UTC ticks; 0 = not limited
+    private int _realTimeWaiting;
     private volatile HubSpotPortalTimeZone _timeZone = HubSpotPortalTimeZone.Utc;
 
     public HubSpotRateBudget(IOptions<HubSpotClientOptions> options, TimeProvider clock)
@@ -107,12 +109,34 @@ public sealed class HubSpotRateBudget : IDisposable
         }
 
         // Batch first: batch work reaches the shared window only as fast as its own smaller window lets it, so the
-        // shared window always has the reserve free for real-time callers.
+        // shared window always has the reserve free for real-time callers. And batch yields: while a real-time call
+        // waits for the shared window, no batch call joins its queue, so real-time calls are served first.
         var batchLease = batch is null ? null : Acquired(await batch.AcquireAsync(1, cancellationToken).ConfigureAwait(false));
+        var realTime = !search && batch is null;
         try
         {
-            var lease = Acquired(await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false));
-            return batchLease is null ? lease : new BothLeases(batchLease, lease);
+            while (batch is not null && Volatile.Read(ref _realTimeWaiting) > 0)
+            {
+                await Task.Delay(YieldPoll, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (realTime)
+            {
+                Interlocked.Increment(ref _realTimeWaiting);
+            }
+
+            try
+            {
+                var lease = Acquired(await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false));
+                return batchLease is null ? lease : new BothLeases(batchLease, lease);
+            }
+            finally
+            {
+                if (realTime)
+                {
+                    Interlocked.Decrement(ref _realTimeWaiting);
+                }
+            }
         }
         catch
         {
