@@ -88,6 +88,7 @@ internal static partial class ApiBudgetBenchmark
         Contacts = options.Contacts,
         RateLimit = options.RateLimit,
         SearchRateLimit = 5, // HubSpot's: search is part of the budget being measured
+        FaultRate = options.FaultRate,
         HostEnvironment = new Dictionary<string, string>
         {
             // A fresh install scores the whole portal by itself: that is the initial phase.

@@ -27,6 +27,7 @@ internal sealed record ApiBudgetOptions
           --rate-limit N          emulator HubSpot requests per 10 s (default 190); the floor is calls ÷ (N/10 per s)
           --webhooks N            webhooks phase: contact webhooks, distinct contacts (default 30)
           --webhook-interval-ms N webhooks phase: the gap between two webhooks, 50–60000 (default 500)
+          --fault-rate F          share of HubSpot calls the emulator fails at random, 0–0.9 (default 0): how the batch degrades
           --only PHASE            initial, unchanged, decay or webhooks: report one phase (the initial rescore still runs first, unmeasured)
           --host-dll PATH         the Release build of LeadScoring.LocalHost (the local Functions host) to run as a process
                                   (default <repo>/LeadScoring.LocalHost/bin/Release/net10.0/LeadScoring.LocalHost.dll)
@@ -44,6 +45,8 @@ internal sealed record ApiBudgetOptions
 
     /// <summary>The gap between two webhooks of the webhooks phase.</summary>
     public TimeSpan WebhookInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public double FaultRate { get; init; }
 
     public ApiBudgetPhase? Only { get; init; }
 
@@ -66,7 +69,7 @@ internal sealed record ApiBudgetOptions
                 return (null, "");
             }
 
-            if (flag is not ("--contacts" or "--rate-limit" or "--webhooks" or "--webhook-interval-ms" or "--only" or "--host-dll" or "--report"))
+            if (flag is not ("--contacts" or "--rate-limit" or "--webhooks" or "--webhook-interval-ms" or "--fault-rate" or "--only" or "--host-dll" or "--report"))
             {
                 return (null, $"unknown flag {flag}.");
             }
@@ -95,6 +98,9 @@ internal sealed record ApiBudgetOptions
                 "--rate-limit" => o with { RateLimit = Whole(10, 100_000_000) },
                 "--webhooks" => o with { Webhooks = Whole(0, 10_000) },
                 "--webhook-interval-ms" => o with { WebhookInterval = TimeSpan.FromMilliseconds(Whole(50, 60_000)) },
+                "--fault-rate" => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate is >= 0 and <= 0.9
+                    ? o with { FaultRate = rate }
+                    : Fail(ref error, $"--fault-rate must be a number between 0 and 0.9 (got '{value}')."),
                 "--only" => Enum.TryParse<ApiBudgetPhase>(value, ignoreCase: true, out var phase) && Enum.IsDefined(phase) && !value.Any(char.IsAsciiDigit)
                     ? o with { Only = phase }
                     : Fail(ref error, $"--only must be initial, unchanged, decay or webhooks (got '{value}')."),

@@ -58,7 +58,7 @@ internal sealed class ApiBudgetReport(ApiBudgetOptions options, string[] args, s
         var w = new StringWriter(CultureInfo.InvariantCulture);
         w.WriteLine($"LeadScoring HubSpot API budget benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC");
         w.WriteLine($"command:  dotnet LeadScoring.Benchmarks.dll --api-budget {string.Join(' ', args)}");
-        w.WriteLine($"flags:    --contacts {options.Contacts} --rate-limit {options.RateLimit} --webhooks {options.Webhooks} --webhook-interval-ms {options.WebhookInterval.TotalMilliseconds:0}" +
+        w.WriteLine($"flags:    --contacts {options.Contacts} --rate-limit {options.RateLimit} --webhooks {options.Webhooks} --webhook-interval-ms {options.WebhookInterval.TotalMilliseconds:0} --fault-rate {options.FaultRate:0.##}" +
                     $"{(options.Only is { } only ? " --only " + only.ToString().ToLowerInvariant() : "")} (with the defaults)");
         w.WriteLine($"machine:  {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
         w.WriteLine($"product:  commit {productCommit}");

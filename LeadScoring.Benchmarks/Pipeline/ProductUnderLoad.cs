@@ -107,6 +107,7 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
             RateLimit = setup.RateLimit,
             SearchRateLimit = setup.SearchRateLimit,
             DailyLimit = setup.DailyLimit,
+            FaultRate = setup.FaultRate,
             WebhookUrl = WebhookUri,
             WebhookRetryScale = setup.WebhookRetryScale,
         };
@@ -355,6 +356,9 @@ internal sealed record ProductSetup
     public int SearchRateLimit { get; init; } = 50;
 
     public int DailyLimit { get; init; } = 1_000_000_000;
+
+    /// <summary>Share of HubSpot calls the emulator fails at random (502/503/504 or a hang), from its seed.</summary>
+    public double FaultRate { get; init; }
 
     /// <summary>Multiplies the emulator's webhook retry delays (HubSpot's minutes become milliseconds).</summary>
     public double WebhookRetryScale { get; init; } = 0.002;

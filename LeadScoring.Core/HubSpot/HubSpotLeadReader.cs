@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net;
+using System.Runtime.ExceptionServices;
 
 namespace LeadScoring.Core.HubSpot;
 
@@ -14,29 +17,85 @@ public sealed class HubSpotLeadReader(HubSpotClient client)
     /// Many leads in few calls: contacts by batch read (100 per call), the deal and engagement ids of each type by a
     /// v4 batch read (1,000 contacts per call, paging followed), then companies, deals and each engagement type by
     /// batch read (100 per call) — about 11 requests per 100 leads when 500 or more are read together, which is what
-    /// HubSpot's rate limit rewards. Contacts HubSpot no longer has are absent from the result. The ScoreLeads orchestration runs the same
-    /// phases as activities: <see cref="ReadContactsAsync"/>, then <see cref="ReadObjectsAsync"/> per object type in
-    /// parallel, then <see cref="Assemble"/>.
+    /// HubSpot's rate limit rewards. Contacts HubSpot no longer has are absent from the result. Throws when any lead
+    /// could not be read (see <see cref="GatherAsync"/> for the tolerant form).
     /// </summary>
     public async Task<IReadOnlyDictionary<string, HubSpotLeadRecord>> ReadManyAsync(IReadOnlyCollection<string> contactIds, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(contactIds);
-        var contacts = await ReadContactsAsync(contactIds, cancellationToken).ConfigureAwait(false);
-        var reads = contacts.RelatedIds().Select(async r => (r.Key, Objects: await ReadObjectsAsync(r.Key, r.Value, cancellationToken).ConfigureAwait(false))).ToList();
-        await Task.WhenAll(reads).ConfigureAwait(false);
-        return Assemble(contacts, reads.ToDictionary(r => r.Result.Key, r => r.Result.Objects, StringComparer.Ordinal));
-    }
-
-    /// <summary>The contacts (allow-listed properties) and their associations: one batch read and one v4 read per type.</summary>
-    public async Task<LeadContacts> ReadContactsAsync(IReadOnlyCollection<string> contactIds, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(contactIds);
-        if (contactIds.Count == 0)
+        var gather = await GatherAsync(contactIds, cancellationToken).ConfigureAwait(false);
+        if (gather.Failed.Count > 0)
         {
-            return new LeadContacts([], new Dictionary<string, string?>(), new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>>());
+            ExceptionDispatchInfo.Throw(gather.Failed.First().Value);
         }
 
-        var contacts = (await client.BatchReadAsync("contacts", contactIds, HubSpotProperties.Contact, cancellationToken).ConfigureAwait(false)).Objects;
+        return gather.Records;
+    }
+
+    /// <summary>
+    /// Like <see cref="ReadManyAsync"/>, but a call that still fails after the client's retries (HubSpot 5xx or 429,
+    /// a timeout, a dropped connection) costs only the leads it covers: its inputs are read again in halves, and the
+    /// leads whose data stays unreadable come back in <see cref="LeadGather.Failed"/> while the others are assembled. HubSpot refusing the request itself (401, 403, 400) and the spent daily limit still throw:
+    /// splitting would only repeat them.
+    /// </summary>
+    public async Task<LeadGather> GatherAsync(IReadOnlyCollection<string> contactIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(contactIds);
+        var failed = new ConcurrentDictionary<string, Exception>(StringComparer.Ordinal);
+        var contacts = await ReadContactsAsync([.. contactIds.Distinct(StringComparer.Ordinal)], failed, cancellationToken).ConfigureAwait(false);
+        var reads = contacts.RelatedIds().Select(async r =>
+        {
+            var objects = new ConcurrentBag<HubSpotObject>();
+            var unread = new ConcurrentDictionary<string, Exception>(StringComparer.Ordinal);
+            await ReadIsolatingFailuresAsync(r.Value, HubSpotClient.BatchSize, async (ids, token) =>
+            {
+                foreach (var o in await ReadObjectsAsync(r.Key, ids, token).ConfigureAwait(false))
+                {
+                    objects.Add(o);
+                }
+            }, unread, cancellationToken).ConfigureAwait(false);
+            return (Type: r.Key, Objects: (IReadOnlyList<HubSpotObject>)[.. objects], Unread: unread);
+        }).ToList();
+        await Task.WhenAll(reads).ConfigureAwait(false);
+
+        // A lead is failed when anything it is scored from could not be read: a score from half its data would be wrong.
+        foreach (var (type, _, unread) in reads.Select(r => r.Result).Where(r => !r.Unread.IsEmpty))
+        {
+            foreach (var contact in contacts.Contacts)
+            {
+                var linked = type == "companies"
+                    ? contacts.PrimaryCompany.GetValueOrDefault(contact.Id) is { } company && unread.TryGetValue(company, out var e1) ? e1 : null
+                    : (contacts.Links.GetValueOrDefault(type)?.GetValueOrDefault(contact.Id) ?? []).Select(id => unread.GetValueOrDefault(id)).FirstOrDefault(e => e is not null);
+                if (linked is not null)
+                {
+                    failed.TryAdd(contact.Id, linked);
+                }
+            }
+        }
+
+        var records = Assemble(contacts, reads.ToDictionary(r => r.Result.Type, r => r.Result.Objects, StringComparer.Ordinal));
+        foreach (var id in failed.Keys)
+        {
+            records.Remove(id);
+        }
+
+        return new LeadGather(records, failed);
+    }
+
+    /// <summary>
+    /// The contacts (allow-listed properties) and their associations: batch reads of 100 and one v4 read per type.
+    /// Contacts whose reads failed are left out and added to <paramref name="failed"/>.
+    /// </summary>
+    private async Task<LeadContacts> ReadContactsAsync(IReadOnlyList<string> contactIds, ConcurrentDictionary<string, Exception> failed, CancellationToken cancellationToken)
+    {
+        var read = new ConcurrentBag<HubSpotObject>();
+        await ReadIsolatingFailuresAsync(contactIds, HubSpotClient.BatchSize, async (ids, token) =>
+        {
+            foreach (var c in (await client.BatchReadAsync("contacts", ids, HubSpotProperties.Contact, token).ConfigureAwait(false)).Objects)
+            {
+                read.Add(c);
+            }
+        }, failed, cancellationToken).ConfigureAwait(false);
+        var contacts = read.OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
         var found = contacts.Select(c => c.Id).ToList();
         if (found.Count == 0)
         {
@@ -50,16 +109,89 @@ public sealed class HubSpotLeadReader(HubSpotClient client)
         var links = AssociationTypes.Select(async type =>
         {
             var from = type == "deals" ? withDeals : found;
-            return (Type: type, Links: from.Count == 0
-                ? found.ToDictionary(id => id, _ => (IReadOnlyList<string>)[], StringComparer.Ordinal)
-                : await client.GetAssociationsAsync("contacts", from, type, cancellationToken).ConfigureAwait(false));
+            var linked = new ConcurrentDictionary<string, IReadOnlyList<string>>(found.Select(id => KeyValuePair.Create(id, (IReadOnlyList<string>)[])), StringComparer.Ordinal);
+            await ReadIsolatingFailuresAsync(from, HubSpotClient.AssociationBatchSize, async (ids, token) =>
+            {
+                foreach (var (id, targets) in await client.GetAssociationsAsync("contacts", ids, type, token).ConfigureAwait(false))
+                {
+                    linked[id] = targets;
+                }
+            }, failed, cancellationToken).ConfigureAwait(false);
+            return (Type: type, Links: (IReadOnlyDictionary<string, IReadOnlyList<string>>)linked);
         }).ToList();
         await Task.WhenAll(links).ConfigureAwait(false);
         return new LeadContacts([.. contacts], primaryCompany, links.ToDictionary(t => t.Result.Type, t => t.Result.Links, StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// Runs <paramref name="read"/> over <paramref name="ids"/> in chunks of <paramref name="size"/>. A chunk whose call
+    /// fails transiently is read again as two halves; a half that fails while the other succeeds is split further
+    /// (the fault may be one input's), and when both halves fail the fault is HubSpot's, not the inputs': the chunk's
+    /// ids are recorded in <paramref name="failed"/> at once, so an endpoint that is down costs 3 calls, not 2n.
+    /// </summary>
+    private static async Task ReadIsolatingFailuresAsync(
+        IReadOnlyList<string> ids, int size, Func<IReadOnlyList<string>, CancellationToken, Task> read, ConcurrentDictionary<string, Exception> failed, CancellationToken cancellationToken)
+    {
+        async Task<Exception?> TryReadAsync(IReadOnlyList<string> chunk)
+        {
+            try
+            {
+                await read(chunk, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+            catch (Exception ex) when (IsIsolatable(ex, cancellationToken))
+            {
+                return ex;
+            }
+        }
+
+        async Task IsolateAsync(IReadOnlyList<string> chunk, Exception error)
+        {
+            if (chunk.Count > 1)
+            {
+                var halves = new[] { chunk.Take(chunk.Count / 2).ToList(), chunk.Skip(chunk.Count / 2).ToList() };
+                var errors = new[] { await TryReadAsync(halves[0]).ConfigureAwait(false), await TryReadAsync(halves[1]).ConfigureAwait(false) };
+                if (errors[0] is null || errors[1] is null)
+                {
+                    for (var i = 0; i < 2; i++)
+                    {
+                        if (errors[i] is { } halfError)
+                        {
+                            await IsolateAsync(halves[i], halfError).ConfigureAwait(false);
+                        }
+                    }
+
+                    return;
+                }
+            }
+
+            foreach (var id in chunk)
+            {
+                failed.TryAdd(id, error);
+            }
+        }
+
+        await Parallel.ForEachAsync(ids.Chunk(size), new ParallelOptions { MaxDegreeOfParallelism = HubSpotClient.ConcurrentBatches, CancellationToken = cancellationToken }, async (chunk, _) =>
+        {
+            if (await TryReadAsync(chunk).ConfigureAwait(false) is { } error)
+            {
+                await IsolateAsync(chunk, error).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+    }
+
+    // Worth splitting: an outage, a rate limit the retries did not outlast, a timeout, a dropped connection, or a
+    // batch HubSpot answered 207 for. Not: HubSpot refusing the request as such, the daily limit, our own cancellation.
+    private static bool IsIsolatable(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        HubSpotDailyLimitException => false,
+        HubSpotApiException api => api.IsTransient || api.StatusCode == HttpStatusCode.MultiStatus,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        _ => true,
+    };
+
     /// <summary>Objects of one type (companies, deals or an engagement type) by batch read, with that type's allow-list.</summary>
-    public async Task<IReadOnlyList<HubSpotObject>> ReadObjectsAsync(string objectType, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    private async Task<IReadOnlyList<HubSpotObject>> ReadObjectsAsync(string objectType, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
         var properties = objectType switch
@@ -73,7 +205,7 @@ public sealed class HubSpotLeadReader(HubSpotClient client)
     }
 
     /// <summary>Each contact with its primary company, deals and engagements, from what the phases read.</summary>
-    public static IReadOnlyDictionary<string, HubSpotLeadRecord> Assemble(LeadContacts contacts, IReadOnlyDictionary<string, IReadOnlyList<HubSpotObject>> related)
+    private static Dictionary<string, HubSpotLeadRecord> Assemble(LeadContacts contacts, IReadOnlyDictionary<string, IReadOnlyList<HubSpotObject>> related)
     {
         ArgumentNullException.ThrowIfNull(contacts);
         ArgumentNullException.ThrowIfNull(related);
@@ -95,6 +227,9 @@ public sealed class HubSpotLeadReader(HubSpotClient client)
         return records;
     }
 }
+
+/// <summary>What a tolerant gather read: the leads assembled, and those it could not read with why (the last failure).</summary>
+public sealed record LeadGather(IReadOnlyDictionary<string, HubSpotLeadRecord> Records, IReadOnlyDictionary<string, Exception> Failed);
 
 /// <summary>
 /// The first phase of a batched gather: contacts (allow-listed properties only, so no PII) with the ids of their

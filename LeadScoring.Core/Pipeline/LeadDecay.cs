@@ -20,9 +20,9 @@ public sealed class LeadDecay(LeadSnapshotStore snapshots, ScoreLeadsSteps steps
         var page = await snapshots.PageAsync(continuation, take, cancellationToken).ConfigureAwait(false);
         var scored = await steps.RescoreSnapshotsAsync([.. page.Snapshots.Select(s => s.Record)], cancellationToken).ConfigureAwait(false);
         var changed = scored.Leads.Where(l => !l.InHubSpot).ToList();
-        var outcome = changed.Count == 0 ? new WriteBackOutcome([], [], [], []) : await steps.WriteBackAsync(changed, cancellationToken).ConfigureAwait(false);
+        var outcome = changed.Count == 0 ? WriteBackOutcome.None : await steps.WriteBackAsync(changed, cancellationToken).ConfigureAwait(false);
         var written = outcome.Written.ToHashSet(StringComparer.Ordinal);
         return new DecayPageOutcome(
-            page.Snapshots.Count, changed.Count, outcome.Written.Count, [.. outcome.High.Where(written.Contains)], [.. scored.Failed], page.Continuation);
+            page.Snapshots.Count, changed.Count, outcome.Written.Count, [.. outcome.High.Where(written.Contains)], [.. scored.Failed, .. outcome.Failed], page.Continuation);
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using LeadScoring.Core.HubSpot;
 using LeadScoring.Core.Scoring;
+using LeadScoring.Core.Storage;
 
 namespace LeadScoring.Core.Pipeline;
 
@@ -51,6 +52,22 @@ public static class LeadScoreWriteback
         ArgumentNullException.ThrowIfNull(contact);
         ArgumentNullException.ThrowIfNull(properties);
         return properties.All(p => contact.Properties.TryGetValue(p.Key, out var current) && current == p.Value);
+    }
+
+    /// <summary>
+    /// True when what we recorded writing holds these values for every property a rep sees (score, fit, close
+    /// probability, next best action, model version). The explanation is left out: its "N days ago" wording alone
+    /// is no reason to write again.
+    /// </summary>
+    public static bool Holds(this LastWrittenScore last, IReadOnlyDictionary<string, string> properties)
+    {
+        ArgumentNullException.ThrowIfNull(last);
+        ArgumentNullException.ThrowIfNull(properties);
+        return properties[LeadScoreProperties.Score] == last.Score.ToString(CultureInfo.InvariantCulture)
+            && properties[LeadScoreProperties.Fit] == last.Priority
+            && properties[LeadScoreProperties.CloseProbability] == last.CloseProbability.ToString(CultureInfo.InvariantCulture)
+            && properties[LeadScoreProperties.NextBestAction] == last.NextBestAction
+            && properties[LeadScoreProperties.ModelVersion] == last.ModelVersion;
     }
 
     /// <summary>SHA-256 over the properties in a fixed order: equal digests mean nothing to write.</summary>

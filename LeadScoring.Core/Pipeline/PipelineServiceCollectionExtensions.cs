@@ -34,6 +34,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<RecentWebhookEvents>();
         services.TryAddTransient<WebhookIntake>();
         services.TryAddTransient<ScoreLeadsSteps>();
+        services.TryAddTransient<ContactBatchScoring>();
         services.TryAddTransient<LeadDecay>();
         services.TryAddTransient<BatchRescore>();
         services.AddRetraining();

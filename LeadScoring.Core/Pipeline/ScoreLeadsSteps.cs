@@ -21,8 +21,13 @@ public sealed record ScoredBatch(IReadOnlyList<ScoredContact> Leads, IReadOnlyLi
 /// <summary>A lead that could not be scored or written, and the reason (exception type and HubSpot's category, never request data).</summary>
 public sealed record LeadFailure(string ContactId, string Stage, string Reason);
 
-/// <summary>What the write-back did: written, already in HubSpot, refused by HubSpot; and which leads are High now.</summary>
-public sealed record WriteBackOutcome(IReadOnlyList<string> Written, IReadOnlyList<string> Unchanged, IReadOnlyList<string> Refused, IReadOnlyList<string> High);
+/// <summary>What the write-back did: written, already in HubSpot, refused by HubSpot, which leads are High now, and
+/// those whose batch update failed transiently (to be tried again).</summary>
+public sealed record WriteBackOutcome(
+    IReadOnlyList<string> Written, IReadOnlyList<string> Unchanged, IReadOnlyList<string> Refused, IReadOnlyList<string> High, IReadOnlyList<LeadFailure> Failed)
+{
+    public static WriteBackOutcome None { get; } = new([], [], [], [], []);
+}
 
 /// <summary>Webhook events sorted against the ledger: what to score, what to forget, and the events to record as seen.</summary>
 public sealed record SortedWebhookEvents(
@@ -122,11 +127,7 @@ public sealed partial class ScoreLeadsSteps(
         {
             if (written.GetValueOrDefault(record.Contact.Id) is { } last)
             {
-                return properties[LeadScoreProperties.Score] == last.Score.ToString(CultureInfo.InvariantCulture)
-                    && properties[LeadScoreProperties.Fit] == last.Priority
-                    && properties[LeadScoreProperties.CloseProbability] == last.CloseProbability.ToString(CultureInfo.InvariantCulture)
-                    && properties[LeadScoreProperties.NextBestAction] == last.NextBestAction
-                    && properties[LeadScoreProperties.ModelVersion] == last.ModelVersion;
+                return last.Holds(properties);
             }
 
             return LeadScoreWriteback.Matches(record.Contact, properties.Where(p => p.Key != LeadScoreProperties.Explanation).ToDictionary());
@@ -170,8 +171,10 @@ public sealed partial class ScoreLeadsSteps(
     /// <summary>
     /// Writes the scores HubSpot does not hold yet (compared with what HubSpot holds now, not only with what we last
     /// wrote: a score someone cleared is written again), then records history and last-written values for what HubSpot
-    /// confirmed. A failed batch update throws, so the activity is retried; inputs HubSpot refuses one by one are
-    /// recorded and not retried.
+    /// confirmed. A score HubSpot already holds but our records do not (a crash between the HubSpot write and ours) is
+    /// recorded now, so redelivery repairs history. A batch update that fails transiently costs only its leads (in
+    /// <see cref="WriteBackOutcome.Failed"/>, to be tried again); inputs HubSpot refuses one by one are recorded and
+    /// not retried.
     /// </summary>
     public async Task<WriteBackOutcome> WriteBackAsync(IReadOnlyList<ScoredContact> leads, CancellationToken cancellationToken = default)
     {
@@ -179,34 +182,68 @@ public sealed partial class ScoreLeadsSteps(
         var started = clock.GetTimestamp();
         var changes = leads.Select(l => (Lead: l, Properties: LeadScoreWriteback.ToProperties(l.Score))).ToList();
         var toWrite = changes.Where(c => !c.Lead.InHubSpot).ToList();
-        var result = toWrite.Count == 0
-            ? BatchUpdateResult.Empty
-            : await hubspot.BatchUpdateAsync("contacts", [.. toWrite.Select(c => new ObjectUpdate(c.Lead.ContactId, c.Properties))], cancellationToken).ConfigureAwait(false);
+        var updated = new ConcurrentDictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
+        var refused = new ConcurrentBag<FailedUpdate>();
+        var failed = new ConcurrentBag<LeadFailure>();
+        await Parallel.ForEachAsync(toWrite.Chunk(HubSpotClient.BatchSize), new ParallelOptions { MaxDegreeOfParallelism = HubSpotClient.ConcurrentBatches, CancellationToken = cancellationToken }, async (chunk, token) =>
+        {
+            try
+            {
+                var result = await hubspot.BatchUpdateAsync("contacts", [.. chunk.Select(c => new ObjectUpdate(c.Lead.ContactId, c.Properties))], token).ConfigureAwait(false);
+                foreach (var id in result.Updated)
+                {
+                    updated[id] = result.ModifiedAt.TryGetValue(id, out var at) ? at : null;
+                }
+
+                foreach (var f in result.Failed)
+                {
+                    refused.Add(f);
+                }
+            }
+            catch (Exception ex) when (ex is not HubSpotDailyLimitException && (ex is not HubSpotApiException api || api.IsTransient) && (ex is not OperationCanceledException || !token.IsCancellationRequested))
+            {
+                // Only this batch's leads wait for another try; the other batches' scores are written and recorded.
+                foreach (var c in chunk)
+                {
+                    failed.Add(Failed("write-back", c.Lead.ContactId, ex));
+                }
+            }
+        }).ConfigureAwait(false);
 
         var now = clock.GetUtcNow();
-        foreach (var failure in result.Failed)
+        foreach (var failure in refused)
         {
             // HubSpot refused this one input (e.g. deleted meanwhile): retrying would not help.
             await errors.RecordAsync(new PipelineError("write-back", failure.Id, $"{failure.Category}: {failure.Message}", null, now), cancellationToken).ConfigureAwait(false);
         }
 
-        var succeeded = toWrite.Where(c => result.Updated.Contains(c.Lead.ContactId)).ToList();
-        await Parallel.ForEachAsync(succeeded, StorageParallelism(cancellationToken), async (c, token) =>
+        // Held by HubSpot but not by our records: written by an attempt that crashed before recording it.
+        var held = changes.Where(c => c.Lead.InHubSpot).ToList();
+        var recorded = held.Count == 0 ? new Dictionary<string, LastWrittenScore>() : await lastWritten.GetManyAsync([.. held.Select(c => c.Lead.ContactId)], cancellationToken).ConfigureAwait(false);
+        var repaired = held.Where(c => recorded.GetValueOrDefault(c.Lead.ContactId) is not { } last || !last.Holds(c.Properties)).ToList();
+
+        var succeeded = toWrite.Where(c => updated.ContainsKey(c.Lead.ContactId)).ToList();
+        var toRecord = succeeded.Concat(repaired).ToList();
+        await Parallel.ForEachAsync(toRecord, StorageParallelism(cancellationToken), async (c, token) =>
             await history.AppendAsync(HistoryEntry(c.Lead.ContactId, c.Lead.Features, c.Lead.Score), token).ConfigureAwait(false)).ConfigureAwait(false);
         await lastWritten.SetManyAsync(
-            [.. succeeded.Select(c => new LastWrittenScore(c.Lead.ContactId, c.Lead.Score.Score, c.Lead.Score.Priority.ToString(), c.Lead.Score.CloseProbability,
+            [.. toRecord.Select(c => new LastWrittenScore(c.Lead.ContactId, c.Lead.Score.Score, c.Lead.Score.Priority.ToString(), c.Lead.Score.CloseProbability,
                 c.Properties[LeadScoreProperties.NextBestAction], c.Lead.Score.ModelVersion, LeadScoreWriteback.Digest(c.Properties), now,
-                result.ModifiedAt.TryGetValue(c.Lead.ContactId, out var modifiedAt) ? modifiedAt : null))],
+                updated.GetValueOrDefault(c.Lead.ContactId)))],
             cancellationToken).ConfigureAwait(false);
+        if (repaired.Count > 0)
+        {
+            LogRepaired(logger, repaired.Count);
+        }
 
         var written = succeeded.Select(c => c.Lead.ContactId).ToList();
-        var unchanged = changes.Where(c => c.Lead.InHubSpot).Select(c => c.Lead.ContactId).ToList();
+        var unchanged = held.Select(c => c.Lead.ContactId).ToList();
         var high = changes
-            .Where(c => c.Lead.Score.Priority == Priority.High && (c.Lead.InHubSpot || result.Updated.Contains(c.Lead.ContactId)))
+            .Where(c => c.Lead.Score.Priority == Priority.High && (c.Lead.InHubSpot || updated.ContainsKey(c.Lead.ContactId)))
             .Select(c => c.Lead.ContactId).ToList();
-        health.Scored(leads.Count, written.Count, now);
-        metrics.LeadsScored(leads.Count, clock.GetElapsedTime(started));
-        return new WriteBackOutcome(written, unchanged, [.. result.Failed.Select(f => f.Id)], high);
+        health.Scored(leads.Count - failed.Count, written.Count, now);
+        metrics.LeadsScored(leads.Count - failed.Count, clock.GetElapsedTime(started));
+        return new WriteBackOutcome(written, unchanged, [.. refused.Select(f => f.Id)], high, [.. failed]);
     }
 
     /// <summary>Enrolls each High lead exactly once; throws when some must be tried again later (the activity is retried).</summary>
@@ -340,6 +377,9 @@ public sealed partial class ScoreLeadsSteps(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Contact {ContactId} forgotten on HubSpot's privacy deletion ({Removed} history entries)")]
     private static partial void LogForgotten(ILogger logger, string contactId, int removed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} scores HubSpot already held had no record of being written (an earlier attempt stopped in between): recorded now")]
+    private static partial void LogRepaired(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Contact {ContactId} enrolled in workflow {WorkflowId}")]
     private static partial void LogEnrolled(ILogger logger, string contactId, long workflowId);

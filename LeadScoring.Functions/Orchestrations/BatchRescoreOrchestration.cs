@@ -19,9 +19,6 @@ public sealed record BatchRescoreState(
 /// <summary>How a run ended, for health and the admin's answer.</summary>
 public sealed record RescoreFinish(RescoreWindow Window, int Scored, int Skipped, DateTimeOffset Started, string? Error);
 
-/// <summary>What one chunk of the batch did: ids and counts only, so the task hub's history stays small.</summary>
-public sealed record ContactBatchOutcome(int Requested, int Found, int Scored, int Written, string[] High, LeadFailure[] Failed);
-
 /// <summary>
 /// BatchRescore: the contacts modified since the checkpoint (those whose last change was our own write-back passed
 /// over), page by page oldest first, each page gathered, scored and written by one activity while the next page is
@@ -31,7 +28,7 @@ public sealed record ContactBatchOutcome(int Requested, int Found, int Scored, i
 /// travel through orchestration history. One instance at a time (<see cref="InstanceId"/>): the timer and the admin
 /// route start it only when it is not running.
 /// </summary>
-public sealed class BatchRescoreOrchestration(BatchRescore rescore, HubSpotLeadReader reader, ScoreLeadsSteps steps)
+public sealed class BatchRescoreOrchestration(BatchRescore rescore, ContactBatchScoring scoring)
 {
     /// <summary>The fixed instance id: a second start while one runs is refused, so two starts never run twice.</summary>
     public const string InstanceId = "batch-rescore";
@@ -108,10 +105,7 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore, HubSpotLeadR
 
         // The batch lane: these calls leave the budget's real-time reserve to webhook work.
         using var lane = HubSpotWork.Enter(HubSpotWorkLane.Batch);
-        var records = await reader.ReadManyAsync(contactIds, cancellationToken);
-        var scored = await steps.ScoreAsync([.. records.Values], cancellationToken);
-        var written = scored.Leads.Count == 0 ? new WriteBackOutcome([], [], [], []) : await steps.WriteBackAsync(scored.Leads, cancellationToken);
-        return new ContactBatchOutcome(contactIds.Length, records.Count, scored.Leads.Count, written.Written.Count, [.. written.High], [.. scored.Failed]);
+        return await scoring.ScoreAsync(contactIds, cancellationToken);
     }
 
     [Function(nameof(AdvanceCheckpoint))]
@@ -127,22 +121,12 @@ public sealed class BatchRescoreOrchestration(BatchRescore rescore, HubSpotLeadR
 
     private static async Task<ModifiedContactsPage?> FindAsync(TaskOrchestrationContext context, RescoreCursor cursor, BatchRescoreState state, TaskOptions retry) =>
         await context.CallAsync<ModifiedContactsPage>(nameof(FindModifiedContacts), new ModifiedContactsQuery(cursor, state.Chunk, state.WholePortal), retry, state.Retry);
-    /// <summary>One chunk: gather, score, write; then enroll its newly High leads and give up on what failed. False when the chunk failed.</summary>
+    /// <summary>One chunk: gather, score, write (failed leads tried again alone); enrol; give up on what failed. False when the chunk failed.</summary>
     private static async Task<bool> ScoreChunkAsync(TaskOrchestrationContext context, string[] ids, TaskOptions retry, ActivityRetry policy)
     {
         try
         {
-            var outcome = await context.CallAsync<ContactBatchOutcome>(nameof(ScoreContactBatch), ids, retry, policy);
-            if (outcome.High.Length > 0)
-            {
-                await context.CallAsync(nameof(ScoreLeadsOrchestration.EnrollHighLeads), outcome.High, retry, policy);
-            }
-
-            if (outcome.Failed.Length > 0)
-            {
-                await context.CallAsync(nameof(ScoreLeadsOrchestration.GiveUpOnLeads), outcome.Failed, retry, policy);
-            }
-
+            await ContactBatchRetries.ScoreAsync(context, nameof(ScoreContactBatch), ids, retry, policy);
             return true;
         }
         catch (TaskFailedException ex)

@@ -1,4 +1,3 @@
-using LeadScoring.Core.HubSpot;
 using LeadScoring.Core.Pipeline;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -41,18 +40,16 @@ public sealed record ScoreLeadsResult(int Requested, int Found, int Scored, int 
 /// <summary>Which companies' and deals' contacts to look up.</summary>
 public sealed record AssociatedContactsQuery(string[] Companies, string[] Deals);
 
-/// <summary>Objects of one type to read (companies, deals or an engagement type).</summary>
-public sealed record RelatedObjectsQuery(string ObjectType, string[] Ids);
-
 /// <summary>
-/// ScoreLeads: a batch of contact ids → read the contacts and their associations → companies ∥ deals ∥ engagements
-/// (one activity per type, in parallel) → score → write back what changed (≤ 100 per batch update) → enroll newly
-/// High leads exactly once. The orchestrator only coordinates; each activity is one step of
-/// <see cref="ScoreLeadsSteps"/> or <see cref="HubSpotLeadReader"/>, and every input and output is ids, allow-listed
-/// (PII-free) HubSpot properties, features or scores — what the task hub stores. Activities are retried with backoff;
-/// leads still failing after that go to the poison queue with the reason, so nothing is dropped silently.
+/// ScoreLeads: a batch of contact ids (a company's or deal's contacts looked up first) → one activity that gathers
+/// them from HubSpot in batched reads, scores them and writes back what changed (≤ 100 per batch update) → enrol
+/// newly High leads exactly once. One activity rather than one per phase because webhook latency is mostly task-hub
+/// round trips, and a gather's records (engagements: MBs for a busy lead) must not travel through orchestration
+/// history; the orchestrator only coordinates, and every input and output is ids and counts. A lead whose reads or
+/// write failed is tried again on its own (<see cref="ContactBatchRetries"/>); the others are written. Leads still
+/// failing after the retries go to the poison queue with the reason, so nothing is dropped silently.
 /// </summary>
-public sealed class ScoreLeadsOrchestration(HubSpotLeadReader reader, ScoreLeadsSteps steps)
+public sealed class ScoreLeadsOrchestration(ContactBatchScoring scoring, ScoreLeadsSteps steps)
 {
     [Function(nameof(ScoreLeads))]
     public static async Task<ScoreLeadsResult> ScoreLeads([OrchestrationTrigger] TaskOrchestrationContext context, ScoreLeadsInput input)
@@ -75,29 +72,8 @@ public sealed class ScoreLeadsOrchestration(HubSpotLeadReader reader, ScoreLeads
                 return new ScoreLeadsResult(0, 0, 0, 0, 0);
             }
 
-            var contacts = await context.CallAsync<LeadContacts>(nameof(ReadContacts), ids.ToArray(), retry, policy);
-            var reads = contacts.RelatedIds()
-                .Where(r => r.Value.Count > 0)
-                .Select(r => (Type: r.Key, Read: context.CallAsync<HubSpotObject[]>(nameof(ReadRelatedObjects), new RelatedObjectsQuery(r.Key, [.. r.Value]), retry, policy)))
-                .ToList();
-            await Task.WhenAll(reads.Select(r => r.Read));
-            var records = HubSpotLeadReader.Assemble(contacts, reads.ToDictionary(r => r.Type, r => (IReadOnlyList<HubSpotObject>)r.Read.Result, StringComparer.Ordinal));
-
-            var scored = await context.CallAsync<ScoredBatch>(nameof(ScoreGatheredLeads), records.Values.ToArray(), retry, policy);
-            var written = scored.Leads.Count == 0
-                ? new WriteBackOutcome([], [], [], [])
-                : await context.CallAsync<WriteBackOutcome>(nameof(WriteBackScores), scored.Leads.ToArray(), retry, policy);
-            if (written.High.Count > 0)
-            {
-                await context.CallAsync(nameof(EnrollHighLeads), written.High.ToArray(), retry, policy);
-            }
-
-            if (scored.Failed.Count > 0)
-            {
-                await context.CallAsync(nameof(GiveUpOnLeads), scored.Failed.ToArray(), retry, policy);
-            }
-
-            return new ScoreLeadsResult(ids.Count, contacts.Contacts.Count, scored.Leads.Count, written.Written.Count, scored.Failed.Count);
+            var outcome = await ContactBatchRetries.ScoreAsync(context, nameof(ScoreContacts), [.. ids], retry, policy);
+            return new ScoreLeadsResult(ids.Count, outcome.Found, outcome.Scored, outcome.Written, outcome.Failed.Length);
         }
         catch (TaskFailedException ex)
         {
@@ -116,24 +92,10 @@ public sealed class ScoreLeadsOrchestration(HubSpotLeadReader reader, ScoreLeads
         return [.. await steps.ContactsOfAsync(query.Companies, query.Deals, cancellationToken)];
     }
 
-    [Function(nameof(ReadContacts))]
-    public Task<LeadContacts> ReadContacts([ActivityTrigger] string[] contactIds, CancellationToken cancellationToken) =>
-        reader.ReadContactsAsync(contactIds, cancellationToken);
-
-    [Function(nameof(ReadRelatedObjects))]
-    public async Task<HubSpotObject[]> ReadRelatedObjects([ActivityTrigger] RelatedObjectsQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        return [.. await reader.ReadObjectsAsync(query.ObjectType, query.Ids, cancellationToken)];
-    }
-
-    [Function(nameof(ScoreGatheredLeads))]
-    public Task<ScoredBatch> ScoreGatheredLeads([ActivityTrigger] HubSpotLeadRecord[] records, CancellationToken cancellationToken) =>
-        steps.ScoreAsync(records, cancellationToken);
-
-    [Function(nameof(WriteBackScores))]
-    public Task<WriteBackOutcome> WriteBackScores([ActivityTrigger] ScoredContact[] leads, CancellationToken cancellationToken) =>
-        steps.WriteBackAsync(leads, cancellationToken);
+    /// <summary>Gathers, scores and writes back webhook work, in the rate budget's real-time lane.</summary>
+    [Function(nameof(ScoreContacts))]
+    public Task<ContactBatchOutcome> ScoreContacts([ActivityTrigger] string[] contactIds, CancellationToken cancellationToken) =>
+        scoring.ScoreAsync(contactIds, cancellationToken);
 
     [Function(nameof(EnrollHighLeads))]
     public Task EnrollHighLeads([ActivityTrigger] string[] contactIds, CancellationToken cancellationToken) =>
@@ -142,4 +104,44 @@ public sealed class ScoreLeadsOrchestration(HubSpotLeadReader reader, ScoreLeads
     [Function(nameof(GiveUpOnLeads))]
     public Task GiveUpOnLeads([ActivityTrigger] LeadFailure[] failures, CancellationToken cancellationToken) =>
         steps.GiveUpAsync(failures, cancellationToken);
+}
+
+/// <summary>
+/// A gather-score-write activity and what follows it, for ScoreLeads and each chunk of BatchRescore: the leads whose
+/// HubSpot calls failed transiently are tried again on their own (with backoff on a durable timer, up to the policy's
+/// attempts), so one bad call never holds up the rest; then newly High leads are enrolled and what still failed is
+/// given up on (poison queue).
+/// </summary>
+internal static class ContactBatchRetries
+{
+    public static async Task<ContactBatchOutcome> ScoreAsync(TaskOrchestrationContext context, string activity, string[] ids, TaskOptions retry, ActivityRetry policy)
+    {
+        var outcome = await context.CallAsync<ContactBatchOutcome>(activity, ids, retry, policy);
+        var (found, scored, written, high, failed) = (outcome.Found, outcome.Scored, outcome.Written, outcome.High.ToList(), outcome.Failed.ToList());
+        var pending = outcome.Retry;
+        var wait = policy.FirstInterval <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : policy.FirstInterval;
+        for (var attempt = 1; pending.Length > 0 && attempt < policy.MaxAttempts; attempt++)
+        {
+            await context.CreateTimer(context.CurrentUtcDateTime + wait, CancellationToken.None);
+            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, Math.Max(policy.MaxInterval.Ticks, wait.Ticks)));
+            var again = await context.CallAsync<ContactBatchOutcome>(activity, pending.Select(f => f.ContactId).Distinct(StringComparer.Ordinal).ToArray(), retry, policy);
+            (found, scored, written) = (found + again.Found, scored + again.Scored, written + again.Written);
+            high.AddRange(again.High);
+            failed.AddRange(again.Failed);
+            pending = again.Retry;
+        }
+
+        failed.AddRange(pending);
+        if (high.Count > 0)
+        {
+            await context.CallAsync(nameof(ScoreLeadsOrchestration.EnrollHighLeads), high.Distinct(StringComparer.Ordinal).ToArray(), retry, policy);
+        }
+
+        if (failed.Count > 0)
+        {
+            await context.CallAsync(nameof(ScoreLeadsOrchestration.GiveUpOnLeads), failed.ToArray(), retry, policy);
+        }
+
+        return new ContactBatchOutcome(ids.Length, found, scored, written, [.. high], [], [.. failed]);
+    }
 }

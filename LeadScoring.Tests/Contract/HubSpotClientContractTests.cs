@@ -296,6 +296,55 @@ public sealed class HubSpotClientContractTests
         Assert.That(await _emulator.RequestsAsync("/crm/v4/associations/contacts/deals"), Is.Empty);
     }
 
+    [Test]
+    public async Task LeadReader_Gather_OneEngagementTypeDown_FailsOnlyTheLeadsThatHaveIt()
+    {
+        await using var services = _emulator.ClientServices(o => { o.RequestsPer10Seconds = 1000; o.RetryBaseDelay = TimeSpan.FromMilliseconds(10); });
+        var reader = services.GetRequiredService<HubSpotLeadReader>();
+        var ids = _contacts.Take(60).Select(c => c.Id).ToList();
+        var meetings = await _client.GetAssociationsAsync("contacts", ids, "meetings");
+        var withMeetings = ids.Where(id => meetings[id].Count > 0).ToList();
+        Assume.That(withMeetings, Is.Not.Empty.And.Count.LessThan(ids.Count), "the seed gives some contacts meetings and some none");
+        await _emulator.AddFaultAsync(503, count: 10_000, pathContains: "/crm/v3/objects/meetings/batch/read");
+        await _emulator.ClearRequestsAsync();
+
+        var gather = await reader.GatherAsync(ids);
+
+        Assert.That(gather.Failed.Keys, Is.EquivalentTo(withMeetings), "a lead whose meetings could not be read is not scored from half its data");
+        Assert.That(gather.Records.Keys, Is.EquivalentTo(ids.Except(withMeetings)), "every other lead is gathered");
+        var meetingCalls = (await _emulator.RequestsAsync("/crm/v3/objects/meetings/batch/read")).Count;
+        Assert.That(meetingCalls, Is.LessThanOrEqualTo(3 * 3), "an endpoint that is down costs the chunk and its two halves (3 attempts each), not one call per lead");
+        Assert.ThrowsAsync<HubSpotApiException>(async () => await reader.ReadManyAsync(ids), "the strict read still throws");
+    }
+
+    [Test]
+    public async Task LeadReader_Gather_OneCallFailingThroughItsRetries_IsReadAgainInHalves()
+    {
+        await using var services = _emulator.ClientServices(o => { o.RequestsPer10Seconds = 1000; o.RetryBaseDelay = TimeSpan.FromMilliseconds(10); o.MaxAttempts = 3; });
+        var reader = services.GetRequiredService<HubSpotLeadReader>();
+        var ids = _contacts.Take(200).Select(c => c.Id).ToList();
+        await _emulator.AddFaultAsync(502, count: 3, pathContains: "/crm/v3/objects/contacts/batch/read");
+
+        var gather = await reader.GatherAsync(ids);
+
+        Assert.That(gather.Failed, Is.Empty);
+        Assert.That(gather.Records.Keys, Is.EquivalentTo(ids), "the chunk whose call failed 3 times was read as two halves");
+        Assert.That((await _emulator.RequestsAsync("/crm/v3/objects/contacts/batch/read")).Count(r => r.Status == 502), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task LeadReader_Gather_HubSpotRefusingTheRequest_Throws()
+    {
+        await using var services = _emulator.ClientServices(o => { o.RequestsPer10Seconds = 1000; o.RetryBaseDelay = TimeSpan.FromMilliseconds(10); });
+        var reader = services.GetRequiredService<HubSpotLeadReader>();
+        await _emulator.AddFaultAsync(403, count: 10_000, pathContains: "/crm/v3/objects/contacts/batch/read");
+
+        var error = Assert.ThrowsAsync<HubSpotApiException>(async () => await reader.GatherAsync([.. _contacts.Take(150).Select(c => c.Id)]));
+
+        Assert.That(error!.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await _emulator.RequestsAsync("/crm/v3/objects/contacts/batch/read")).Count, Is.LessThanOrEqualTo(2), "a refusal is not split and repeated");
+    }
+
     internal static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
     {
         var list = new List<T>();

@@ -145,6 +145,7 @@ public sealed class PipelineEndToEndTests : ProductFixture
         await Product.WaitUntilScoredAsync([contact], TimeSpan.FromSeconds(20));
         var history = Product.Host.Services.GetRequiredService<LeadScoring.Core.Storage.ScoreHistoryStore>();
         var lastWritten = Product.Host.Services.GetRequiredService<LeadScoring.Core.Storage.LastWrittenScoreStore>();
+        await WaitUntilQuietAsync(contact);
         Assert.That(await history.RecentAsync(contact, 10), Is.Not.Empty);
         var json = $$"""[{"eventId":666001,"subscriptionId":330,"portalId":1000001,"occurredAt":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"subscriptionType":"contact.privacyDeletion","attemptNumber":0,"objectId":{{contact}},"changeSource":"GDPR"}]""";
 
@@ -159,6 +160,57 @@ public sealed class PipelineEndToEndTests : ProductFixture
 
         Assert.That(await history.RecentAsync(contact, 10), Is.Empty);
         Assert.That(await lastWritten.GetManyAsync([contact]), Is.Empty);
+    }
+
+    [Test]
+    public async Task ScoreHubSpotHoldsButOurRecordsDoNot_IsRecordedWhenTheContactIsScoredAgain()
+    {
+        var contact = Contacts[21];
+        (await Product.Emulator.Admin.PostAsJsonAsync($"/_emulator/contacts/{contact}/activity", new JsonObject { ["type"] = "email_reply" })).EnsureSuccessStatusCode();
+        await Product.WaitUntilScoredAsync([contact], TimeSpan.FromSeconds(20));
+        var history = Product.Host.Services.GetRequiredService<LeadScoring.Core.Storage.ScoreHistoryStore>();
+        var lastWritten = Product.Host.Services.GetRequiredService<LeadScoring.Core.Storage.LastWrittenScoreStore>();
+        await WaitUntilQuietAsync(contact);
+        Assert.That(await history.RecentAsync(contact, 10), Is.Not.Empty);
+
+        // What a crash between HubSpot's batch update and our storage writes leaves: HubSpot holds the score, we nothing.
+        await history.ForgetAsync(contact);
+        await lastWritten.ForgetAsync(contact);
+        var writesBefore = (await Product.Emulator.WritesAsync(contact)).Count;
+        var json = $$"""[{"eventId":888021,"subscriptionId":310,"portalId":1000001,"occurredAt":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"subscriptionType":"contact.propertyChange","attemptNumber":0,"objectId":{{contact}},"propertyName":"jobtitle","propertyValue":"CTO","changeSource":"CRM_UI"}]""";
+
+        using var response = await Product.PostWebhookAsync(json);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await history.RecentAsync(contact, 10)).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        var recorded = await history.RecentAsync(contact, 10);
+        var last = (await lastWritten.GetManyAsync([contact])).GetValueOrDefault(contact);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(recorded, Has.Count.EqualTo(1), "the history is repaired");
+            Assert.That(last?.Score.ToString(System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(await Product.WrittenScoreAsync(contact)), "the last-written row says what HubSpot holds");
+            Assert.That((await Product.Emulator.WritesAsync(contact)).Count, Is.EqualTo(writesBefore), "HubSpot already held the score: nothing written again");
+        }
+    }
+
+    /// <summary>Waits until no write has reached the contact for 3 s (the emulator announces one change by several webhooks).</summary>
+    private async Task WaitUntilQuietAsync(string contact)
+    {
+        var (count, since) = ((await Product.Emulator.WritesAsync(contact)).Count, DateTime.UtcNow);
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow - since < TimeSpan.FromSeconds(3) && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(250);
+            var now = (await Product.Emulator.WritesAsync(contact)).Count;
+            if (now != count)
+            {
+                (count, since) = (now, DateTime.UtcNow);
+            }
+        }
     }
 
     [Test]

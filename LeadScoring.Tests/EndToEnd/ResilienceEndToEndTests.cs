@@ -180,7 +180,7 @@ public sealed class CrashRecoveryEndToEndTests(int run)
             Assert.That(found.Scanned, Is.GreaterThan(Events), "history, last-written and ledger rows were scanned");
             Assert.That(found.ByStore.GetValueOrDefault($"{taskHub}Instances"), Is.GreaterThan(0), "the task hub's Instances table exists and was scanned");
             Assert.That(found.ByStore.GetValueOrDefault($"{taskHub}History"), Is.GreaterThan(0), "the task hub's History table (activity inputs and outputs) was scanned");
-            Assert.That(found.ByStore.GetValueOrDefault($"{taskHub.ToLowerInvariant()}-largemessages"), Is.GreaterThan(0), "the large payloads DTFx keeps in blobs (gathered leads, scores) were scanned");
+            Assert.That(found.ByStore.GetValueOrDefault($"{prefix}LeadSnapshots"), Is.GreaterThan(0), "the snapshots of gathered leads (what the decay pass rescores from) were scanned");
             Assert.That(found.ByStore.Keys, Has.Some.StartsWith(taskHub.ToLowerInvariant() + "-control-"), "the task hub's control queues were scanned");
             Assert.That(found.Hits, Is.Empty);
         }

@@ -32,7 +32,7 @@ public sealed class FunctionsMetadataContractTests
     [Test]
     public void Metadata_ListsTheProductsFunctions()
     {
-        Assert.That(_metadata.Select(f => f.Name), Is.SupersetOf(new[] { "HubSpotWebhook", "ScoreRequests", "BatchRescoreTimer", "ScoreLeads", "ReadContacts", "BatchRescore", "Retrain" }));
+        Assert.That(_metadata.Select(f => f.Name), Is.SupersetOf(new[] { "HubSpotWebhook", "ScoreRequests", "BatchRescoreTimer", "ScoreLeads", "ScoreContacts", "BatchRescore", "Retrain" }));
         Assert.That(_metadata.Select(f => f.Trigger).Distinct(), Is.EquivalentTo(new[] { "httpTrigger", "queueTrigger", "timerTrigger", "orchestrationTrigger", "activityTrigger" }));
     }
 
