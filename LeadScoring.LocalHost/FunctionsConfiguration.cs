@@ -182,7 +182,7 @@ internal static class FunctionsConfiguration
     }
 
     /// <summary>host.json <c>extensions.durableTask</c>: the task hub name and the Azure Storage provider's polling and partitions.</summary>
-    public static (string HubName, int PartitionCount, TimeSpan MaxQueuePollingInterval, int MaxActivities, int MaxOrchestrations) ReadDurableSettings(IConfiguration configuration)
+    public static (string HubName, int PartitionCount, TimeSpan MaxQueuePollingInterval, int MaxActivities, int MaxOrchestrations, TimeSpan? VisibilityTimeout) ReadDurableSettings(IConfiguration configuration)
     {
         var durable = configuration.GetSection($"{HostJsonPrefix}:extensions:durableTask");
         var hub = durable["hubName"] is { Length: > 0 } name ? name : "TestHubName"; // the Durable Functions default
@@ -190,7 +190,8 @@ internal static class FunctionsConfiguration
         return (hub, Int(provider, "extensions.durableTask.storageProvider", "partitionCount", 4, 1, 16),
             Span(provider, "extensions.durableTask.storageProvider", "maxQueuePollingInterval", TimeSpan.FromSeconds(30)),
             Int(durable, "extensions.durableTask", "maxConcurrentActivityFunctions", 10, 1, 1000),
-            Int(durable, "extensions.durableTask", "maxConcurrentOrchestratorFunctions", 10, 1, 1000));
+            Int(durable, "extensions.durableTask", "maxConcurrentOrchestratorFunctions", 10, 1, 1000),
+            provider["workItemQueueVisibilityTimeout"] is null ? null : Span(provider, "extensions.durableTask.storageProvider", "workItemQueueVisibilityTimeout", TimeSpan.FromMinutes(5)));
     }
 
     private static int Int(IConfiguration section, string path, string name, int fallback, int min, int max)

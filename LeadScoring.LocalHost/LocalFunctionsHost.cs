@@ -64,7 +64,7 @@ internal static class LocalFunctionsHost
 
         var catalog = FunctionCatalog.Read(typeof(AppComposition).Assembly);
         var queueOptions = FunctionsConfiguration.ReadQueueSettings(builder.Configuration);
-        var (hubName, partitions, polling, maxActivities, maxOrchestrations) = FunctionsConfiguration.ReadDurableSettings(builder.Configuration);
+        var (hubName, partitions, polling, maxActivities, maxOrchestrations, visibility) = FunctionsConfiguration.ReadDurableSettings(builder.Configuration);
         var routePrefix = builder.Configuration[$"{FunctionsConfiguration.HostJsonPrefix}:extensions:http:routePrefix"] ?? "api";
         var schedules = catalog.Of(TriggerKind.TimerTrigger).Select(f => (Entry: f, Schedule: TimerTriggerScheduler.Parse(f.Name, f.Schedule!, builder.Configuration))).ToList();
 
@@ -80,6 +80,7 @@ internal static class LocalFunctionsHost
                 o.MaxQueuePollingInterval = polling;
                 o.MaxConcurrentActivities = maxActivities;
                 o.MaxConcurrentOrchestrations = maxOrchestrations;
+                o.WorkItemVisibilityTimeout = visibility ?? o.WorkItemVisibilityTimeout;
             },
             registry => DurableFunctions.Register(catalog, registry, durable));
         foreach (var entry in catalog.Of(TriggerKind.QueueTrigger))

@@ -14,6 +14,8 @@ public sealed class ResilienceEndToEndTests
     {
         ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:02",
         ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "30",
+        // Work in flight when the host is killed comes back this soon (the product's host.json says 1 minute).
+        ["AzureFunctionsJobHost:extensions:durableTask:storageProvider:workItemQueueVisibilityTimeout"] = "00:00:20",
         ["HubSpot:RateLimitedDelay"] = "00:00:00.500",
         ["HubSpot:RetryBaseDelay"] = "00:00:00.100",
         ["HubSpot:AttemptTimeout"] = "00:00:05",
