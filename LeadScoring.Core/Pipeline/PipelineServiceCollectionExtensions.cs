@@ -32,6 +32,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<PipelineHealth>();
         services.TryAddSingleton<WebhookEventBuffer>();
         services.TryAddSingleton<RecentWebhookEvents>();
+        services.TryAddSingleton<SharedLeadGathers>();
         services.TryAddTransient<WebhookIntake>();
         services.TryAddTransient<ScoreLeadsSteps>();
         services.TryAddTransient<ContactBatchScoring>();

@@ -29,6 +29,9 @@ internal sealed partial class ScoreRequestsFunction(
             throw new InvalidDataException("The message is not a score request.");
         }
 
+        var queuedMs = (clock.GetUtcNow() - request.RequestedAt).TotalMilliseconds;
+        LogDequeued(logger, queuedMs);
+
         // A message is normally one group commit of webhook events; a single-object request (an operator's replay of a
         // poisoned one) skips the ledger.
         var sorted = request.Kind == ScoreRequestKind.WebhookEvents
@@ -52,6 +55,9 @@ internal sealed partial class ScoreRequestsFunction(
         string[] Of(ScoreRequestKind kind) => request.Kind == kind ? [request.ObjectId] : [];
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "ScoreLeads {InstanceId} scheduled for {Contacts} contacts and {Parents} companies/deals")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Score request dequeued {AgeMs:0} ms after it was queued")]
+    private static partial void LogDequeued(ILogger logger, double ageMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ScoreLeads {InstanceId} scheduled for {Contacts} contacts and {Parents} companies/deals")]
     private static partial void LogScheduled(ILogger logger, string instanceId, int contacts, int parents);
 }
