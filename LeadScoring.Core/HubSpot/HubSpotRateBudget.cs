@@ -58,6 +58,7 @@ public sealed class HubSpotRateBudget : IDisposable
     private int _generalLimit;
     private long _dailyLimitedUntilTicks; // UTC ticks; 0 = not limited
     private int _realTimeWaiting;
+    private readonly Queue<long> _realTimeCalls = new(); // timestamps (clock ticks) of real-time calls in the last window
     private volatile HubSpotPortalTimeZone _timeZone = HubSpotPortalTimeZone.Utc;
 
     public HubSpotRateBudget(IOptions<HubSpotClientOptions> options, TimeProvider clock)
@@ -115,14 +116,18 @@ public sealed class HubSpotRateBudget : IDisposable
         var realTime = !search && batch is null;
         try
         {
-            while (batch is not null && Volatile.Read(ref _realTimeWaiting) > 0)
+            // And the reserve follows demand: while webhooks are arriving, batch work leaves the shared window as many
+            // free slots as real-time work used in the last window (plus one gather's burst), so a webhook's calls are
+            // served at once instead of each waiting a second for the window to move.
+            while (batch is not null && (Volatile.Read(ref _realTimeWaiting) > 0 || (RealTimeReserve() is > 0 and var reserve && Available(limiter) <= reserve)))
             {
-                await Task.Delay(YieldPoll, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(YieldPoll, _clock, cancellationToken).ConfigureAwait(false);
             }
 
             if (realTime)
             {
                 Interlocked.Increment(ref _realTimeWaiting);
+                RecordRealTimeCall();
             }
 
             try
@@ -197,6 +202,52 @@ public sealed class HubSpotRateBudget : IDisposable
     }
 
     private int Budget(int limit) => Math.Max(1, (int)Math.Floor(limit * _options.RateBudgetShare));
+
+    /// <summary>
+    /// Shared-window slots batch work leaves free right now: the static reserve when no real-time work is about, else
+    /// what real-time work used in the last window plus a gather's burst — never more than half the budget, so a
+    /// stream of webhooks slows a whole-portal batch but never stops it.
+    /// </summary>
+    internal int RealTimeReserve()
+    {
+        int recent;
+        lock (_realTimeCalls)
+        {
+            Prune();
+            recent = _realTimeCalls.Count;
+        }
+
+        var floor = Math.Max(0, _options.RealTimeReservePer10Seconds);
+        if (recent == 0)
+        {
+            return 0; // the batch window already keeps the static reserve free
+        }
+
+        return Math.Min(Volatile.Read(ref _generalLimit) / 2, Math.Max(floor, recent + GatherBurst));
+    }
+
+    /// <summary>The calls one real-time gather makes at once (contacts, then associations and objects by type).</summary>
+    internal const int GatherBurst = 12;
+
+    private void RecordRealTimeCall()
+    {
+        lock (_realTimeCalls)
+        {
+            Prune();
+            _realTimeCalls.Enqueue(_clock.GetTimestamp());
+        }
+    }
+
+    private void Prune()
+    {
+        var oldest = _clock.GetTimestamp() - (long)(Window.TotalSeconds * _clock.TimestampFrequency);
+        while (_realTimeCalls.TryPeek(out var at) && at < oldest)
+        {
+            _realTimeCalls.Dequeue();
+        }
+    }
+
+    private static long Available(RateLimiter limiter) => limiter.GetStatistics()?.CurrentAvailablePermits ?? long.MaxValue;
 
     private int BatchLimit(int budget) => Math.Max(1, budget - Math.Max(0, _options.RealTimeReservePer10Seconds));
 

@@ -36,6 +36,45 @@ public sealed class HubSpotRateBudgetTests
     }
 
     [Test]
+    public async Task WhileWebhooksArrive_BatchLeavesFreeWhatRealTimeWorkUsed_PlusAGathersBurst()
+    {
+        using var budget = Budget(requestsPer10Seconds: 100, reserve: 5);
+        Assert.That(budget.RealTimeReserve(), Is.Zero, "no real-time work about: only the batch window's static reserve");
+        var realTime = new List<System.Threading.RateLimiting.RateLimitLease>();
+        for (var i = 0; i < 10; i++)
+        {
+            realTime.Add(await budget.AcquireAsync(false, HubSpotWorkLane.RealTime, CancellationToken.None));
+        }
+
+        Assert.That(budget.RealTimeReserve(), Is.EqualTo(10 + HubSpotRateBudget.GatherBurst));
+
+        // 90 slots are left; batch work takes them down to the 22 it leaves free, and then waits.
+        var batch = Enumerable.Range(0, 80).Select(_ => budget.AcquireAsync(false, HubSpotWorkLane.Batch, CancellationToken.None).AsTask()).ToList();
+        await Task.Delay(500);
+        Assert.That(batch.Count(t => t.IsCompletedSuccessfully), Is.EqualTo(90 - 22));
+
+        var webhook = budget.AcquireAsync(false, HubSpotWorkLane.RealTime, CancellationToken.None).AsTask();
+        Assert.That(webhook.IsCompletedSuccessfully, Is.True, "a webhook's call is served at once");
+        realTime.Add(await webhook);
+        foreach (var lease in realTime.Concat(batch.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result)))
+        {
+            lease.Dispose();
+        }
+    }
+
+    [Test]
+    public async Task ReserveThatFollowsDemand_NeverTakesMoreThanHalfTheBudget()
+    {
+        using var budget = Budget(requestsPer10Seconds: 40, reserve: 5);
+        for (var i = 0; i < 30; i++)
+        {
+            (await budget.AcquireAsync(false, HubSpotWorkLane.RealTime, CancellationToken.None)).Dispose();
+        }
+
+        Assert.That(budget.RealTimeReserve(), Is.EqualTo(20));
+    }
+
+    [Test]
     public void Lane_FlowsAcrossAwaitsAndIsRestoredWhenTheScopeEnds()
     {
         Assert.That(HubSpotWork.Lane, Is.EqualTo(HubSpotWorkLane.RealTime), "unmarked calls are real-time");
