@@ -7,7 +7,7 @@ namespace LeadScoring.Tests.Scoring;
 public sealed class LeadFeaturesReaderTests
 {
     private static Task<(LeadFeatures? Features, IReadOnlyList<LeadScoring.Core.ValidationError> Errors)> Read(string json) =>
-        LeadFeaturesReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+        LeadFeaturesReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(json)), TimeProvider.System);
 
     [Test]
     public async Task ReadAsync_ValidDocument_ReturnsFeaturesAndNoErrors()

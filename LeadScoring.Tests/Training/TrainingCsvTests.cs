@@ -14,22 +14,22 @@ public sealed class TrainingCsvTests
             ,Less Ideal,20,,,FARMING,3,AQ,0,
             """;
 
-        var (rows, errors) = TrainingCsv.Parse(Csv);
+        var (rows, errors) = TrainingCsv.Parse(Csv, TimeProvider.System.GetUtcNow());
 
         Assert.That(errors, Is.Empty);
         Assert.That(rows, Has.Count.EqualTo(2));
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(rows[0].ContactId, Is.EqualTo("51"));
-            Assert.That(rows[0].Score, Is.EqualTo(92));
-            Assert.That(rows[0].Attributes, Is.EqualTo(new[] { "industry", "meetings" }));
-            Assert.That(rows[0].Notes, Is.EqualTo("Champion, call +1 202 555 0143"), "scrubbing happens when the record is stored");
-            Assert.That(rows[0].Features!.Industry, Is.EqualTo("COMPUTER_SOFTWARE"));
-            Assert.That(rows[0].Features!.EmployeeCount, Is.EqualTo(250));
-            Assert.That(rows[0].Features!.LastEngagementAt, Is.EqualTo(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero)));
-            Assert.That(rows[1].ContactId, Is.Null);
-            Assert.That(rows[1].Classification, Is.EqualTo("Less Ideal"));
-            Assert.That(rows[1].Features!.EmailOpens, Is.Zero);
+            Assert.That(rows[0].Input.ContactId, Is.EqualTo("51"));
+            Assert.That(rows[0].Input.Score, Is.EqualTo(92));
+            Assert.That(rows[0].Input.Attributes, Is.EqualTo(new[] { "industry", "meetings" }));
+            Assert.That(rows[0].Input.Notes, Is.EqualTo("Champion, call +1 202 555 0143"), "scrubbing happens when the record is stored");
+            Assert.That(rows[0].Input.Features!.Industry, Is.EqualTo("COMPUTER_SOFTWARE"));
+            Assert.That(rows[0].Input.Features!.EmployeeCount, Is.EqualTo(250));
+            Assert.That(rows[0].Input.Features!.LastEngagementAt, Is.EqualTo(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero)));
+            Assert.That(rows[1].Input.ContactId, Is.Null);
+            Assert.That(rows[1].Input.Classification, Is.EqualTo("Less Ideal"));
+            Assert.That(rows[1].Input.Features!.EmailOpens, Is.Zero);
         }
     }
 
@@ -51,7 +51,7 @@ public sealed class TrainingCsvTests
     [TestCase("", "$")]
     public void Parse_BadCsv_NamesRowAndColumnAndReturnsNoRowsOfTheBadKind(string csv, string field)
     {
-        var (rows, errors) = TrainingCsv.Parse(csv);
+        var (rows, errors) = TrainingCsv.Parse(csv, TimeProvider.System.GetUtcNow());
 
         Assert.That(errors.Select(e => e.Field), Does.Contain(field));
         Assert.That(rows, Is.Empty);
