@@ -103,7 +103,7 @@ public static class LeadFeaturesValidator
     {
         if (value is { } v && (!double.IsFinite(v) || v < 0 || v > max))
         {
-            errors.Add(new(field, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"must be a number between 0 and {max:G} (got {v:G})")));
+            errors.Add(new(field, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"must be a number between 0 and {max:#,0} (got {v:G})")));
         }
     }
 

@@ -196,6 +196,7 @@ public sealed class LeadFeaturesValidatorTests
     [TestCase(double.NaN)]
     [TestCase(double.PositiveInfinity)]
     [TestCase(-1.0)]
+    [TestCase(1e308)]
     public void Validate_BadAmounts_Rejected(double value)
     {
         var lead = Leads.Unknown with { AnnualRevenue = value, AverageWonAmount = value, MedianSalesCycleDays = value, MedianResponseHours = value };
@@ -215,6 +216,38 @@ public sealed class LeadFeaturesValidatorTests
     public void Validate_LastEngagementUpToADayAfterAsOf_AcceptedAsClockSkew()
     {
         Assert.That(LeadFeaturesValidator.Validate(Leads.Unknown with { LastEngagementAt = Leads.Now.AddDays(1) }, TestClock), Is.Empty);
+    }
+
+    // Defect #14: annualRevenue 1e308 was accepted; the stated maximum is 10^15 in the portal's currency.
+    [Test]
+    public void Validate_RevenueAboveTheStatedMaximum_RejectedNamingTheMaximum()
+    {
+        var errors = LeadFeaturesValidator.Validate(Leads.Unknown with { AnnualRevenue = 1e308 }, TestClock);
+
+        Assert.That(errors.Select(e => e.Field), Is.EqualTo(new[] { "annualRevenue" }));
+        Assert.That(errors[0].Message, Does.Contain("between 0 and 1,000,000,000,000,000"));
+        Assert.That(LeadFeaturesValidator.Validate(Leads.Unknown with { AnnualRevenue = LeadFeaturesValidator.MaxMoney }, TestClock), Is.Empty);
+    }
+
+    // Defect #14: lastEngagementAt 2099 (no asOf) was scored "Engaged today".
+    [Test]
+    public void Validate_LastEngagementInTheFuture_RejectedBeyondTheClockSkew()
+    {
+        var lead = new LeadFeatures { LastEngagementAt = TestClock + LeadFeaturesValidator.ClockSkew + TimeSpan.FromSeconds(1) };
+
+        var errors = LeadFeaturesValidator.Validate(lead, TestClock);
+
+        Assert.That(errors.Select(e => e.Field), Is.EqualTo(new[] { "lastEngagementAt" }));
+        Assert.That(errors[0].Message, Does.Contain("in the future"));
+        Assert.That(LeadFeaturesValidator.Validate(new LeadFeatures { LastEngagementAt = TestClock + LeadFeaturesValidator.ClockSkew }, TestClock), Is.Empty, "within the skew");
+    }
+
+    [Test]
+    public void Validate_FutureAsOfAndLastEngagement_StillRejected()
+    {
+        var year2099 = new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        Assert.That(FieldsOf(new LeadFeatures { AsOf = year2099, LastEngagementAt = year2099 }), Is.EqualTo(new[] { "lastEngagementAt" }));
     }
 
     [TestCase(0)]
