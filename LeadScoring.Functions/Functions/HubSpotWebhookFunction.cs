@@ -95,7 +95,7 @@ internal sealed partial class HubSpotWebhookFunction(
         {
             // README: storage unavailable → 503 with Retry-After, and HubSpot retries. Nothing was recorded as seen.
             LogStorageUnavailable(logger, ex.GetType().Name, ex.Message);
-            return Unavailable.Storage(http, "the events could not be queued (HubSpot will retry them)");
+            return Unavailable.Storage(http, "the events were not queued (HubSpot retries them; nothing was recorded as seen)");
         }
         catch (ObjectDisposedException)
         {

@@ -60,7 +60,7 @@ internal sealed class TrainingRecordsFunction(TrainingRecordService service)
         }
         catch (Exception ex) when (Unavailable.IsStorage(ex))
         {
-            return Unavailable.Storage(http, "the training record was not stored");
+            return Unavailable.Storage(http, "the training record was not stored (nothing was written)");
         }
         catch (Exception ex) when (Unavailable.IsHubSpot(ex, cancellationToken))
         {
@@ -94,7 +94,7 @@ internal sealed class TrainingRecordsFunction(TrainingRecordService service)
         }
         catch (Exception ex) when (Unavailable.IsStorage(ex))
         {
-            return Unavailable.Storage(http, "nothing was imported");
+            return Unavailable.Storage(http, "nothing was imported (no record was written)");
         }
         catch (Exception ex) when (Unavailable.IsHubSpot(ex, cancellationToken))
         {

@@ -39,7 +39,7 @@ internal static class Unavailable
         ArgumentNullException.ThrowIfNull(http);
         http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage unavailable",
-            detail: $"Azure Storage (AzureWebJobsStorage) could not be reached, so {what}. Nothing was written; try again in {RetryAfterSeconds} s.");
+            detail: $"Azure Storage (AzureWebJobsStorage) could not be reached, so {what}; try again in {RetryAfterSeconds} s.");
     }
 
     public static ProblemHttpResult HubSpot(HttpContext http, Exception exception, string what)
