@@ -26,6 +26,7 @@ public sealed class InputHardeningEndToEndTests
         _product = await ProductUnderTest.StartAsync(contacts: 120, extraSettings: new Dictionary<string, string?>
         {
             ["HUBSPOT_PORTAL_ID"] = OurPortal.ToString(CultureInfo.InvariantCulture),
+            ["HubSpot:RetryBaseDelay"] = "00:00:00.100",
         });
         Assert.That(_product.Emulator.Options.PortalId, Is.EqualTo(OurPortal));
         _contacts = await _product.ContactIdsAsync();
@@ -162,6 +163,30 @@ public sealed class InputHardeningEndToEndTests
         var errors = JsonNode.Parse(body)!["errors"]!.AsObject();
         Assert.That(errors.Select(e => e.Key), Is.EqualTo(new[] { "$" }));
         Assert.That((string?)errors["$"]![0], Does.Contain("must be UTF-8").And.Contain("line 2"));
+        Assert.That(await CountAsync(), Is.EqualTo(before));
+    }
+
+    // Was: 500 when HubSpot failed the contact read of a training record.
+    [Test]
+    public async Task CreateTrainingRecord_HubSpotFailingTheContactRead_503WithRetryAfterAndNothingStored()
+    {
+        var before = await CountAsync();
+        await _product.Emulator.AddFaultAsync(500, 50, "/objects/contacts/batch/read");
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Post, "/api/training-records",
+                new StringContent($$"""{"contactId":"{{_contacts[30]}}","classification":"Ideal","score":80}""", Encoding.UTF8, "application/json"));
+
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), body);
+            Assert.That(response.Headers.RetryAfter?.Delta, Is.Not.Null);
+            Assert.That((string?)JsonNode.Parse(body)!["title"], Is.EqualTo("HubSpot unavailable"));
+        }
+        finally
+        {
+            await _product.Emulator.ClearFaultsAsync();
+        }
+
         Assert.That(await CountAsync(), Is.EqualTo(before));
     }
 
