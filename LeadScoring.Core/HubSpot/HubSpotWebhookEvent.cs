@@ -61,7 +61,9 @@ public static class HubSpotWebhookParser
         }
         catch (JsonException ex)
         {
-            return (null, $"not a JSON array of HubSpot events ({ex.Message.Split(" Path:")[0]})");
+            // Name the field (e.g. $[0].objectId) so a sender can see which value was refused.
+            var at = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : $" at {ex.Path}";
+            return (null, $"not a JSON array of HubSpot events{at}: {LeadScoring.Core.Scoring.JsonErrors.Describe(ex)}");
         }
 
         if (events is null)
@@ -79,6 +81,8 @@ public static class HubSpotWebhookParser
     }
 }
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+// HubSpot sends ids and times as JSON numbers; the Web defaults would also read "1460" (a string) as one, which no
+// HubSpot event does. Unknown fields stay allowed: HubSpot adds fields (changeFlag, …) without notice.
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict, ReadCommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false)]
 [JsonSerializable(typeof(List<HubSpotWebhookEvent>))]
 internal sealed partial class HubSpotWebhookJsonContext : JsonSerializerContext;

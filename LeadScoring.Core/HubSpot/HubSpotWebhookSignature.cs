@@ -41,9 +41,11 @@ public static class HubSpotWebhookSignature
             return WebhookSignatureResult.MissingHeaders;
         }
 
+        // Compared as epoch milliseconds: DateTimeOffset.FromUnixTimeMilliseconds throws for anything past year 9999
+        // (e.g. 99999999999999999), and a header anyone can send must give 401, not an exception. NumberStyles.None
+        // keeps ms ≥ 0, so the subtraction cannot overflow.
         if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
-            || now - DateTimeOffset.FromUnixTimeMilliseconds(ms) > MaxAge
-            || DateTimeOffset.FromUnixTimeMilliseconds(ms) - now > MaxAge)
+            || Math.Abs(ms - now.ToUnixTimeMilliseconds()) > (long)MaxAge.TotalMilliseconds)
         {
             return WebhookSignatureResult.StaleTimestamp;
         }

@@ -6,8 +6,9 @@ namespace LeadScoring.Core.Scoring;
 /// all come back as errors naming the field.</summary>
 public static class LeadFeaturesReader
 {
-    public static async Task<(LeadFeatures? Features, IReadOnlyList<ValidationError> Errors)> ReadAsync(Stream json, CancellationToken cancellationToken = default)
+    public static async Task<(LeadFeatures? Features, IReadOnlyList<ValidationError> Errors)> ReadAsync(Stream json, TimeProvider clock, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(clock);
         LeadFeatures? features;
         try
         {
@@ -23,7 +24,7 @@ public static class LeadFeaturesReader
             return (null, [new ValidationError("$", "the body must be a JSON object of lead features, not null")]);
         }
 
-        var errors = LeadFeaturesValidator.Validate(features);
+        var errors = LeadFeaturesValidator.Validate(features, clock.GetUtcNow());
         return errors.Count > 0 ? (null, errors) : (features, errors);
     }
 }

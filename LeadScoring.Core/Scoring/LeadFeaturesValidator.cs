@@ -9,7 +9,20 @@ public static class LeadFeaturesValidator
     private const int MaxCount = 10_000_000;
     private const int MaxTextLength = 128;
 
-    public static IReadOnlyList<ValidationError> Validate(LeadFeatures lead)
+    /// <summary>Largest annual revenue or deal amount accepted: 10^15 in the portal's currency (a trillion dollars is
+    /// 10^12; JPY, KRW or IDR figures of the largest firms stay below 10^15). 1e308 is a typo or an attack, not a company.</summary>
+    public const double MaxMoney = 1e15;
+
+    /// <summary>Largest median response time (hours) and sales cycle (days): a century. Beyond that the number is a unit mix-up.</summary>
+    public const double MaxHours = 876_000;
+
+    public const double MaxDays = 36_500;
+
+    /// <summary>How far a timestamp may run ahead of our clock (the sender's clock may be a little fast).</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    /// <param name="now">Our clock (TimeProvider): nothing can have happened after it, beyond <see cref="ClockSkew"/>.</param>
+    public static IReadOnlyList<ValidationError> Validate(LeadFeatures lead, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(lead);
         var errors = new List<ValidationError>();
@@ -25,7 +38,7 @@ public static class LeadFeaturesValidator
         }
 
         CheckCount(errors, "employeeCount", lead.EmployeeCount);
-        CheckAmount(errors, "annualRevenue", lead.AnnualRevenue);
+        CheckAmount(errors, "annualRevenue", lead.AnnualRevenue, MaxMoney);
 
         if (lead.EngagementWindowDays is { } window && window is < 1 or > 3650)
         {
@@ -52,10 +65,15 @@ public static class LeadFeaturesValidator
         {
             CheckNotMore(errors, "activitiesLast7Days", lead.ActivitiesLast7Days, "activitiesLast90Days", lead.ActivitiesLast90Days);
         }
-        CheckAmount(errors, "medianResponseHours", lead.MedianResponseHours);
+        CheckAmount(errors, "medianResponseHours", lead.MedianResponseHours, MaxHours);
         if (lead.LastEngagementAt is { } last && lead.AsOf is { } asOf && last > asOf.AddDays(1))
         {
             errors.Add(new("lastEngagementAt", $"is more than a day after asOf ({last:O} > {asOf:O})"));
+        }
+        else if (lead.LastEngagementAt is { } future && future > now + ClockSkew)
+        {
+            // Recency would read a future engagement as "engaged today" and lift the score.
+            errors.Add(new("lastEngagementAt", $"is in the future ({future:O}; now is {now:O}, {ClockSkew.TotalMinutes:0} minutes of clock skew allowed)"));
         }
 
         CheckCount(errors, "dealsCount", lead.DealsCount);
@@ -66,8 +84,8 @@ public static class LeadFeaturesValidator
             errors.Add(new("dealsCount", $"must be at least dealsWon + dealsLost ({(lead.DealsWon ?? 0) + (lead.DealsLost ?? 0)}, got {deals})"));
         }
 
-        CheckAmount(errors, "averageWonAmount", lead.AverageWonAmount);
-        CheckAmount(errors, "medianSalesCycleDays", lead.MedianSalesCycleDays);
+        CheckAmount(errors, "averageWonAmount", lead.AverageWonAmount, MaxMoney);
+        CheckAmount(errors, "medianSalesCycleDays", lead.MedianSalesCycleDays, MaxDays);
         CheckProbability(errors, "industryWinRate", lead.IndustryWinRate);
         CheckProbability(errors, "openDealStageProbability", lead.OpenDealStageProbability);
         return errors;
@@ -81,11 +99,11 @@ public static class LeadFeaturesValidator
         }
     }
 
-    private static void CheckAmount(List<ValidationError> errors, string field, double? value)
+    private static void CheckAmount(List<ValidationError> errors, string field, double? value, double max)
     {
-        if (value is { } v && (!double.IsFinite(v) || v < 0))
+        if (value is { } v && (!double.IsFinite(v) || v < 0 || v > max))
         {
-            errors.Add(new(field, $"must be a number ≥ 0 (got {v})"));
+            errors.Add(new(field, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"must be a number between 0 and {max:#,0} (got {v:G})")));
         }
     }
 

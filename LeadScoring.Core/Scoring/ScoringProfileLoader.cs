@@ -11,7 +11,7 @@ public static class ScoringProfileLoader
         ScoringProfile? profile;
         try
         {
-            profile = JsonSerializer.Deserialize(json, ScoringJsonContext.Default.ScoringProfile);
+            profile = JsonSerializer.Deserialize(json, ScoringProfileJsonContext.Default.ScoringProfile);
         }
         catch (JsonException ex)
         {

@@ -4,10 +4,14 @@ using LeadScoring.Core.Scoring;
 
 namespace LeadScoring.Core.Training;
 
+/// <summary>One record of an import and the line of the file it starts on (1 = the header), which errors quote.</summary>
+public sealed record TrainingCsvRow(int Line, TrainingRecordInput Input);
+
 /// <summary>
 /// Bulk import format: a header row, then one record per row (RFC 4180 quoting). Columns: contactId, classification,
 /// score, attributes (separated by ';'), notes, and any LeadFeatures field by its JSON name (industry, employeeCount,
-/// country, emailOpens, lastEngagementAt…). Unknown columns and bad cells are errors naming row and column.
+/// country, emailOpens, lastEngagementAt…). Unknown columns and bad cells are errors naming row and column, where
+/// "row N" is always the file's line number N (blank lines and multi-line quoted cells counted), as an editor shows it.
 /// </summary>
 public static class TrainingCsv
 {
@@ -15,19 +19,40 @@ public static class TrainingCsv
 
     private static readonly string[] RecordColumns = ["contactId", "classification", "score", "attributes", "notes"];
 
-    public static (List<TrainingRecordInput> Rows, List<ValidationError> Errors) Parse(string csv)
+    // Throws on invalid bytes instead of turning them into U+FFFD: a Latin-1 "Müller" must not be stored as "M�ller".
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The file as text; an error naming the line when it is not UTF-8 (a BOM is allowed and dropped).</summary>
+    public static (string? Text, ValidationError? Error) Decode(ReadOnlySpan<byte> file)
+    {
+        var bom = file.StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
+        try
+        {
+            return (StrictUtf8.GetString(file[bom..]), null);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            var at = bom + Math.Max(0, ex.Index);
+            var line = file[..Math.Min(at, file.Length)].Count((byte)'\n') + 1;
+            var bad = ex.BytesUnknown is { Length: > 0 } unknown ? $" (byte 0x{unknown[0]:X2})" : "";
+            return (null, new ValidationError("$", $"the file must be UTF-8: line {line} has a byte that is not valid UTF-8{bad}, e.g. Latin-1 or Windows-1252 text; save it as \"CSV UTF-8\""));
+        }
+    }
+
+    /// <param name="now">Our clock, for the features' timestamps (see <see cref="LeadFeaturesValidator"/>).</param>
+    public static (List<TrainingCsvRow> Rows, List<ValidationError> Errors) Parse(string csv, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(csv);
-        var rows = new List<TrainingRecordInput>();
+        var rows = new List<TrainingCsvRow>();
         var errors = new List<ValidationError>();
-        var lines = Split(csv);
+        var lines = SplitWithLines(csv);
         if (lines.Count == 0)
         {
             errors.Add(new("$", "the CSV is empty: expected a header row, e.g. contactId,classification,score,attributes,notes,industry,employeeCount"));
             return (rows, errors);
         }
 
-        var header = lines[0].Select(h => h.Trim()).ToArray();
+        var header = lines[0].Cells.Select(h => h.Trim()).ToArray();
         var featureColumns = FeatureColumns();
         for (var c = 0; c < header.Length; c++)
         {
@@ -49,7 +74,7 @@ public static class TrainingCsv
 
         for (var r = 1; r < lines.Count; r++)
         {
-            var cells = lines[r];
+            var (line, cells) = lines[r];
             if (cells.Count == 1 && string.IsNullOrWhiteSpace(cells[0]))
             {
                 continue; // blank line
@@ -57,7 +82,7 @@ public static class TrainingCsv
 
             if (cells.Count != header.Length)
             {
-                errors.Add(new($"row {r + 1}", $"has {cells.Count} cells, the header has {header.Length}"));
+                errors.Add(new($"row {line}", $"has {cells.Count} cells, the header has {header.Length}"));
                 continue;
             }
 
@@ -82,7 +107,7 @@ public static class TrainingCsv
                         }
                         else
                         {
-                            errors.Add(new($"row {r + 1}.score", $"'{value}' is not a whole number"));
+                            errors.Add(new($"row {line}.score", $"'{value}' is not a whole number"));
                         }
 
                         break;
@@ -94,18 +119,18 @@ public static class TrainingCsv
 
             if (features.Count > 0)
             {
-                input.Features = ReadFeatures(features, featureColumns, r + 1, errors);
+                input.Features = ReadFeatures(features, featureColumns, line, errors);
             }
 
             var before = errors.Count;
-            foreach (var error in TrainingRecordValidator.Validate(input, out _))
+            foreach (var error in TrainingRecordValidator.Validate(input, now, out _))
             {
-                errors.Add(new($"row {r + 1}.{error.Field}", error.Message));
+                errors.Add(new($"row {line}.{error.Field}", error.Message));
             }
 
             if (errors.Count == before)
             {
-                rows.Add(input);
+                rows.Add(new TrainingCsvRow(line, input));
             }
         }
 
@@ -144,12 +169,17 @@ public static class TrainingCsv
     }
 
     /// <summary>RFC 4180: fields separated by commas, quoted fields may contain commas, quotes ("") and line breaks.</summary>
-    internal static List<List<string>> Split(string csv)
+    internal static List<List<string>> Split(string csv) => [.. SplitWithLines(csv).Select(r => r.Cells)];
+
+    /// <summary><see cref="Split"/>, with the line each record starts on (line breaks inside quotes move it on).</summary>
+    internal static List<(int Line, List<string> Cells)> SplitWithLines(string csv)
     {
-        var rows = new List<List<string>>();
+        var rows = new List<(int Line, List<string> Cells)>();
         var row = new List<string>();
         var field = new StringBuilder();
         var quoted = false;
+        var line = 1;
+        var start = 1;
         for (var i = 0; i < csv.Length; i++)
         {
             var ch = csv[i];
@@ -166,6 +196,12 @@ public static class TrainingCsv
                 }
                 else
                 {
+                    // \r\n, \n and a lone \r each end one line of the file.
+                    if (ch == '\n' || (ch == '\r' && !(i + 1 < csv.Length && csv[i + 1] == '\n')))
+                    {
+                        line++;
+                    }
+
                     field.Append(ch);
                 }
             }
@@ -187,8 +223,10 @@ public static class TrainingCsv
 
                 row.Add(field.ToString());
                 field.Clear();
-                rows.Add(row);
+                rows.Add((start, row));
                 row = [];
+                line++;
+                start = line;
             }
             else
             {
@@ -199,7 +237,7 @@ public static class TrainingCsv
         if (field.Length > 0 || row.Count > 0)
         {
             row.Add(field.ToString());
-            rows.Add(row);
+            rows.Add((start, row));
         }
 
         return rows;

@@ -27,7 +27,8 @@ public static class TrainingRecordValidator
     public const int MaxNotesLength = 2000;
     public const int MaxAttributes = 10;
 
-    public static IReadOnlyList<ValidationError> Validate(TrainingRecordInput input, out TrainingClassification classification)
+    /// <param name="now">Our clock, for the features' timestamps (see <see cref="LeadFeaturesValidator"/>).</param>
+    public static IReadOnlyList<ValidationError> Validate(TrainingRecordInput input, DateTimeOffset now, out TrainingClassification classification)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new List<ValidationError>();
@@ -81,7 +82,7 @@ public static class TrainingRecordValidator
 
         if (input.Features is { } features)
         {
-            errors.AddRange(LeadFeaturesValidator.Validate(features).Select(e => new ValidationError($"features.{e.Field}", e.Message)));
+            errors.AddRange(LeadFeaturesValidator.Validate(features, now).Select(e => new ValidationError($"features.{e.Field}", e.Message)));
         }
 
         return errors;
@@ -96,8 +97,13 @@ public static class TrainingRecordValidator
         };
 }
 
-/// <summary>Strict JSON for training records: unknown fields are errors, numbers are numbers.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+/// <summary>Strict JSON for training records: unknown fields are errors, numbers are numbers, no comments or trailing commas.</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    NumberHandling = JsonNumberHandling.Strict,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    ReadCommentHandling = JsonCommentHandling.Disallow,
+    AllowTrailingCommas = false)]
 [JsonSerializable(typeof(TrainingRecordInput))]
 [JsonSerializable(typeof(TrainingRecord))]
 [JsonSerializable(typeof(TrainingRecordPage))]

@@ -30,18 +30,74 @@ public sealed class TrainingRecordStore(LeadScoringStorage storage)
         return response.Status != 404;
     }
 
-    /// <summary>A page of records, optionally of one classification; pass the returned token to get the next page.</summary>
+    /// <summary>
+    /// A page of records, optionally of one classification; pass the returned token to get the next page.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="continuationToken"/> is not one this store handed out (see <see cref="IsContinuationToken"/>).</exception>
     public async Task<TrainingRecordPage> ListAsync(TrainingClassification? classification, int pageSize, string? continuationToken, CancellationToken cancellationToken = default)
     {
+        string? tableToken = null;
+        if (continuationToken is not null && !TryOpen(continuationToken, out tableToken))
+        {
+            throw new ArgumentException("is not a continuation token from a previous page", nameof(continuationToken));
+        }
+
         var filter = classification is { } c
             ? TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Classification eq {c.ToString()}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
-        await foreach (var page in _table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(continuationToken, pageSize).ConfigureAwait(false))
+        await foreach (var page in _table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(tableToken, pageSize).ConfigureAwait(false))
         {
-            return new TrainingRecordPage([.. page.Values.Select(FromEntity)], page.ContinuationToken);
+            return new TrainingRecordPage([.. page.Values.Select(FromEntity)], page.ContinuationToken is { } next ? Seal(next) : null);
         }
 
         return new TrainingRecordPage([], null);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="token"/> is a token <see cref="ListAsync"/> returned. The table's own token (next
+    /// partition and row key) is wrapped with a check digest, so garbage or a truncated copy is refused as such rather
+    /// than read as "start after this key" and answered with an empty page. Not a secret: it only pages through
+    /// records the caller may list anyway.
+    /// </summary>
+    public static bool IsContinuationToken(string token) => TryOpen(token, out _);
+
+    private const string TokenPrefix = "t1.";
+
+    private static string Seal(string tableToken)
+    {
+        var raw = System.Text.Encoding.UTF8.GetBytes(tableToken);
+        return TokenPrefix + Base64Url(raw) + "." + Base64Url(Digest(raw));
+    }
+
+    private static bool TryOpen(string token, out string? tableToken)
+    {
+        tableToken = null;
+        if (token.Length is 0 or > 2048 || !token.StartsWith(TokenPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var parts = token[TokenPrefix.Length..].Split('.');
+        if (parts.Length != 2 || FromBase64Url(parts[0]) is not { Length: > 0 } raw || FromBase64Url(parts[1]) is not { } digest
+            || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(digest, Digest(raw)))
+        {
+            return false;
+        }
+
+        tableToken = System.Text.Encoding.UTF8.GetString(raw);
+        return true;
+    }
+
+    private static byte[] Digest(byte[] raw) => System.Security.Cryptography.SHA256.HashData(raw)[..12];
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static byte[]? FromBase64Url(string text)
+    {
+        var padded = text.Replace('-', '+').Replace('_', '/');
+        padded += new string('=', (4 - (padded.Length % 4)) % 4);
+        var buffer = new byte[padded.Length];
+        return Convert.TryFromBase64String(padded, buffer, out var written) ? buffer[..written] : null;
     }
 
     /// <summary>Every record (for re-embedding and training); streams so memory stays flat.</summary>

@@ -178,6 +178,13 @@ internal sealed class AdminFunctions(ModelInUse model, ModelRegistry registry, I
             return denied;
         }
 
+        // The same rule as LEAD_SCORE_MODEL_VERSION; anything else cannot be a model's version (a 2,000-character one
+        // used to reach the table and come back as 409).
+        if (version.Length is 0 or > 64 || !version.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["version"] = ["must be 1–64 characters of letters, digits, '.', '-' or '_' (e.g. m20261124-141503-417)"] });
+        }
+
         try
         {
             await registry.PromoteAsync(version, "promoted by an administrator", cancellationToken);

@@ -15,7 +15,8 @@ namespace LeadScoring.Functions.Functions;
 /// concurrent webhooks is the cheapest durable step before the 200 (starting an orchestration costs several storage
 /// writes per call), and the queue trigger then sorts them against the ledger and starts ScoreLeads.
 /// </summary>
-internal sealed class HubSpotWebhookFunction(WebhookIntake intake, IOptions<LeadScoringSettings> settings, TimeProvider clock, LeadScoring.Core.Monitoring.LeadScoringMetrics metrics)
+internal sealed partial class HubSpotWebhookFunction(
+    WebhookIntake intake, IOptions<LeadScoringSettings> settings, TimeProvider clock, LeadScoring.Core.Monitoring.LeadScoringMetrics metrics, ILogger<HubSpotWebhookFunction> logger)
 {
     /// <summary>HubSpot sends at most 100 events (~30 KB); anything near 1 MB is not HubSpot.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
@@ -55,11 +56,23 @@ internal sealed class HubSpotWebhookFunction(WebhookIntake intake, IOptions<Lead
             });
         }
 
-        var (events, error) = HubSpotWebhookParser.Parse(body);
-        if (events is null)
+        var (parsed, error) = HubSpotWebhookParser.Parse(body);
+        if (parsed is null)
         {
             metrics.WebhookEvents("rejected", 1);
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed webhook body", detail: error);
+        }
+
+        // One app (one client secret) can be installed in several portals; a correctly signed event of another portal
+        // names object ids that mean other contacts here. Refused and counted, never queued.
+        var events = parsed;
+        var otherPortal = 0;
+        if (s.PortalId is { } portal && parsed.Any(e => e.PortalId != portal))
+        {
+            events = [.. parsed.Where(e => e.PortalId == portal)];
+            otherPortal = parsed.Count - events.Count;
+            metrics.WebhookEvents("rejected", otherPortal);
+            LogOtherPortal(logger, otherPortal, parsed.First(e => e.PortalId != portal).PortalId, LeadScoringSettings.PortalIdName, portal);
         }
 
         // HubSpot waits 5 s and then retries; if storage is slower than that, say so quickly and let HubSpot retry
@@ -69,7 +82,26 @@ internal sealed class HubSpotWebhookFunction(WebhookIntake intake, IOptions<Lead
         try
         {
             var result = await intake.AcceptAsync(events, deadline.Token);
-            return TypedResults.Json(result, PipelineJsonContext.Default.WebhookIntakeResult);
+            if (otherPortal == 0)
+            {
+                return TypedResults.Json(result, PipelineJsonContext.Default.WebhookIntakeResult);
+            }
+
+            // 200 all the same: HubSpot would retry a refusal, and these events will never be ours to score.
+            return TypedResults.Json(
+                new WebhookAnswer(parsed.Count, result.Echoes, result.Ignored, result.Duplicates, result.Enqueued, otherPortal), PipelineJsonContext.Default.WebhookAnswer);
+        }
+        catch (Exception ex) when (Unavailable.IsStorage(ex))
+        {
+            // README: storage unavailable → 503 with Retry-After, and HubSpot retries. Nothing was recorded as seen.
+            LogStorageUnavailable(logger, ex.GetType().Name, ex.Message);
+            return Unavailable.Storage(http, "the events were not queued (HubSpot retries them; nothing was recorded as seen)");
+        }
+        catch (ObjectDisposedException)
+        {
+            // The host is stopping; another instance (or this one, restarted) takes HubSpot's retry.
+            http.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Shutting down", detail: "The host is stopping; HubSpot will retry these events.");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -79,6 +111,15 @@ internal sealed class HubSpotWebhookFunction(WebhookIntake intake, IOptions<Lead
         }
     }
 
-    private static ProblemHttpResult TooLarge() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: "HubSpot webhook batches are far below 1 MB.");
+    private static ProblemHttpResult TooLarge() => RequestBody.TooLarge(MaxBodyBytes, "A HubSpot webhook batch");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} webhook event(s) of portal {Portal}: {Setting} is {Configured}")]
+    private static partial void LogOtherPortal(ILogger logger, int count, long portal, string setting, long configured);
+
+    // A known outage, not a bug: one line without a stack trace.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook answered 503: storage unavailable ({Error}: {Message})")]
+    private static partial void LogStorageUnavailable(ILogger logger, string error, string message);
 }
+
+/// <summary>The webhook summary when events of another portal were refused: <see cref="WebhookIntakeResult"/> plus their count.</summary>
+internal sealed record WebhookAnswer(int Received, int Echoes, int Ignored, int Duplicates, int Enqueued, int OtherPortal);

@@ -14,6 +14,7 @@ internal sealed record OrchestrationStarted(string InstanceId, bool Started, str
 /// <summary>JSON of the pipeline's HTTP answers.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(WebhookIntakeResult))]
+[JsonSerializable(typeof(WebhookAnswer))]
 [JsonSerializable(typeof(BatchRescoreResult))]
 [JsonSerializable(typeof(OrchestrationView))]
 [JsonSerializable(typeof(IReadOnlyList<OrchestrationView>))]

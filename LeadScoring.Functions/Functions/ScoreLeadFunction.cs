@@ -10,7 +10,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace LeadScoring.Functions.Functions;
 
 /// <summary><c>POST /api/score</c>: a LeadFeatures document in, a LeadScore out. Scores on demand; stores nothing.</summary>
-internal sealed class ScoreLeadFunction(LeadScorer scorer, SimilarLeads similar, ILeadAnalyst analyst)
+internal sealed class ScoreLeadFunction(LeadScorer scorer, SimilarLeads similar, ILeadAnalyst analyst, TimeProvider clock)
 {
     /// <summary>A features document is about 1 KB; anything near this is not one.</summary>
     public const long MaxBodyBytes = 64 * 1024;
@@ -44,7 +44,7 @@ internal sealed class ScoreLeadFunction(LeadScorer scorer, SimilarLeads similar,
         LeadFeatures? features;
         try
         {
-            (features, errors) = await LeadFeaturesReader.ReadAsync(http.Request.Body, cancellationToken);
+            (features, errors) = await LeadFeaturesReader.ReadAsync(http.Request.Body, clock, cancellationToken);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -64,7 +64,5 @@ internal sealed class ScoreLeadFunction(LeadScorer scorer, SimilarLeads similar,
         return TypedResults.Json(AnalystVerdictApplier.Apply(score, verdict, scorer.Profile), ScoringJsonContext.Default.LeadScore);
     }
 
-    private static ProblemHttpResult TooLarge() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large",
-            detail: $"A lead features document must be under {MaxBodyBytes / 1024} KB.");
+    private static ProblemHttpResult TooLarge() => Hosting.RequestBody.TooLarge(MaxBodyBytes, "A lead features document");
 }

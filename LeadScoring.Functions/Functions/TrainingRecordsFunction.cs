@@ -53,8 +53,19 @@ internal sealed class TrainingRecordsFunction(TrainingRecordService service)
             return Invalid([new ValidationError("$", "the body must be a JSON object")]);
         }
 
-        var (record, errors) = await service.CreateAsync(input, Caller(http), cancellationToken);
-        return record is null ? Invalid(errors) : TypedResults.Json(record, TrainingJsonContext.Default.TrainingRecord, statusCode: StatusCodes.Status201Created);
+        try
+        {
+            var (record, errors) = await service.CreateAsync(input, Caller(http), cancellationToken);
+            return record is null ? Invalid(errors) : TypedResults.Json(record, TrainingJsonContext.Default.TrainingRecord, statusCode: StatusCodes.Status201Created);
+        }
+        catch (Exception ex) when (Unavailable.IsStorage(ex))
+        {
+            return Unavailable.Storage(http, "the training record was not stored (nothing was written)");
+        }
+        catch (Exception ex) when (Unavailable.IsHubSpot(ex, cancellationToken))
+        {
+            return Unavailable.HubSpot(http, ex, "Reading the contact's features");
+        }
     }
 
     [Function("ImportTrainingRecords")]
@@ -76,8 +87,19 @@ internal sealed class TrainingRecordsFunction(TrainingRecordService service)
             return TooLarge(MaxImportBytes);
         }
 
-        var (imported, errors) = await service.ImportCsvAsync(System.Text.Encoding.UTF8.GetString(body), Caller(http), cancellationToken);
-        return errors.Count > 0 ? Invalid(errors) : TypedResults.Ok(new Dictionary<string, int> { ["imported"] = imported });
+        try
+        {
+            var (imported, errors) = await service.ImportCsvAsync(body, Caller(http), cancellationToken);
+            return errors.Count > 0 ? Invalid(errors) : TypedResults.Ok(new Dictionary<string, int> { ["imported"] = imported });
+        }
+        catch (Exception ex) when (Unavailable.IsStorage(ex))
+        {
+            return Unavailable.Storage(http, "nothing was imported (no record was written)");
+        }
+        catch (Exception ex) when (Unavailable.IsHubSpot(ex, cancellationToken))
+        {
+            return Unavailable.HubSpot(http, ex, "Looking up the rows' contact ids");
+        }
     }
 
     [Function("ListTrainingRecords")]
@@ -115,13 +137,26 @@ internal sealed class TrainingRecordsFunction(TrainingRecordService service)
             errors.Add(new("pageSize", $"must be 1–500 (got {pageSize})"));
         }
 
+        // A made-up token would otherwise be read as "start after this key" and answer an empty page as if it were the end.
+        if (continuationToken is not null && !TrainingRecordStore.IsContinuationToken(continuationToken))
+        {
+            errors.Add(new("continuationToken", "is not a token from a previous page: pass the continuationToken of the last answer unchanged, or leave it out for the first page"));
+        }
+
         if (errors.Count > 0)
         {
             return Invalid(errors);
         }
 
-        var page = await service.ListAsync(kind, pageSize ?? 50, continuationToken, cancellationToken);
-        return TypedResults.Json(page, TrainingJsonContext.Default.TrainingRecordPage);
+        try
+        {
+            var page = await service.ListAsync(kind, pageSize ?? 50, continuationToken, cancellationToken);
+            return TypedResults.Json(page, TrainingJsonContext.Default.TrainingRecordPage);
+        }
+        catch (Exception ex) when (Unavailable.IsStorage(ex))
+        {
+            return Unavailable.Storage(request.HttpContext, "the training records could not be read");
+        }
     }
 
     [Function("DeleteTrainingRecord")]
@@ -137,9 +172,16 @@ internal sealed class TrainingRecordsFunction(TrainingRecordService service)
             return Invalid([new ValidationError("id", "is not a training record id")]);
         }
 
-        return await service.DeleteAsync(id, cancellationToken)
-            ? TypedResults.NoContent()
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No training record {id}.");
+        try
+        {
+            return await service.DeleteAsync(id, cancellationToken)
+                ? TypedResults.NoContent()
+                : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No training record {id}.");
+        }
+        catch (Exception ex) when (Unavailable.IsStorage(ex))
+        {
+            return Unavailable.Storage(request.HttpContext, "the training record was not deleted");
+        }
     }
 
     private static string Caller(HttpContext http) => http.User.FindFirstValue(ClaimTypes.Role) ?? "unknown";
@@ -148,5 +190,5 @@ internal sealed class TrainingRecordsFunction(TrainingRecordService service)
         TypedResults.ValidationProblem(errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()), title: "The training record is invalid.");
 
     private static ProblemHttpResult TooLarge(long limit) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: $"The limit is {limit / 1024} KB.");
+        RequestBody.TooLarge(limit, limit == MaxImportBytes ? "A training-record CSV import" : "A training record");
 }

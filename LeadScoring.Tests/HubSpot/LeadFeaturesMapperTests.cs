@@ -105,7 +105,7 @@ public sealed class LeadFeaturesMapperTests
             Assert.That(f.OpenDealStageProbability, Is.EqualTo(0.9));
         }
 
-        Assert.That(LeadFeaturesValidator.Validate(f), Is.Empty);
+        Assert.That(LeadFeaturesValidator.Validate(f, TimeProvider.System.GetUtcNow()), Is.Empty);
     }
 
     [Test]

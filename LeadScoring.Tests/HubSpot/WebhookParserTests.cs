@@ -48,6 +48,10 @@ public sealed class WebhookParserTests
     [TestCase("[{\"eventId\":1,\"objectId\":5}]", "event [0] needs subscriptionType")]
     [TestCase("[{\"eventId\":1,\"objectId\":0,\"subscriptionType\":\"contact.creation\"}]", "event [0]")]
     [TestCase("[{\"objectId\":\"abc\",\"subscriptionType\":\"contact.creation\"}]", "not a JSON array")]
+    // Defect #14: the Web defaults read a quoted number ("1460") as one; HubSpot never sends ids as strings.
+    [TestCase("[{\"objectId\":\"1460\",\"subscriptionType\":\"contact.creation\"}]", "at $[0].objectId")]
+    [TestCase("[{\"objectId\":1460,\"portalId\":\"1000001\",\"subscriptionType\":\"contact.creation\"}]", "at $[0].portalId")]
+    [TestCase("[{\"objectId\":1460,\"subscriptionType\":\"contact.creation\"},]", "not a JSON array")]
     public void Parse_Malformed_ReturnsErrorAndNoEvents(string json, string expected)
     {
         var (events, error) = HubSpotWebhookParser.Parse(Encoding.UTF8.GetBytes(json));

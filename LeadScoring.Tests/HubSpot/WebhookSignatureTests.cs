@@ -146,6 +146,20 @@ public sealed class WebhookSignatureTests
         Assert.That(result, Is.EqualTo(WebhookSignatureResult.StaleTimestamp));
     }
 
+    // Defect #14: a timestamp past year 9999 threw ArgumentOutOfRangeException out of ValidateV3 (a 500 with a stack trace).
+    [TestCase("99999999999999999")]
+    [TestCase("9223372036854775807")]
+    [TestCase("253402300800000")]
+    [TestCase("0")]
+    public void ValidateV3_TimestampOutsideTheCalendar_IsStaleNotAnException(string timestamp)
+    {
+        var signature = HmacV3("POST", Uri, Body, timestamp, Secret);
+
+        var result = HubSpotWebhookSignature.ValidateV3("POST", Uri, Body, signature, timestamp, Secret, Now);
+
+        Assert.That(result, Is.EqualTo(WebhookSignatureResult.StaleTimestamp));
+    }
+
     [Test]
     public void SignV3_RoundTripsThroughValidateV3()
     {

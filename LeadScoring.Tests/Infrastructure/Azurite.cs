@@ -16,6 +16,12 @@ internal static class Azurite
     /// <summary>Connection string for the running instance (starts it on first use).</summary>
     public static async Task<string> ConnectionStringAsync() => (await Started.Value).ConnectionString;
 
+    /// <summary>
+    /// An Azurite of the caller's own (not the run's shared one), for tests that stop storage under a running host.
+    /// Dispose it to stop it; disposing twice is harmless.
+    /// </summary>
+    public static async Task<Instance> StartOwnAsync() => await StartAsync();
+
     internal static async Task StopAsync()
     {
         if (Started.IsValueCreated && Started.Value.IsCompletedSuccessfully)
@@ -118,12 +124,19 @@ internal static class Azurite
         }
     }
 
-    private sealed class Instance(Process process, string dataFolder, string connectionString) : IAsyncDisposable
+    internal sealed class Instance(Process process, string dataFolder, string connectionString) : IAsyncDisposable
     {
         public string ConnectionString { get; } = connectionString;
 
+        private int _disposed;
+
         public async ValueTask DisposeAsync()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            {
+                return;
+            }
+
             if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true);

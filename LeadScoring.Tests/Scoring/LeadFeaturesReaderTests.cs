@@ -7,7 +7,7 @@ namespace LeadScoring.Tests.Scoring;
 public sealed class LeadFeaturesReaderTests
 {
     private static Task<(LeadFeatures? Features, IReadOnlyList<LeadScoring.Core.ValidationError> Errors)> Read(string json) =>
-        LeadFeaturesReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+        LeadFeaturesReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(json)), TimeProvider.System);
 
     [Test]
     public async Task ReadAsync_ValidDocument_ReturnsFeaturesAndNoErrors()
@@ -24,7 +24,7 @@ public sealed class LeadFeaturesReaderTests
               "meetingsBooked": 2,
               "meetingsAttended": 1,
               "lastEngagementAt": "2026-11-20T08:30:00+01:00",
-              "industryWinRate": 0.35,
+              "industryWinRate": 0.35
             }
             """;
 
@@ -45,6 +45,28 @@ public sealed class LeadFeaturesReaderTests
             Assert.That(features.IndustryWinRate, Is.EqualTo(0.35));
             Assert.That(features.EmailClicks, Is.Null, "absent fields stay unknown, not 0");
         }
+    }
+
+    // Defect #14: the reader skipped comments and accepted trailing commas, which no other JSON client of the API does.
+    [TestCase("""{"emailOpens": 6,}""", TestName = "ReadAsync_TrailingComma_Rejected")]
+    [TestCase("""{"emailOpens": 6 /* six */}""", TestName = "ReadAsync_BlockComment_Rejected")]
+    [TestCase("{\n  // opens\n  \"emailOpens\": 6\n}", TestName = "ReadAsync_LineComment_Rejected")]
+    public async Task ReadAsync_LenientJson_Rejected(string json)
+    {
+        var (features, errors) = await Read(json);
+
+        Assert.That(features, Is.Null);
+        Assert.That(errors, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task ReadAsync_FutureLastEngagement_RejectedNamingTheField()
+    {
+        var (features, errors) = await Read("""{"lastEngagementAt":"2099-01-01T00:00:00Z"}""");
+
+        Assert.That(features, Is.Null);
+        Assert.That(errors.Select(e => e.Field), Is.EqualTo(new[] { "lastEngagementAt" }));
+        Assert.That(errors[0].Message, Does.Contain("in the future"));
     }
 
     [Test]

@@ -5,17 +5,20 @@ namespace LeadScoring.Tests.Scoring;
 [TestFixture]
 public sealed class LeadFeaturesValidatorTests
 {
-    private static IEnumerable<string> FieldsOf(LeadFeatures lead) => LeadFeaturesValidator.Validate(lead).Select(e => e.Field);
+    // Our clock is well after Leads.Now (2026-11-24), as it is for a lead scored today.
+    private static readonly DateTimeOffset TestClock = Leads.Now.AddDays(30);
+
+    private static IEnumerable<string> FieldsOf(LeadFeatures lead) => LeadFeaturesValidator.Validate(lead, TestClock).Select(e => e.Field);
 
     [Test]
     public void Validate_SampleLeads_AreValid()
     {
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(LeadFeaturesValidator.Validate(Leads.Ideal), Is.Empty);
-            Assert.That(LeadFeaturesValidator.Validate(Leads.Poor), Is.Empty);
-            Assert.That(LeadFeaturesValidator.Validate(Leads.Unknown), Is.Empty);
-            Assert.That(LeadFeaturesValidator.Validate(new LeadFeatures()), Is.Empty);
+            Assert.That(LeadFeaturesValidator.Validate(Leads.Ideal, TestClock), Is.Empty);
+            Assert.That(LeadFeaturesValidator.Validate(Leads.Poor, TestClock), Is.Empty);
+            Assert.That(LeadFeaturesValidator.Validate(Leads.Unknown, TestClock), Is.Empty);
+            Assert.That(LeadFeaturesValidator.Validate(new LeadFeatures(), TestClock), Is.Empty);
         }
     }
 
@@ -37,7 +40,7 @@ public sealed class LeadFeaturesValidatorTests
     [TestCaseSource(nameof(NegativeCounts))]
     public void Validate_CountOutOfRange_NamesField(LeadFeatures lead, string field)
     {
-        var errors = LeadFeaturesValidator.Validate(lead);
+        var errors = LeadFeaturesValidator.Validate(lead, TestClock);
 
         using (Assert.EnterMultipleScope())
         {
@@ -49,7 +52,7 @@ public sealed class LeadFeaturesValidatorTests
     [Test]
     public void Validate_NegativeDealsCount_OnlyDealsCountNamed()
     {
-        var errors = LeadFeaturesValidator.Validate(Leads.Unknown with { DealsCount = -1 });
+        var errors = LeadFeaturesValidator.Validate(Leads.Unknown with { DealsCount = -1 }, TestClock);
 
         using (Assert.EnterMultipleScope())
         {
@@ -61,7 +64,7 @@ public sealed class LeadFeaturesValidatorTests
     [Test]
     public void Validate_AttendedMoreThanBooked_Rejected()
     {
-        var errors = LeadFeaturesValidator.Validate(Leads.Unknown with { MeetingsBooked = 1, MeetingsAttended = 2 });
+        var errors = LeadFeaturesValidator.Validate(Leads.Unknown with { MeetingsBooked = 1, MeetingsAttended = 2 }, TestClock);
 
         using (Assert.EnterMultipleScope())
         {
@@ -73,13 +76,13 @@ public sealed class LeadFeaturesValidatorTests
     [Test]
     public void Validate_AttendedWithBookedUnknown_Accepted()
     {
-        Assert.That(LeadFeaturesValidator.Validate(Leads.Unknown with { MeetingsAttended = 2 }), Is.Empty);
+        Assert.That(LeadFeaturesValidator.Validate(Leads.Unknown with { MeetingsAttended = 2 }, TestClock), Is.Empty);
     }
 
     [Test]
     public void Validate_ConnectedMoreThanAttempted_Rejected()
     {
-        var errors = LeadFeaturesValidator.Validate(Leads.Unknown with { CallsAttempted = 2, CallsConnected = 3 });
+        var errors = LeadFeaturesValidator.Validate(Leads.Unknown with { CallsAttempted = 2, CallsConnected = 3 }, TestClock);
 
         using (Assert.EnterMultipleScope())
         {
@@ -108,13 +111,13 @@ public sealed class LeadFeaturesValidatorTests
     [Test]
     public void Validate_ActivityWindowsEqual_Accepted()
     {
-        Assert.That(LeadFeaturesValidator.Validate(Leads.Unknown with { ActivitiesLast7Days = 4, ActivitiesLast30Days = 4, ActivitiesLast90Days = 4 }), Is.Empty);
+        Assert.That(LeadFeaturesValidator.Validate(Leads.Unknown with { ActivitiesLast7Days = 4, ActivitiesLast30Days = 4, ActivitiesLast90Days = 4 }, TestClock), Is.Empty);
     }
 
     [Test]
     public void Validate_WonPlusLostAboveDealsCount_Rejected()
     {
-        var errors = LeadFeaturesValidator.Validate(Leads.Unknown with { DealsCount = 4, DealsWon = 3, DealsLost = 2 });
+        var errors = LeadFeaturesValidator.Validate(Leads.Unknown with { DealsCount = 4, DealsWon = 3, DealsLost = 2 }, TestClock);
 
         using (Assert.EnterMultipleScope())
         {
@@ -126,7 +129,7 @@ public sealed class LeadFeaturesValidatorTests
     [Test]
     public void Validate_WonPlusLostEqualsDealsCount_Accepted()
     {
-        Assert.That(LeadFeaturesValidator.Validate(Leads.Unknown with { DealsCount = 5, DealsWon = 3, DealsLost = 2 }), Is.Empty);
+        Assert.That(LeadFeaturesValidator.Validate(Leads.Unknown with { DealsCount = 5, DealsWon = 3, DealsLost = 2 }, TestClock), Is.Empty);
     }
 
     [TestCase(-0.01)]
@@ -145,7 +148,7 @@ public sealed class LeadFeaturesValidatorTests
     [TestCase(1.0)]
     public void Validate_ProbabilityAtBounds_Accepted(double value)
     {
-        Assert.That(LeadFeaturesValidator.Validate(Leads.Unknown with { IndustryWinRate = value, OpenDealStageProbability = value }), Is.Empty);
+        Assert.That(LeadFeaturesValidator.Validate(Leads.Unknown with { IndustryWinRate = value, OpenDealStageProbability = value }, TestClock), Is.Empty);
     }
 
     [TestCase("USA")]
@@ -154,7 +157,7 @@ public sealed class LeadFeaturesValidatorTests
     [TestCase("")]
     public void Validate_NonIsoCountry_Rejected(string country)
     {
-        var errors = LeadFeaturesValidator.Validate(Leads.Unknown with { Country = country });
+        var errors = LeadFeaturesValidator.Validate(Leads.Unknown with { Country = country }, TestClock);
 
         using (Assert.EnterMultipleScope())
         {
@@ -166,7 +169,7 @@ public sealed class LeadFeaturesValidatorTests
     [Test]
     public void Validate_LowerCaseIsoCountry_Accepted()
     {
-        Assert.That(LeadFeaturesValidator.Validate(Leads.Unknown with { Country = "de" }), Is.Empty);
+        Assert.That(LeadFeaturesValidator.Validate(Leads.Unknown with { Country = "de" }, TestClock), Is.Empty);
     }
 
     [TestCase("jane@example.com")]
@@ -185,7 +188,7 @@ public sealed class LeadFeaturesValidatorTests
     [Test]
     public void Validate_IdRejected_MessageDoesNotEchoValue()
     {
-        var errors = LeadFeaturesValidator.Validate(Leads.Unknown with { ContactId = "jane@example.com" });
+        var errors = LeadFeaturesValidator.Validate(Leads.Unknown with { ContactId = "jane@example.com" }, TestClock);
 
         Assert.That(errors[0].Message, Does.Not.Contain("jane"));
     }
@@ -193,6 +196,7 @@ public sealed class LeadFeaturesValidatorTests
     [TestCase(double.NaN)]
     [TestCase(double.PositiveInfinity)]
     [TestCase(-1.0)]
+    [TestCase(1e308)]
     public void Validate_BadAmounts_Rejected(double value)
     {
         var lead = Leads.Unknown with { AnnualRevenue = value, AverageWonAmount = value, MedianSalesCycleDays = value, MedianResponseHours = value };
@@ -203,7 +207,7 @@ public sealed class LeadFeaturesValidatorTests
     [Test]
     public void Validate_LastEngagementMoreThanADayAfterAsOf_Rejected()
     {
-        var errors = LeadFeaturesValidator.Validate(Leads.Unknown with { LastEngagementAt = Leads.Now.AddDays(1).AddMinutes(1) });
+        var errors = LeadFeaturesValidator.Validate(Leads.Unknown with { LastEngagementAt = Leads.Now.AddDays(1).AddMinutes(1) }, TestClock);
 
         Assert.That(errors.Select(e => e.Field), Is.EqualTo(new[] { "lastEngagementAt" }));
     }
@@ -211,7 +215,39 @@ public sealed class LeadFeaturesValidatorTests
     [Test]
     public void Validate_LastEngagementUpToADayAfterAsOf_AcceptedAsClockSkew()
     {
-        Assert.That(LeadFeaturesValidator.Validate(Leads.Unknown with { LastEngagementAt = Leads.Now.AddDays(1) }), Is.Empty);
+        Assert.That(LeadFeaturesValidator.Validate(Leads.Unknown with { LastEngagementAt = Leads.Now.AddDays(1) }, TestClock), Is.Empty);
+    }
+
+    // Defect #14: annualRevenue 1e308 was accepted; the stated maximum is 10^15 in the portal's currency.
+    [Test]
+    public void Validate_RevenueAboveTheStatedMaximum_RejectedNamingTheMaximum()
+    {
+        var errors = LeadFeaturesValidator.Validate(Leads.Unknown with { AnnualRevenue = 1e308 }, TestClock);
+
+        Assert.That(errors.Select(e => e.Field), Is.EqualTo(new[] { "annualRevenue" }));
+        Assert.That(errors[0].Message, Does.Contain("between 0 and 1,000,000,000,000,000"));
+        Assert.That(LeadFeaturesValidator.Validate(Leads.Unknown with { AnnualRevenue = LeadFeaturesValidator.MaxMoney }, TestClock), Is.Empty);
+    }
+
+    // Defect #14: lastEngagementAt 2099 (no asOf) was scored "Engaged today".
+    [Test]
+    public void Validate_LastEngagementInTheFuture_RejectedBeyondTheClockSkew()
+    {
+        var lead = new LeadFeatures { LastEngagementAt = TestClock + LeadFeaturesValidator.ClockSkew + TimeSpan.FromSeconds(1) };
+
+        var errors = LeadFeaturesValidator.Validate(lead, TestClock);
+
+        Assert.That(errors.Select(e => e.Field), Is.EqualTo(new[] { "lastEngagementAt" }));
+        Assert.That(errors[0].Message, Does.Contain("in the future"));
+        Assert.That(LeadFeaturesValidator.Validate(new LeadFeatures { LastEngagementAt = TestClock + LeadFeaturesValidator.ClockSkew }, TestClock), Is.Empty, "within the skew");
+    }
+
+    [Test]
+    public void Validate_FutureAsOfAndLastEngagement_StillRejected()
+    {
+        var year2099 = new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        Assert.That(FieldsOf(new LeadFeatures { AsOf = year2099, LastEngagementAt = year2099 }), Is.EqualTo(new[] { "lastEngagementAt" }));
     }
 
     [TestCase(0)]
@@ -240,6 +276,6 @@ public sealed class LeadFeaturesValidatorTests
     [Test]
     public void Validate_Null_Throws()
     {
-        Assert.That(() => LeadFeaturesValidator.Validate(null!), Throws.ArgumentNullException);
+        Assert.That(() => LeadFeaturesValidator.Validate(null!, TestClock), Throws.ArgumentNullException);
     }
 }

@@ -16,7 +16,22 @@ public sealed class PiiScrubberTests
         Assert.That(PiiScrubber.Scrub(input), Is.EqualTo(expected));
     }
 
+    // Defect #14: obfuscated addresses were stored as written.
+    [TestCase("CFO john(at)example(dot)com", "CFO [email]")]
+    [TestCase("jane [at] acme [dot] co [dot] uk, then", "[email], then")]
+    [TestCase("write to bob at example dot com today", "write to [email] today")]
+    [TestCase("Email: ada AT Example DOT org", "Email: [email]")]
+    [TestCase("kim(at)example.com and lee@example(dot)com", "[email] and [email]")]
+    [TestCase("mia {at} example {dot} io", "[email]")]
+    [TestCase("contact: sam <at> mail [.] example [.] com", "contact: [email]")]
+    public void Scrub_ObfuscatedEmails_AreMasked(string input, string expected)
+    {
+        Assert.That(PiiScrubber.Scrub(input), Is.EqualTo(expected));
+    }
+
     [TestCase("Met on 2026-11-24, budget 50k, 3 seats, 12 months")]
+    [TestCase("Met at the office. Then we talked at length about pricing")]
+    [TestCase("Demo at 10am, look at the roadmap")]
     [TestCase("Deal size 25000 EUR, 250 employees")]
     [TestCase("Great fit: VP Sales wants a pilot in Q1")]
     public void Scrub_NoPersonalData_LeavesTextAlone(string input)

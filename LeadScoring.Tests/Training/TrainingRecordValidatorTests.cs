@@ -18,7 +18,7 @@ public sealed class TrainingRecordValidatorTests
     [Test]
     public void Validate_ValidInput_HasNoErrors()
     {
-        var errors = TrainingRecordValidator.Validate(Valid(), out var classification);
+        var errors = TrainingRecordValidator.Validate(Valid(), TimeProvider.System.GetUtcNow(), out var classification);
 
         Assert.That(errors, Is.Empty);
         Assert.That(classification, Is.EqualTo(TrainingClassification.Ideal));
@@ -32,7 +32,7 @@ public sealed class TrainingRecordValidatorTests
         var input = Valid();
         input.Classification = text;
 
-        Assert.That(TrainingRecordValidator.Validate(input, out var classification), Is.Empty);
+        Assert.That(TrainingRecordValidator.Validate(input, TimeProvider.System.GetUtcNow(), out var classification), Is.Empty);
         Assert.That(classification, Is.EqualTo(expected));
     }
 
@@ -55,7 +55,7 @@ public sealed class TrainingRecordValidatorTests
         var input = Valid();
         spoil(input);
 
-        var errors = TrainingRecordValidator.Validate(input, out _);
+        var errors = TrainingRecordValidator.Validate(input, TimeProvider.System.GetUtcNow(), out _);
 
         Assert.That(errors.Select(e => e.Field), Does.Contain(field));
     }
