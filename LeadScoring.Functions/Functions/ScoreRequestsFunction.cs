@@ -55,7 +55,7 @@ internal sealed partial class ScoreRequestsFunction(
         string[] Of(ScoreRequestKind kind) => request.Kind == kind ? [request.ObjectId] : [];
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Score request dequeued {AgeMs:0} ms after it was queued")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Score request dequeued {AgeMs:0} ms after it was queued")]
     private static partial void LogDequeued(ILogger logger, double ageMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ScoreLeads {InstanceId} scheduled for {Contacts} contacts and {Parents} companies/deals")]
