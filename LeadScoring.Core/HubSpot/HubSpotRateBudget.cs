@@ -204,9 +204,10 @@ public sealed class HubSpotRateBudget : IDisposable
     private int Budget(int limit) => Math.Max(1, (int)Math.Floor(limit * _options.RateBudgetShare));
 
     /// <summary>
-    /// Shared-window slots batch work leaves free right now: the static reserve when no real-time work is about, else
-    /// what real-time work used in the last window plus a gather's burst — never more than half the budget, so a
-    /// stream of webhooks slows a whole-portal batch but never stops it.
+    /// Shared-window slots batch work leaves free right now beyond its own window: none when no real-time work is about
+    /// (the batch window already keeps the static reserve free), else what real-time work used in the last window plus
+    /// a gather's burst, at least the static reserve and never more than half the budget, so a stream of webhooks
+    /// slows a whole-portal batch but never stops it.
     /// </summary>
     internal int RealTimeReserve()
     {
@@ -217,13 +218,8 @@ public sealed class HubSpotRateBudget : IDisposable
             recent = _realTimeCalls.Count;
         }
 
-        var floor = Math.Max(0, _options.RealTimeReservePer10Seconds);
-        if (recent == 0)
-        {
-            return 0; // the batch window already keeps the static reserve free
-        }
-
-        return Math.Min(Volatile.Read(ref _generalLimit) / 2, Math.Max(floor, recent + GatherBurst));
+        return recent == 0 ? 0
+            : Math.Min(Volatile.Read(ref _generalLimit) / 2, Math.Max(_options.RealTimeReservePer10Seconds, recent + GatherBurst));
     }
 
     /// <summary>The calls one real-time gather makes at once (contacts, then associations and objects by type).</summary>
