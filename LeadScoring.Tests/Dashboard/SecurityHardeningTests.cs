@@ -114,11 +114,18 @@ internal sealed class SecurityHardeningTests
     [Test]
     public async Task AnonymousHealth_SaysWhatIsWrongInProductWords_AdminGetsTheDetails()
     {
+        // Until the first HubSpot call at start-up has failed there is no error text to hide.
+        var admin = "";
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline && !admin.Contains("127.0.0.1:9", StringComparison.Ordinal);)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health");
+            request.Headers.Add("x-functions-key", TestHost.AdminKey);
+            using var adminResponse = await _host.Client.SendAsync(request);
+            admin = await adminResponse.Content.ReadAsStringAsync();
+            await Task.Delay(200);
+        }
+
         var anonymous = await _host.Client.GetStringAsync("/api/health");
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health");
-        request.Headers.Add("x-functions-key", TestHost.AdminKey);
-        using var adminResponse = await _host.Client.SendAsync(request);
-        var admin = await adminResponse.Content.ReadAsStringAsync();
 
         Assert.Multiple(() =>
         {
