@@ -12,5 +12,8 @@ if (builder.Configuration[LeadScoringSettings.StoragePrefixName] is { Length: > 
 }
 
 builder.ConfigureFunctionsWebApplication();
+
+// Security headers on every HTTP function's response (the local host does the same with HttpHardening.UseSecurityHeaders).
+builder.UseMiddleware<LeadScoring.Functions.Security.SecurityHeadersMiddleware>();
 builder.AddLeadScoringApp();
 builder.Build().Run();

@@ -1,5 +1,6 @@
 using LeadScoring.Core.Storage;
 using LeadScoring.Functions.Hosting;
+using LeadScoring.Functions.Security;
 using LeadScoring.LocalHost.Durable;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -105,6 +106,7 @@ internal static class LocalFunctionsHost
 
         // Listening from the first measurement: start-up's own HubSpot calls count too.
         app.Services.GetRequiredService<LeadScoring.Core.Monitoring.OperationsMonitor>();
+        app.UseSecurityHeaders();
         app.MapHttpFunctions(catalog, routePrefix);
         return app;
     }

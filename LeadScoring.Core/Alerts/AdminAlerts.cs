@@ -18,6 +18,9 @@ public enum AlertKind
 
     /// <summary>A retrained model was not promoted (worse than the current one, or failed a guard rail).</summary>
     ModelPromotionRefused,
+
+    /// <summary>A client sent LEAD_SCORE_AUTH_FAILURE_LIMIT wrong keys within LEAD_SCORE_AUTH_FAILURE_WINDOW: someone may be guessing keys.</summary>
+    WrongKeyBurst,
 }
 
 /// <summary>One notification; <paramref name="Suppressed"/> counts alerts of the same kind held back since the previous one.</summary>

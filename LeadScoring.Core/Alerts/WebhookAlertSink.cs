@@ -42,6 +42,7 @@ public sealed partial class WebhookAlertSink(IHttpClientFactory http, IOptions<L
         AlertKind.PoisonMessage => "poison message",
         AlertKind.ErrorRate => "HubSpot error rate",
         AlertKind.HubSpotAuthFailure => "HubSpot authentication failure",
+        AlertKind.WrongKeyBurst => "wrong caller keys",
         _ => "model promotion refused",
     };
 

@@ -88,5 +88,35 @@ public sealed class ApiKeyRing
         return found;
     }
 
+    /// <summary>
+    /// What a session records about the key that made it: a 128-bit prefix of SHA-256 over a label and the key's digest,
+    /// so the session table never holds the key (nor the digest kept here). Null for a key that is not in the ring.
+    /// </summary>
+    public string? FingerprintOf(string? presentedKey) => RoleOf(presentedKey) is null ? null : Fingerprint(Digest(presentedKey!));
+
+    /// <summary>The role of the key a session fingerprint was made from, or null when that key is no longer configured (rotated or removed).</summary>
+    public AccessRole? RoleOfFingerprint(string? fingerprint)
+    {
+        if (string.IsNullOrEmpty(fingerprint))
+        {
+            return null;
+        }
+
+        var presented = Encoding.ASCII.GetBytes(fingerprint);
+        AccessRole? found = null;
+        foreach (var (known, role) in _entries)
+        {
+            if (CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Fingerprint(known)), presented))
+            {
+                found = role;
+            }
+        }
+
+        return found;
+    }
+
+    private static string Fingerprint(byte[] digest) =>
+        Convert.ToHexStringLower(SHA256.HashData([.. "leadscoring-session-key-v1:"u8, .. digest])[..16]);
+
     private static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }

@@ -20,7 +20,7 @@ public static class KnownSettings
     [
         .. new[]
         {
-            LeadScoringSettings.AllNames, AnalystOptions.AllNames, AzureSearchOptions.AllNames,
+            LeadScoringSettings.AllNames, Security.AuthSettings.AllNames, AnalystOptions.AllNames, AzureSearchOptions.AllNames,
             [TrainingServiceCollectionExtensions.EmbeddingDeploymentName], HubSpotClientOptions.TuningNames,
         }.SelectMany(names => names).Distinct(StringComparer.Ordinal),
     ];

@@ -33,9 +33,11 @@ public sealed partial class StorageNames
         TrainingVectors = $"{prefix}TrainingVectors";
         Models = $"{prefix}Models";
         ModelFiles = $"{prefix}models";
+        Sessions = $"{prefix}Sessions";
+        DataProtectionKeys = $"{prefix}dataprotection";
         Queues = [ScoreRequests, ScoreRequestsPoison];
-        Tables = [WebhookEvents, ScoreHistory, LastScores, LeadSnapshots, Enrollments, Checkpoints, PipelineErrors, TrainingRecords, TrainingVectors, Models];
-        BlobContainers = [ModelFiles];
+        Tables = [WebhookEvents, ScoreHistory, LastScores, LeadSnapshots, Enrollments, Checkpoints, PipelineErrors, TrainingRecords, TrainingVectors, Models, Sessions];
+        BlobContainers = [ModelFiles, DataProtectionKeys];
     }
 
     public string Prefix { get; }
@@ -47,6 +49,12 @@ public sealed partial class StorageNames
     public string ModelFiles { get; }
 
     public IReadOnlyList<string> BlobContainers { get; }
+
+    /// <summary>Server-side dashboard sessions (table).</summary>
+    public string Sessions { get; }
+
+    /// <summary>The dashboard's ASP.NET Core data-protection keys, shared by every instance (blob container).</summary>
+    public string DataProtectionKeys { get; }
 
     /// <summary>Queue of <see cref="ScoreRequest"/> messages.</summary>
     public string ScoreRequests { get; }

@@ -28,6 +28,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<EnrollmentStore>();
         services.TryAddSingleton<CheckpointStore>();
         services.TryAddSingleton<PipelineErrorLog>();
+        services.TryAddSingleton<SessionStore>();
         return services;
     }
 }

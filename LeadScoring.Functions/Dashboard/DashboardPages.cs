@@ -39,8 +39,33 @@ internal static class DashboardPages
     /// <summary>The page names a route may carry (<see cref="DashboardFunctions"/>' page route constraint).</summary>
     public const string PageRoute = "{page:regex(^(leads|trends|model|operations|success|training)$)?}";
 
+    /// <summary>A sign-in body is a key of at most 512 characters; anything much bigger is refused unread.</summary>
+    public const long MaxSignInBody = 8 * 1024;
+
     public static async Task<IResult> SignInAsync(HttpContext http, IOptions<LeadScoringSettings> settings)
     {
+        var auth = http.RequestServices.GetRequiredService<IOptions<AuthSettings>>().Value;
+        if (HttpHardening.IsCrossSite(http, auth))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Cross-site sign-in refused",
+                detail: "Sign in from the dashboard's own sign-in page (the Origin / Sec-Fetch-Site of this request is another site).");
+        }
+
+        var throttle = http.RequestServices.GetRequiredService<WrongKeyThrottle>();
+        var client = HttpHardening.ClientOf(http);
+        if (throttle.RetryAfter(client) is { } wait)
+        {
+            await FunctionKeyAuthenticationHandler.TooManyAsync(http, http.RequestServices.GetRequiredService<IProblemDetailsService>(), wait);
+            return Results.Empty;
+        }
+
+        if (await LeadScoring.Functions.Hosting.RequestBody.ReadAsync(http, MaxSignInBody, http.RequestAborted) is not { } body)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Sign-in request too large",
+                detail: $"The body must be at most {MaxSignInBody / 1024} KB: {{\"key\": \"…\"}}.");
+        }
+
+        http.Request.Body = new MemoryStream(body, writable: false);
         string? key;
         if (http.Request.HasFormContentType)
         {
@@ -69,6 +94,7 @@ internal static class DashboardPages
 
         if (key.Length > MaxKeyLength || SignIn.PrincipalFor(key.Trim(), settings.Value) is not { } principal)
         {
+            throttle.Failed(client);
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: "The key is not valid.");
         }
 

@@ -1,12 +1,18 @@
 using System.Text.Json;
 using LeadScoring.Core.Scoring;
 using LeadScoring.Functions.Hosting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LeadScoring.Functions.Functions;
 
-/// <summary><c>GET /api/health</c>: anonymous; healthy / degraded / unhealthy with the reason per check.</summary>
+/// <summary>
+/// <c>GET /api/health</c>: anonymous; healthy / degraded / unhealthy with the reason per check. Anonymous callers get
+/// the reasons in product words (<see cref="SummaryKey"/>: "HubSpot is not answering", "storage unavailable"); an Admin
+/// caller (key, session or Entra ID) also gets the details — exception text, addresses, counts — which would tell an
+/// outsider about our internals.
+/// </summary>
 internal sealed class HealthFunction(HealthCheckService health)
 {
     public static IServiceCollection AddHealthChecks(IServiceCollection services)
@@ -15,22 +21,54 @@ internal sealed class HealthFunction(HealthCheckService health)
         return services;
     }
 
+    /// <summary>Each check's reason in product words, safe for anyone to read.</summary>
+    internal const string SummaryKey = "summary";
+
     [Function("Health")]
     public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        var caller = await request.HttpContext.AuthenticateAsync();
+        var admin = caller.Succeeded && caller.Principal.IsInRole(nameof(LeadScoring.Core.Security.AccessRole.Admin));
         var report = await health.CheckHealthAsync(cancellationToken);
-        return new HealthResult(report);
+        return new HealthResult(report, admin);
     }
 
     /// <summary>Writes the report as JSON: 200 when healthy or degraded, 503 when unhealthy.</summary>
-    private sealed class HealthResult(HealthReport report) : IResult
+    private sealed class HealthResult(HealthReport report, bool details) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.StatusCode = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
-            return WriteAsync(httpContext, report);
+            return details ? WriteAsync(httpContext, report) : WritePublicAsync(httpContext, report);
         }
     }
+
+    private static async Task WritePublicAsync(HttpContext http, HealthReport report)
+    {
+        http.Response.ContentType = "application/json; charset=utf-8";
+        await using var json = new Utf8JsonWriter(http.Response.Body);
+        json.WriteStartObject();
+        json.WriteString("status", Word(report.Status));
+        json.WriteString("reason", report.Status == HealthStatus.Healthy
+            ? "all checks healthy"
+            : string.Join("; ", report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).Select(e => $"{e.Key}: {Summary(e.Value)}")));
+        json.WriteStartObject("checks");
+        foreach (var (name, entry) in report.Entries)
+        {
+            json.WriteStartObject(name);
+            json.WriteString("status", Word(entry.Status));
+            json.WriteString("description", Summary(entry));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+        await json.FlushAsync(http.RequestAborted);
+    }
+
+    private static string Summary(HealthReportEntry entry) =>
+        entry.Data.TryGetValue(SummaryKey, out var summary) && summary is string text ? text : Word(entry.Status);
 
     private static async Task WriteAsync(HttpContext http, HealthReport report)
     {
@@ -97,6 +135,7 @@ internal sealed class HealthFunction(HealthCheckService health)
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                data[SummaryKey] = "storage unavailable";
                 return HealthCheckResult.Unhealthy($"Azure Storage unreachable: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}", data: data);
             }
 
@@ -104,26 +143,32 @@ internal sealed class HealthFunction(HealthCheckService health)
             data["queueBacklog"] = backlog;
             data["poisonMessages"] = poison;
             var problems = new List<string>();
+            var words = new List<string>();
             if (!s.PropertiesReady)
             {
                 problems.Add($"ai_* properties not yet ensured in HubSpot ({s.PropertiesError ?? "pending"})");
+                words.Add(s.PropertiesError is null ? "HubSpot set-up in progress" : "HubSpot is not answering (set-up not finished)");
             }
 
             if (s.LastErrorAt is { } at && clock.GetUtcNow() - at < settings.Value.AlertWindow)
             {
                 problems.Add($"last error at {at:O}: {s.LastError}");
+                words.Add("recent scoring errors");
             }
 
             if (s.LastBatchError is { } batchError)
             {
                 problems.Add($"last batch rescore failed: {batchError}");
+                words.Add("the last batch rescore failed");
             }
 
             if (poison > 0)
             {
                 problems.Add($"{poison} poison message(s): see the PipelineErrors table");
+                words.Add("some score requests could not be processed");
             }
 
+            data[SummaryKey] = words.Count == 0 ? "pipeline running" : string.Join("; ", words);
             return problems.Count == 0
                 ? HealthCheckResult.Healthy($"Pipeline running; {backlog} message(s) waiting", data)
                 : HealthCheckResult.Degraded(string.Join("; ", problems), data: data);
@@ -159,19 +204,23 @@ internal sealed class HealthFunction(HealthCheckService health)
             if (budget.DailyLimitedUntil is { } resumes)
             {
                 data["dailyLimitResumesAt"] = resumes.ToString("O");
+                data[SummaryKey] = "HubSpot daily API limit reached; work waits until it resets";
                 result = HealthCheckResult.Degraded(
                     $"HubSpot daily API limit reached; HubSpot calls resume at {resumes:u} (midnight {budget.PortalTimeZone.Id}); webhook work is kept and waits", data: data);
             }
             else if (w.AuthRefused)
             {
+                data[SummaryKey] = "HubSpot refused our credentials";
                 result = HealthCheckResult.Degraded($"HubSpot refused our credentials: {w.LastFailure}", data: data);
             }
             else if (w.Calls >= LeadScoring.Core.Monitoring.OperationsMonitor.MinCallsForErrorRate && w.ErrorRate >= threshold)
             {
+                data[SummaryKey] = "HubSpot is not answering";
                 result = HealthCheckResult.Degraded($"{w.Errors} of {w.Calls} HubSpot calls failed in the last {w.Window} ({w.ErrorRate:P0}, threshold {threshold:P0}); last: {w.LastFailure}", data: data);
             }
             else
             {
+                data[SummaryKey] = w.Calls == 0 ? "no recent HubSpot calls" : "HubSpot answering";
                 result = HealthCheckResult.Healthy(w.Calls == 0 ? "No HubSpot calls in the window" : $"{w.Calls - w.Errors} of {w.Calls} HubSpot calls succeeded in the last {w.Window}", data);
             }
 
@@ -193,6 +242,8 @@ internal sealed class HealthFunction(HealthCheckService health)
                     ? $"{(clock.GetUtcNow() - trained).TotalDays:0.0} days (model {model.Version})"
                     : "none: no model in use, the documented prior is",
             };
+
+            data[SummaryKey] = retrain.LoadError is null ? "scoring works" : "scoring works, but the model that should be in use could not be loaded";
 
             // A pinned or current model that cannot be loaded leaves the previous one (or the prior) in use: worth a look.
             return Task.FromResult(retrain.LoadError is { } error

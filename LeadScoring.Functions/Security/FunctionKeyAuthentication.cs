@@ -17,11 +17,14 @@ internal sealed class FunctionKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IOptions<LeadScoringSettings> settings,
-    IProblemDetailsService problems)
+    IProblemDetailsService problems,
+    WrongKeyThrottle throttle)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "FunctionKey";
     public const string HeaderName = "x-functions-key";
+
+    private const string ThrottledItem = "leadscoring:throttled";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -31,8 +34,17 @@ internal sealed class FunctionKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
+        var client = HttpHardening.ClientOf(Context);
+        if (throttle.RetryAfter(client) is { } wait)
+        {
+            // Not even looked at: a blocked client learns nothing from its guesses.
+            Context.Items[ThrottledItem] = wait;
+            return Task.FromResult(AuthenticateResult.Fail("Too many wrong keys from this client."));
+        }
+
         if (settings.Value.ApiKeys.RoleOf(presented) is not { } role)
         {
+            throttle.Failed(client);
             return Task.FromResult(AuthenticateResult.Fail($"The {HeaderName} key is not valid."));
         }
 
@@ -44,6 +56,12 @@ internal sealed class FunctionKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[ThrottledItem] is TimeSpan wait)
+        {
+            await TooManyAsync(Context, problems, wait).ConfigureAwait(false);
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         var sent = !string.IsNullOrEmpty(Request.Headers[HeaderName].ToString());
         await WriteAsync("Authentication required", sent
@@ -56,6 +74,24 @@ internal sealed class FunctionKeyAuthenticationHandler(
         Response.StatusCode = StatusCodes.Status403Forbidden;
         var role = Context.User.FindFirstValue(ClaimTypes.Role) ?? "unknown";
         await WriteAsync("Forbidden", $"The {role} role may not call {Request.Method} {Request.Path}.").ConfigureAwait(false);
+    }
+
+    /// <summary>429 with Retry-After (whole seconds, at least 1) for a client over the wrong-key limit.</summary>
+    internal static Task TooManyAsync(HttpContext http, IProblemDetailsService problems, TimeSpan wait)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many wrong keys",
+                Detail = $"Too many wrong keys from this client; keys are not checked for {seconds} s.",
+            },
+        }).AsTask();
     }
 
     private Task WriteAsync(string title, string detail) =>

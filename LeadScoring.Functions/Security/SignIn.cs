@@ -5,13 +5,17 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using LeadScoring.Core.Storage;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Functions.Security;
 
 /// <summary>
 /// How a caller proves who it is. API callers send a role key in x-functions-key (Functions' convention); people sign
-/// in to the dashboard with a role key exchanged for a session cookie (secure, HttpOnly, SameSite=Strict); in
+/// in to the dashboard with a role key exchanged for a session cookie (secure, HttpOnly, SameSite=Strict) naming a
+/// server-side session (<see cref="SessionTicketStore"/>); in
 /// production, with Microsoft Entra ID when LEAD_SCORE_ENTRA_TENANT_ID and LEAD_SCORE_ENTRA_CLIENT_ID are set —
 /// JWT bearer tokens for API callers and OpenID Connect for people, the role coming from the app role claim.
 /// </summary>
@@ -27,10 +31,19 @@ internal static class SignIn
     /// <summary>Entra app roles arrive in this claim.</summary>
     public const string RoleClaim = "roles";
 
-    public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(8);
-
     public static IServiceCollection AddLeadScoringSignIn(this IServiceCollection services)
     {
+        services.AddOptions<AuthSettings>().Configure<IConfiguration>((s, configuration) => s.ReadFrom(configuration)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthSettings>, AuthSettings.Validator>();
+        services.AddSingleton<WrongKeyThrottle>();
+        services.AddSingleton<SessionTicketStore>();
+        services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, UseSessionTicketStore>();
+
+        // Cookies sealed on one instance are read on every other: the key ring lives in the product's blob storage.
+        services.AddDataProtection().SetApplicationName("LeadScoring");
+        services.AddOptions<KeyManagementOptions>().Configure<LeadScoringStorage>((o, storage) =>
+            o.XmlRepository = new BlobXmlRepository(storage.BlobService.GetBlobContainerClient(storage.Names.DataProtectionKeys)));
+
         services.AddAuthentication(Selector)
             .AddPolicyScheme(Selector, "Key, bearer token or session", o => o.ForwardDefaultSelector = SchemeFor)
             .AddScheme<AuthenticationSchemeOptions, FunctionKeyAuthenticationHandler>(FunctionKeyAuthenticationHandler.SchemeName, null)
@@ -40,8 +53,7 @@ internal static class SignIn
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
                 o.Cookie.SameSite = SameSiteMode.Strict;
-                o.ExpireTimeSpan = SessionLifetime;
-                o.SlidingExpiration = true;
+                o.SlidingExpiration = false; // absolute lifetime (UseSessionTicketStore sets it from LEAD_SCORE_SESSION_LIFETIME)
                 o.LoginPath = "/sign-in";
                 o.AccessDeniedPath = "/sign-in";
                 o.Events.OnRedirectToLogin = context => Deny(context, StatusCodes.Status401Unauthorized);
@@ -77,6 +89,17 @@ internal static class SignIn
             o.TokenValidationParameters.NameClaimType = "name";
             o.CallbackPath = "/signin-oidc";
         });
+        services.AddOptions<OpenIdConnectOptions>(Entra).Configure<IOptions<AuthSettings>>((o, auth) =>
+            o.Events.OnRedirectToIdentityProvider = context =>
+            {
+                // The handler builds redirect_uri from the Host header; the configured public URL is the trustworthy one.
+                if (auth.Value.PublicUrl is not null)
+                {
+                    context.ProtocolMessage.RedirectUri = HttpHardening.Origin(auth.Value) + o.CallbackPath;
+                }
+
+                return Task.CompletedTask;
+            });
         return services;
     }
 
@@ -110,7 +133,11 @@ internal static class SignIn
             return null;
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, $"{role} (signed in with a key)"), new Claim(ClaimTypes.Role, role.ToString())], Cookie);
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.Name, $"{role} (signed in with a key)"), new Claim(ClaimTypes.Role, role.ToString()),
+                new Claim(SessionTicketStore.KeyFingerprintClaim, settings.ApiKeys.FingerprintOf(key)!),
+            ], Cookie);
         return new ClaimsPrincipal(identity);
     }
 
@@ -149,7 +176,8 @@ internal static class SignIn
             }).AsTask();
         }
 
-        context.Response.Redirect(context.RedirectUri);
+        // Not context.RedirectUri: the cookie handler makes it absolute from the Host header.
+        context.Response.Redirect(HttpHardening.SignInLocation(context.HttpContext, context.HttpContext.RequestServices.GetRequiredService<IOptions<AuthSettings>>().Value));
         return Task.CompletedTask;
     }
 }

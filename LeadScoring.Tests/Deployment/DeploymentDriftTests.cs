@@ -40,6 +40,10 @@ public sealed partial class DeploymentDriftTests
         ["LEAD_SCORE_ENTRA_TENANT_ID"] = "the Entra app registration is created outside the template (it needs Microsoft Graph rights a deployment rarely has); set with LEAD_SCORE_ENTRA_CLIENT_ID afterwards",
         ["LEAD_SCORE_ENTRA_CLIENT_ID"] = "as LEAD_SCORE_ENTRA_TENANT_ID",
         ["LEAD_SCORE_ENTRA_INSTANCE"] = "the default, https://login.microsoftonline.com/",
+        ["LEAD_SCORE_SESSION_LIFETIME"] = "the documented default, 12 hours",
+        ["LEAD_SCORE_PUBLIC_URL"] = "a custom domain is added after deployment; without it redirects are relative and the sign-in Origin is compared with the request's host",
+        ["LEAD_SCORE_AUTH_FAILURE_LIMIT"] = "the documented default, 10",
+        ["LEAD_SCORE_AUTH_FAILURE_WINDOW"] = "the documented default, 1 minute",
     };
 
     /// <summary>Per HubSpot authentication mode, the settings of the other mode.</summary>

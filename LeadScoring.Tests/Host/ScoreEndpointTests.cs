@@ -166,9 +166,11 @@ public sealed class ScoreEndpointTests
     }
 
     [Test]
-    public async Task Health_WithoutKeyAndHubSpotUnreachable_ReportsDegradedWithTheReason()
+    public async Task Health_AdminAndHubSpotUnreachable_ReportsDegradedWithTheReason()
     {
-        using var response = await _host.Client.GetAsync("/api/health");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health");
+        request.Headers.Add("x-functions-key", TestHost.AdminKey);
+        using var response = await _host.Client.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

@@ -51,7 +51,7 @@ internal sealed class TestHost : IAsyncDisposable
     /// Builds and starts the host; the app root is a fresh folder holding the repository's host.json. The storage
     /// setting UseDevelopmentStorage=true means the test run's Azurite, with queue and table names of this host's own.
     /// </summary>
-    public static async Task<TestHost> StartAsync(IDictionary<string, string?>? settings = null, string? localSettingsJson = null, Action<IServiceCollection>? services = null)
+    public static async Task<TestHost> StartAsync(IDictionary<string, string?>? settings = null, string? localSettingsJson = null, Action<IServiceCollection>? services = null, string? storagePrefix = null)
     {
         var root = Directory.CreateTempSubdirectory("leadscoring-host-").FullName;
         File.Copy(Path.Combine(AppContext.BaseDirectory, "host.json"), Path.Combine(root, "host.json"));
@@ -66,7 +66,8 @@ internal sealed class TestHost : IAsyncDisposable
             all["AzureWebJobsStorage"] = await Infrastructure.Azurite.ConnectionStringAsync();
         }
 
-        var prefix = "h" + Guid.NewGuid().ToString("N")[..8];
+        // A shared prefix makes two hosts one deployment's instances (or one host restarted).
+        var prefix = storagePrefix ?? NewStoragePrefix();
         var app = LocalFunctionsHost.Build(new HostStartOptions { Settings = all, UseProcessEnvironment = false, StoragePrefix = prefix, ConfigureServices = services });
         try
         {
@@ -82,6 +83,8 @@ internal sealed class TestHost : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestHost(app, root, new Uri(address));
     }
+
+    public static string NewStoragePrefix() => "h" + Guid.NewGuid().ToString("N")[..8];
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+
+namespace LeadScoring.Core.Storage;
+
+/// <summary>
+/// A dashboard session as the server keeps it: role, a fingerprint of the key that made it (never the key), and when
+/// it was made and ends. <paramref name="KeyFingerprint"/> is null for an Entra ID sign-in.
+/// </summary>
+public sealed record SessionRecord(string Id, string Role, string? KeyFingerprint, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Server-side dashboard sessions (table Sessions): the cookie carries only the session id, so signing out — deleting
+/// the row — ends the session on every instance at once. Rows are keyed by a SHA-256 of the id, so reading the table
+/// gives no cookie that would work.
+/// </summary>
+public sealed class SessionStore(LeadScoringStorage storage)
+{
+    private const string Row = "session";
+
+    private readonly TableClient _table = storage.Table(storage.Names.Sessions);
+
+    /// <summary>A new random session id (256 bits, URL-safe).</summary>
+    public static string NewId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public async Task CreateAsync(SessionRecord session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        await _table.AddEntityAsync(new SessionEntity
+        {
+            PartitionKey = Key(session.Id),
+            RowKey = Row,
+            Role = session.Role,
+            KeyFingerprint = session.KeyFingerprint,
+            CreatedAt = session.CreatedAt,
+            ExpiresAt = session.ExpiresAt,
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<SessionRecord?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            return null;
+        }
+
+        var found = await _table.GetEntityIfExistsAsync<SessionEntity>(Key(id), Row, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return found.HasValue && found.Value is { } e ? new SessionRecord(id, e.Role, e.KeyFingerprint, e.CreatedAt, e.ExpiresAt) : null;
+    }
+
+    /// <summary>Ends the session (a no-op when it is already gone).</summary>
+    public async Task DeleteAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            return;
+        }
+
+        try
+        {
+            await _table.DeleteEntityAsync(Key(id), Row, ETag.All, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
+    }
+
+    private static string Key(string id) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
+}
+
+internal sealed class SessionEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string Role { get; set; } = "";
+
+    public string? KeyFingerprint { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset ExpiresAt { get; set; }
+}
