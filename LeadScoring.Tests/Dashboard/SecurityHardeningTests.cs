@@ -8,7 +8,6 @@ using LeadScoring.Tests.Host;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace LeadScoring.Tests.Dashboard;
 
@@ -21,7 +20,8 @@ namespace LeadScoring.Tests.Dashboard;
 [NonParallelizable]
 internal sealed class SecurityHardeningTests
 {
-    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    // Real time, moved on by the tests: a frozen clock would stall the host's own timers and its shutdown.
+    private readonly EndToEnd.ShiftedClock _clock = new();
     private TestHost _host = null!;
 
     [OneTimeSetUp]
@@ -48,10 +48,10 @@ internal sealed class SecurityHardeningTests
     public async Task Cookie_AfterTheAbsoluteLifetime_Is401()
     {
         var cookie = await DashboardCallers.SignInAsync(_host.Client, "Manager");
-        _clock.Advance(TimeSpan.FromHours(11));
+        _clock.Offset += TimeSpan.FromHours(11);
         Assert.That((await SendAsync(HttpMethod.Get, "/api/auth/me", cookie)).StatusCode, Is.EqualTo(HttpStatusCode.OK), "within 12 hours");
 
-        _clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
+        _clock.Offset += TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1);
         using var response = await SendAsync(HttpMethod.Get, "/api/auth/me", cookie);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
@@ -106,7 +106,7 @@ internal sealed class SecurityHardeningTests
             Assert.That(_host.Services.GetRequiredService<AdminAlerts>().Recent().Select(a => a.Kind), Does.Contain(AlertKind.WrongKeyBurst));
         });
 
-        _clock.Advance(TimeSpan.FromMinutes(1));
+        _clock.Offset += TimeSpan.FromMinutes(1);
         using var later = await KeyCallAsync(TestHost.AdminKey, "203.0.113.7");
         Assert.That(later.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the window has passed");
     }
