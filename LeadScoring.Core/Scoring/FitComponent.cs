@@ -126,7 +126,7 @@ public static class FitComponent
         // it neither raises nor lowers fit; the other factors decide.
         if (fit.IsClosedStage(stage))
         {
-            return new("lifecycleStage", LifecycleWeight, prior, 1, string.Create(Inv, $"Already a {Vocabulary.Display(stage)}: lifecycle stage not counted toward fit"));
+            return new("lifecycleStage", LifecycleWeight, prior, 1, string.Create(Inv, $"Already a customer (lifecycle stage: {Vocabulary.Display(stage)}): not counted toward fit"));
         }
 
         var points = Lookup(fit.LifecycleStages, stage, out var known) ? known : fit.OtherLifecycleStageScore;
