@@ -64,30 +64,42 @@ public sealed record LeadFilter
 public sealed record LeadIndexPage(IReadOnlyList<LeadIndexEntry> Leads, string? Next);
 
 /// <summary>
-/// The latest score per contact, kept query-friendly (table LeadIndex): partition "rank" holds one row per lead with
-/// RowKey = inverted score + zero-padded contact id, so a range scan of the partition returns leads highest score first
-/// (ties by contact id) and a page is "the next N rows after this key" — no request reads the whole table. Partition
-/// "contact" (RowKey = contact id) holds the same row for lookups by id and says which rank row is current.
+/// The latest score per contact, kept query-friendly. Table LeadIndex has one row per lead, partitioned by score
+/// (PartitionKey "s" + 100 − score, three digits; RowKey the zero-padded contact id), so keys ascend from the highest
+/// score down, ties by contact id. A page is "the next N rows after this key", asked of a few score partitions at a
+/// time (a narrow range first, wider ones only when it is not full): no request reads the whole table, and no request
+/// makes the service sort more than the leads of the partitions it asks for (Azurite sorts every match). Table
+/// LeadIndexById holds the same entry by contact id, for lookups and to know which rank row is current.
 /// </summary>
 public sealed class LeadIndexStore(LeadScoringStorage storage)
 {
-    internal const string RankPartition = "rank";
     internal const string ContactPartition = "contact";
     private const int ContactIdWidth = 20;
 
-    private readonly TableClient _table = storage.Table(storage.Names.LeadIndex);
+    /// <summary>Score partitions asked for first; each further range is three times wider.</summary>
+    private const int FirstRange = 4;
 
-    /// <summary>The row key ordering leads by score, highest first, then by contact id.</summary>
+    private readonly TableClient _ranks = storage.Table(storage.Names.LeadIndex);
+    private readonly TableClient _byId = storage.Table(storage.Names.LeadIndexById);
+
+    /// <summary>The key ordering leads by score, highest first, then by contact id (also the page token).</summary>
     public static string RankKey(int score, string contactId) =>
         string.Create(CultureInfo.InvariantCulture, $"{100 - Math.Clamp(score, 0, 100):D3}-{contactId.PadLeft(ContactIdWidth, '0')}");
 
     /// <summary>True when <paramref name="value"/> has the shape of a rank key (a page token).</summary>
     public static bool IsRankKey(string value) =>
-        value is { Length: 4 + ContactIdWidth } && value[3] == '-' && value.Remove(3, 1).All(char.IsAsciiDigit);
+        value is { Length: 4 + ContactIdWidth } && value[3] == '-' && value.Remove(3, 1).All(char.IsAsciiDigit)
+        && int.Parse(value.AsSpan(0, 3), CultureInfo.InvariantCulture) <= 100;
+
+    internal static string PartitionOf(string rankKey) => "s" + rankKey[..3];
+
+    internal static string RowOf(string rankKey) => rankKey[4..];
+
+    private static string Partition(int inverted) => string.Create(CultureInfo.InvariantCulture, $"s{inverted:D3}");
 
     /// <summary>
     /// Projects the scores (one contact given twice: the last wins). The new rank row is written before the old one is
-    /// deleted and the contact row last, so a crash in between leaves at worst a stale duplicate that the next write of
+    /// deleted and the by-id row last, so a crash in between leaves at worst a stale duplicate that the next write of
     /// the lead removes (lists also drop duplicates).
     /// </summary>
     public async Task SetManyAsync(IReadOnlyCollection<LeadIndexUpdate> updates, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -100,28 +112,29 @@ public sealed class LeadIndexStore(LeadScoringStorage storage)
         }
 
         var keys = latest.Select(u => (ContactPartition, TableOperations.Key(u.ContactId, nameof(updates)))).ToList();
-        var previous = await TableOperations.GetManyAsync<LeadIndexEntity>(_table, keys, select: null, cancellationToken).ConfigureAwait(false);
+        var previous = await TableOperations.GetManyAsync<LeadIndexEntity>(_byId, keys, select: null, cancellationToken).ConfigureAwait(false);
         var rows = latest.Select((u, i) => LeadIndexEntity.From(u, previous[i], now)).ToList();
 
-        await TableOperations.UpsertAllAsync(_table, rows.Select(r => r.WithKeys(RankPartition, r.RankKey)), cancellationToken).ConfigureAwait(false);
+        await TableOperations.UpsertAllAsync(_ranks, rows.Select(r => r.WithKeys(PartitionOf(r.RankKey), RowOf(r.RankKey))), cancellationToken).ConfigureAwait(false);
         var stale = previous.Select((p, i) => p is not null && p.RankKey != rows[i].RankKey ? p.RankKey : null).OfType<string>().ToList();
         await Parallel.ForEachAsync(stale, TableOperations.ParallelOptions(cancellationToken), async (rankKey, token) =>
         {
-            using var response = await _table.DeleteEntityAsync(RankPartition, rankKey, ETag.All, token).ConfigureAwait(false);
+            using var response = await _ranks.DeleteEntityAsync(PartitionOf(rankKey), RowOf(rankKey), ETag.All, token).ConfigureAwait(false);
         }).ConfigureAwait(false);
-        await TableOperations.UpsertAllAsync(_table, rows.Select(r => r.WithKeys(ContactPartition, r.ContactId)), cancellationToken).ConfigureAwait(false);
+        await TableOperations.UpsertAllAsync(_byId, rows.Select(r => r.WithKeys(ContactPartition, r.ContactId)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The lead's entry, or null when it was never scored (a point read).</summary>
     public async Task<LeadIndexEntry?> FindAsync(string contactId, CancellationToken cancellationToken = default)
     {
-        var found = await _table.GetEntityIfExistsAsync<LeadIndexEntity>(ContactPartition, TableOperations.Key(contactId, nameof(contactId)), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var found = await _byId.GetEntityIfExistsAsync<LeadIndexEntity>(ContactPartition, TableOperations.Key(contactId, nameof(contactId)), cancellationToken: cancellationToken).ConfigureAwait(false);
         return found.HasValue && found.Value is { } entity ? entity.ToEntry() : null;
     }
 
     /// <summary>
     /// Up to <paramref name="take"/> leads matching the filter after the rank key <paramref name="after"/> (null: from
-    /// the top), highest score first. The filter runs in the table service; only the page crosses the wire.
+    /// the top), highest score first. The filter runs in the table service; only the page (and one row to know whether
+    /// there is a next page) crosses the wire.
     /// </summary>
     public async Task<LeadIndexPage> PageAsync(LeadFilter filter, string? after, int take, CancellationToken cancellationToken = default)
     {
@@ -132,27 +145,38 @@ public sealed class LeadIndexStore(LeadScoringStorage storage)
             throw new ArgumentException($"'{after}' is not a page token of this list.", nameof(after));
         }
 
-        var query = Filter(filter, after);
-        var leads = new List<LeadIndexEntry>(take);
+        var conditions = Conditions(filter);
+        var found = new List<LeadIndexEntity>(take + 1);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        string? last = null;
-        var more = false;
-        await foreach (var row in _table.QueryAsync<LeadIndexEntity>(query, maxPerPage: Math.Min(take + 1, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
+        var start = after is null ? 0 : int.Parse(after.AsSpan(0, 3), CultureInfo.InvariantCulture);
+        for (int low = start, width = FirstRange; low <= 100 && found.Count <= take; low += width, width *= 3)
         {
-            if (leads.Count == take)
+            var high = Math.Min(100, low + width - 1);
+            var range = TableClient.CreateQueryFilter($"PartitionKey ge {Partition(low)} and PartitionKey le {Partition(high)}");
+            if (after is not null && low == start)
             {
-                more = true;
-                break;
+                range = $"({TableClient.CreateQueryFilter($"PartitionKey eq {Partition(low)} and RowKey gt {RowOf(after)}")}) or ("
+                    + TableClient.CreateQueryFilter($"PartitionKey gt {Partition(low)} and PartitionKey le {Partition(high)}") + ")";
             }
 
-            last = row.RowKey;
-            if (seen.Add(row.ContactId))
+            var query = $"({range}){conditions}";
+            await foreach (var row in _ranks.QueryAsync<LeadIndexEntity>(query, maxPerPage: Math.Min(take + 1 - found.Count, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                leads.Add(row.ToEntry());
+                if (seen.Add(row.ContactId))
+                {
+                    found.Add(row);
+                }
+
+                if (found.Count > take)
+                {
+                    break;
+                }
             }
         }
 
-        return new LeadIndexPage(leads, more ? last : null);
+        var more = found.Count > take;
+        var page = found.Take(take).ToList();
+        return new LeadIndexPage([.. page.Select(e => e.ToEntry())], more ? page[^1].RankKey : null);
     }
 
     /// <summary>Removes the lead (privacy deletion); absent is fine.</summary>
@@ -160,20 +184,17 @@ public sealed class LeadIndexStore(LeadScoringStorage storage)
     {
         if (await FindAsync(contactId, cancellationToken).ConfigureAwait(false) is { } entry)
         {
-            using var rank = await _table.DeleteEntityAsync(RankPartition, RankKey(entry.Score, entry.ContactId), ETag.All, cancellationToken).ConfigureAwait(false);
+            var rankKey = RankKey(entry.Score, entry.ContactId);
+            using var rank = await _ranks.DeleteEntityAsync(PartitionOf(rankKey), RowOf(rankKey), ETag.All, cancellationToken).ConfigureAwait(false);
         }
 
-        using var contact = await _table.DeleteEntityAsync(ContactPartition, TableOperations.Key(contactId, nameof(contactId)), ETag.All, cancellationToken).ConfigureAwait(false);
+        using var contact = await _byId.DeleteEntityAsync(ContactPartition, TableOperations.Key(contactId, nameof(contactId)), ETag.All, cancellationToken).ConfigureAwait(false);
     }
 
-    private static string Filter(LeadFilter f, string? after)
+    /// <summary>The filter's conditions, each as " and (…)".</summary>
+    private static string Conditions(LeadFilter f)
     {
-        var clauses = new List<string> { TableClient.CreateQueryFilter($"PartitionKey eq {RankPartition}") };
-        if (after is not null)
-        {
-            clauses.Add(TableClient.CreateQueryFilter($"RowKey gt {after}"));
-        }
-
+        var clauses = new List<string>();
         void Equal(string property, string? value)
         {
             if (value is not null)
@@ -198,7 +219,7 @@ public sealed class LeadIndexStore(LeadScoringStorage storage)
             clauses.Add(nameof(LeadIndexEntity.LifecycleStage) + " ne " + TableClient.CreateQueryFilter($"{stage}"));
         }
 
-        return string.Join(" and ", clauses);
+        return string.Concat(clauses.Select(c => " and (" + c + ")"));
     }
 }
 
