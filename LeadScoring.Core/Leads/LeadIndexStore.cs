@@ -289,11 +289,20 @@ internal sealed class LeadIndexEntity : ITableEntity
             LifecycleStage = u.Features.LifecycleStage ?? "",
             OwnerId = LeadIndexEntry.OwnerIdOf(u.OwnerId) ?? "",
             TopReason = score.TopReasons.Where(r => r.Impact > 0).Select(r => r.Text).FirstOrDefault() ?? "",
-            Missing = string.Join(MissingSeparator, score.MissingData),
+            Missing = string.Join(MissingSeparator, MissingInWords(score)),
             ChangedAt = changed ? now : previous!.ChangedAt,
             Change = previous is null ? "new" : !changed ? previous.Change : score.Score > previous.Score ? "up" : "down",
             PreviousPriority = previous is null ? "" : changed ? previous.Priority : previous.PreviousPriority,
         };
+    }
+
+    /// <summary>What the score could not see, as its factors' own words ("Company size unknown"), not factor codes.</summary>
+    private static IEnumerable<string> MissingInWords(LeadScore score)
+    {
+        var c = score.Components;
+        var reasons = new[] { c.Fit, c.Engagement, c.Outcome, c.Recency }.SelectMany(component => component.Factors)
+            .Where(f => f.Points is null).GroupBy(f => f.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Reason, StringComparer.Ordinal);
+        return score.MissingData.Select(name => reasons.GetValueOrDefault(name, name)).Distinct(StringComparer.Ordinal);
     }
 
     public LeadIndexEntity WithKeys(string partitionKey, string rowKey)

@@ -112,6 +112,7 @@ public sealed class LeadIndexStoreTests
             Assert.That(page.Leads[1].Change, Is.EqualTo("Moved up from Medium"));
             Assert.That(page.Leads[0].ChangedSinceYesterday, Is.False);
             Assert.That(page.Leads[0].Why, Is.Not.Empty);
+            Assert.That(page.Leads[0].Missing, Has.Member("Annual revenue unknown"), "what's missing in words, not factor codes");
             Assert.That(page.Leads[0].HubSpotUrl, Is.EqualTo(new Uri("https://app.hubspot.com/contacts/1000001/record/0-1/13")));
             Assert.That(page.Leads.Select(l => l.Mine), Is.EqualTo(new[] { false, false, true }));
         }

@@ -3,7 +3,8 @@
 // the Rep's call queue (no number, ever). Kept apart from app.js, which calls window.LeadScoringLeads.render(me, ui)
 // with its helpers (h, get, send, table, chart, num, when, priority, content).
 window.LeadScoringLeads = (function () {
-  const codeLabel = (c) => (c ? c.toLowerCase().replace(/_/g, " ").replace(/^\w/, (x) => x.toUpperCase()) : "—");
+  const stages = { marketingqualifiedlead: "Marketing qualified lead", salesqualifiedlead: "Sales qualified lead" };
+  const codeLabel = (c) => (c ? stages[c] || c.toLowerCase().replace(/_/g, " ").replace(/^\w/, (x) => x.toUpperCase()) : "—");
 
   // Pages are keyset tokens from the server; going back re-asks with the token the previous page was asked with.
   function pager(ui, load) {
