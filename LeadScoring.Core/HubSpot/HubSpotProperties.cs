@@ -10,7 +10,7 @@ public static class HubSpotProperties
     public static IReadOnlyList<string> Contact { get; } =
     [
         "lifecyclestage", "hs_analytics_source", "country", "createdate", "lastmodifieddate", "hs_email_open", "hs_email_click",
-        "notes_last_updated", "hs_last_sales_activity_timestamp", "num_associated_deals", "associatedcompanyid",
+        "notes_last_updated", "hs_last_sales_activity_timestamp", "num_associated_deals", "associatedcompanyid", "hubspot_owner_id",
         "ai_lead_score", "ai_lead_fit", "ai_close_probability", "ai_next_best_action", "ai_score_explanation", "ai_score_model_version",
     ];
 

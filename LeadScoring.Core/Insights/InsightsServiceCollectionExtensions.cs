@@ -9,6 +9,7 @@ public static class InsightsServiceCollectionExtensions
     public static IServiceCollection AddLeadScoringInsights(this IServiceCollection services)
     {
         services.TryAddTransient<LeadInsights>();
+        services.TryAddTransient<Leads.LeadLists>();
         services.TryAddTransient<ScoreTrends>();
         services.TryAddTransient<SuccessMetrics>();
         return services;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Collections.Concurrent;
 using LeadScoring.Core.AI;
 using LeadScoring.Core.HubSpot;
+using LeadScoring.Core.Leads;
 using LeadScoring.Core.Scoring;
 using LeadScoring.Core.Settings;
 using LeadScoring.Core.Storage;
@@ -13,7 +14,8 @@ namespace LeadScoring.Core.Pipeline;
 
 /// <summary>A lead scored from what HubSpot holds: PII-free features and the score (what crosses the task hub).</summary>
 /// <param name="InHubSpot">HubSpot already holds exactly these ai_* values, so nothing needs writing.</param>
-public sealed record ScoredContact(string ContactId, LeadFeatures Features, LeadScore Score, bool InHubSpot);
+/// <param name="OwnerId">The contact's HubSpot owner (hubspot_owner_id): an id, never a name.</param>
+public sealed record ScoredContact(string ContactId, LeadFeatures Features, LeadScore Score, bool InHubSpot, string? OwnerId = null);
 
 /// <summary>What scoring a batch produced: the scored leads and the ids whose scoring failed (with why).</summary>
 public sealed record ScoredBatch(IReadOnlyList<ScoredContact> Leads, IReadOnlyList<LeadFailure> Failed);
@@ -48,6 +50,7 @@ public sealed partial class ScoreLeadsSteps(
     ILeadAnalyst analyst,
     LastWrittenScoreStore lastWritten,
     LeadSnapshotStore snapshots,
+    LeadIndexStore index,
     ScoreHistoryStore history,
     EnrollmentStore enrollments,
     WebhookEventLedger ledger,
@@ -157,7 +160,7 @@ public sealed partial class ScoreLeadsSteps(
                 }
 
                 var final = AnalystVerdictApplier.Apply(score, verdict, scorer.Profile);
-                scored.Add(new ScoredContact(id, features, final, inHubSpot(record, LeadScoreWriteback.ToProperties(final))));
+                scored.Add(new ScoredContact(id, features, final, inHubSpot(record, LeadScoreWriteback.ToProperties(final)), LeadIndexEntry.OwnerIdOf(record.Contact.Get("hubspot_owner_id"))));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
             {
@@ -231,6 +234,9 @@ public sealed partial class ScoreLeadsSteps(
                 c.Properties[LeadScoreProperties.NextBestAction], c.Lead.Score.ModelVersion, LeadScoreWriteback.Digest(c.Properties), now,
                 updated.GetValueOrDefault(c.Lead.ContactId)))],
             cancellationToken).ConfigureAwait(false);
+        await index.SetManyAsync(
+            [.. toRecord.Select(c => new LeadIndexUpdate(c.Lead.ContactId, c.Lead.Features, c.Lead.Score, c.Properties[LeadScoreProperties.NextBestAction], c.Lead.OwnerId))],
+            now, cancellationToken).ConfigureAwait(false);
         if (repaired.Count > 0)
         {
             LogRepaired(logger, repaired.Count);
@@ -273,6 +279,7 @@ public sealed partial class ScoreLeadsSteps(
         var removed = await history.ForgetAsync(contactId, cancellationToken).ConfigureAwait(false);
         await lastWritten.ForgetAsync(contactId, cancellationToken).ConfigureAwait(false);
         await snapshots.ForgetAsync(contactId, cancellationToken).ConfigureAwait(false);
+        await index.ForgetAsync(contactId, cancellationToken).ConfigureAwait(false);
         LogForgotten(logger, contactId, removed);
     }
 

@@ -26,7 +26,7 @@ public static class FitComponent
             Revenue(lead.AnnualRevenue, fit.AnnualRevenue),
             Geography(lead.Country, fit),
             LeadSource(lead.LeadSource, fit),
-            Lifecycle(lead.LifecycleStage, fit),
+            Lifecycle(lead.LifecycleStage, fit, profile.UnknownDataScore),
         ];
         return ComponentScore.Combine(ScoreComponent.Fit, factors, profile.UnknownDataScore);
     }
@@ -115,11 +115,18 @@ public static class FitComponent
         return new("leadSource", LeadSourceWeight, points, 1, reason);
     }
 
-    private static ScoreFactor Lifecycle(string? stage, FitProfile fit)
+    private static ScoreFactor Lifecycle(string? stage, FitProfile fit, double prior)
     {
         if (string.IsNullOrEmpty(stage))
         {
             return ScoreFactor.Missing("lifecycleStage", LifecycleWeight, "Lifecycle stage unknown");
+        }
+
+        // A customer is not a lead to win: the stage is known (full evidence) but neutral, worth exactly the prior, so
+        // it neither raises nor lowers fit; the other factors decide.
+        if (fit.IsClosedStage(stage))
+        {
+            return new("lifecycleStage", LifecycleWeight, prior, 1, string.Create(Inv, $"Already a customer (lifecycle stage: {Vocabulary.Display(stage)}): not counted toward fit"));
         }
 
         var points = Lookup(fit.LifecycleStages, stage, out var known) ? known : fit.OtherLifecycleStageScore;

@@ -123,6 +123,18 @@ public sealed record FitProfile
 
     /// <summary>Score of a lifecycle stage the map does not list (e.g. a custom stage).</summary>
     public double OtherLifecycleStageScore { get; set; } = 40;
+
+    /// <summary>
+    /// Stages of contacts that already bought (default customer, evangelist): never positive fit, and not in the call
+    /// queue. LEAD_SCORE_CLOSED_LIFECYCLE_STAGES overrides the profile.
+    /// </summary>
+    public IReadOnlyList<string> ClosedLifecycleStages { get; set; } = DefaultClosedLifecycleStages;
+
+    public static IReadOnlyList<string> DefaultClosedLifecycleStages { get; } = ["customer", "evangelist"];
+
+    /// <summary>True when <paramref name="stage"/> is one of <see cref="ClosedLifecycleStages"/> (any case).</summary>
+    public bool IsClosedStage(string? stage) =>
+        stage is not null && ClosedLifecycleStages.Contains(stage, StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>How deal history is judged against the portal.</summary>

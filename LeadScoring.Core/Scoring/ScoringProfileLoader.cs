@@ -81,6 +81,10 @@ public static class ScoringProfileValidator
             CheckScore(errors, "fit.otherLeadSourceScore", fit.OtherLeadSourceScore);
             CheckMap(errors, "fit.lifecycleStages", fit.LifecycleStages, Vocabulary.IsLifecycleStage, "a HubSpot lifecycle stage such as salesqualifiedlead, or a custom stage's numeric id");
             CheckScore(errors, "fit.otherLifecycleStageScore", fit.OtherLifecycleStageScore);
+            if (fit.ClosedLifecycleStages is null || fit.ClosedLifecycleStages.Any(stage => !Vocabulary.IsLifecycleStage(stage)))
+            {
+                errors.Add(new("fit.closedLifecycleStages", "must list HubSpot lifecycle stages such as customer or evangelist (or custom stages' numeric ids)"));
+            }
         }
 
         if (Require(errors, "outcome", profile.Outcome) is { } outcome)

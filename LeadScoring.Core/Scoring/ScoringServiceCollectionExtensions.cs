@@ -18,9 +18,10 @@ public static class ScoringServiceCollectionExtensions
         services.TryAddSingleton(provider =>
         {
             var settings = provider.GetRequiredService<IOptions<LeadScoringSettings>>().Value;
-            return settings.ScoringProfilePath is { } path
+            var profile = settings.ScoringProfilePath is { } path
                 ? ScoringProfileLoader.Parse(File.ReadAllText(path))
                 : ScoringProfile.Default;
+            return settings.ClosedLifecycleStages is { } closed ? profile with { Fit = profile.Fit with { ClosedLifecycleStages = closed } } : profile;
         });
         services.TryAddSingleton(provider => new LeadScorer(provider.GetRequiredService<ScoringProfile>(), provider.GetRequiredService<TimeProvider>(), provider.GetService<ICloseProbabilityModel>()));
         return services;

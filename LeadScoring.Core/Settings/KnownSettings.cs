@@ -29,7 +29,7 @@ public static class KnownSettings
     public static IReadOnlyList<string> Secrets { get; } =
     [
         LeadScoringSettings.HubSpotAccessTokenName, LeadScoringSettings.HubSpotClientSecretName, LeadScoringSettings.HubSpotRefreshTokenName,
-        LeadScoringSettings.ApiKeysName, LeadScoringSettings.StorageName, AnalystOptions.ApiKeyName, AzureSearchOptions.ApiKeyName,
+        LeadScoringSettings.ApiKeysName, LeadScoringSettings.KeyOwnersName, LeadScoringSettings.StorageName, AnalystOptions.ApiKeyName, AzureSearchOptions.ApiKeyName,
     ];
 
     private static readonly HashSet<string> AllKeys = new(All.Select(Key), StringComparer.OrdinalIgnoreCase);

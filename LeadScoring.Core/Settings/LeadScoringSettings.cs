@@ -43,6 +43,8 @@ public sealed class LeadScoringSettings
     public const string EntraTenantIdName = "LEAD_SCORE_ENTRA_TENANT_ID";
     public const string EntraClientIdName = "LEAD_SCORE_ENTRA_CLIENT_ID";
     public const string EntraInstanceName = "LEAD_SCORE_ENTRA_INSTANCE";
+    public const string ClosedLifecycleStagesName = "LEAD_SCORE_CLOSED_LIFECYCLE_STAGES";
+    public const string KeyOwnersName = "LEAD_SCORE_KEY_OWNERS";
 
     /// <summary>Every setting this class reads; deployment templates are checked against this list.</summary>
     public static IReadOnlyList<string> AllNames { get; } =
@@ -52,6 +54,7 @@ public sealed class LeadScoringSettings
         AzureCredentials.ClientIdName, .. StorageConnection.IdentityBasedNames,
         OutcomeWindowName, TrainingRecordWeightName, MinOutcomesName, MinPositivesName, WeightBandName,
         AlertWebhookUrlName, AlertErrorRateName, AlertWindowName, AlertQuietPeriodName, EntraTenantIdName, EntraClientIdName, EntraInstanceName,
+        ClosedLifecycleStagesName, KeyOwnersName,
     ];
 
     public static Uri DefaultHubSpotBaseUrl { get; } = new("https://api.hubapi.com/");
@@ -154,6 +157,15 @@ public sealed class LeadScoringSettings
     /// <summary>The Entra authority host; default https://login.microsoftonline.com/.</summary>
     public Uri EntraInstance { get; set; } = new("https://login.microsoftonline.com/");
 
+    /// <summary>
+    /// Lifecycle stages of contacts that already bought (comma-separated, e.g. <c>customer,evangelist</c>): they leave the
+    /// call queue and never count as positive fit. Null = the scoring profile's list (default customer, evangelist).
+    /// </summary>
+    public IReadOnlyList<string>? ClosedLifecycleStages { get; set; }
+
+    /// <summary>Which HubSpot owner (hubspot_owner_id) signs in with which key, for the Rep's "My leads".</summary>
+    public KeyOwnerMap KeyOwners { get; set; } = KeyOwnerMap.Empty;
+
     /// <summary>True when Entra ID sign-in is configured.</summary>
     public bool EntraEnabled => EntraTenantId is not null && EntraClientId is not null;
 
@@ -248,6 +260,21 @@ public sealed class LeadScoringSettings
 
         ApiKeys = ApiKeyRing.Parse(Get(ApiKeysName), ApiKeysName, out var keyErrors);
         ParseErrors.AddRange(keyErrors);
+        KeyOwners = KeyOwnerMap.Parse(Get(KeyOwnersName), KeyOwnersName, ApiKeys, ParseErrors);
+
+        ClosedLifecycleStages = null;
+        if (Get(ClosedLifecycleStagesName) is { } stages)
+        {
+            var listed = stages.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => v.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
+            if (listed.Count == 0 || listed.Any(v => !Scoring.Vocabulary.IsLifecycleStage(v)))
+            {
+                ParseErrors.Add(new(ClosedLifecycleStagesName, $"must be comma-separated HubSpot lifecycle stages such as customer,evangelist (or custom stages' numeric ids) (got '{stages}')"));
+            }
+            else
+            {
+                ClosedLifecycleStages = listed;
+            }
+        }
     }
 
     private double ParseNumber(string? text, string name, double fallback, string expected, bool wholeNumber = false)

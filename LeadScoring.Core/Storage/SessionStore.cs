@@ -7,9 +7,10 @@ namespace LeadScoring.Core.Storage;
 
 /// <summary>
 /// A dashboard session as the server keeps it: role, a fingerprint of the key that made it (never the key), and when
-/// it was made and ends. <paramref name="KeyFingerprint"/> is null for an Entra ID sign-in.
+/// it was made and ends. <paramref name="KeyFingerprint"/> is null for an Entra ID sign-in; <paramref name="OwnerId"/> is
+/// the HubSpot owner id an Entra ID token carried (for "My leads"), an id and never a name.
 /// </summary>
-public sealed record SessionRecord(string Id, string Role, string? KeyFingerprint, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
+public sealed record SessionRecord(string Id, string Role, string? KeyFingerprint, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, string? OwnerId = null);
 
 /// <summary>
 /// Server-side dashboard sessions (table Sessions): the cookie carries only the session id, so signing out — deleting
@@ -34,6 +35,7 @@ public sealed class SessionStore(LeadScoringStorage storage)
             RowKey = Row,
             Role = session.Role,
             KeyFingerprint = session.KeyFingerprint,
+            OwnerId = session.OwnerId,
             CreatedAt = session.CreatedAt,
             ExpiresAt = session.ExpiresAt,
         }, cancellationToken).ConfigureAwait(false);
@@ -47,7 +49,7 @@ public sealed class SessionStore(LeadScoringStorage storage)
         }
 
         var found = await _table.GetEntityIfExistsAsync<SessionEntity>(Key(id), Row, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return found.HasValue && found.Value is { } e ? new SessionRecord(id, e.Role, e.KeyFingerprint, e.CreatedAt, e.ExpiresAt) : null;
+        return found.HasValue && found.Value is { } e ? new SessionRecord(id, e.Role, e.KeyFingerprint, e.CreatedAt, e.ExpiresAt, e.OwnerId) : null;
     }
 
     /// <summary>Ends the session (a no-op when it is already gone).</summary>
@@ -83,6 +85,8 @@ internal sealed class SessionEntity : ITableEntity
     public string Role { get; set; } = "";
 
     public string? KeyFingerprint { get; set; }
+
+    public string? OwnerId { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 

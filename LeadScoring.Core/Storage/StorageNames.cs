@@ -26,6 +26,8 @@ public sealed partial class StorageNames
         ScoreHistory = $"{prefix}ScoreHistory";
         LastScores = $"{prefix}LastScores";
         LeadSnapshots = $"{prefix}LeadSnapshots";
+        LeadIndex = $"{prefix}LeadIndex";
+        LeadIndexById = $"{prefix}LeadIndexById";
         Enrollments = $"{prefix}Enrollments";
         Checkpoints = $"{prefix}Checkpoints";
         PipelineErrors = $"{prefix}PipelineErrors";
@@ -36,7 +38,7 @@ public sealed partial class StorageNames
         Sessions = $"{prefix}Sessions";
         DataProtectionKeys = $"{prefix}dataprotection";
         Queues = [ScoreRequests, ScoreRequestsPoison];
-        Tables = [WebhookEvents, ScoreHistory, LastScores, LeadSnapshots, Enrollments, Checkpoints, PipelineErrors, TrainingRecords, TrainingVectors, Models, Sessions];
+        Tables = [WebhookEvents, ScoreHistory, LastScores, LeadSnapshots, LeadIndex, LeadIndexById, Enrollments, Checkpoints, PipelineErrors, TrainingRecords, TrainingVectors, Models, Sessions];
         BlobContainers = [ModelFiles, DataProtectionKeys];
     }
 
@@ -70,6 +72,12 @@ public sealed partial class StorageNames
 
     /// <summary>What each lead was last scored from (allow-listed HubSpot properties, no PII): the decay pass rescores from it.</summary>
     public string LeadSnapshots { get; }
+
+    /// <summary>The latest score per contact in score order (the dashboard's lead list and call queue; ids and codes only).</summary>
+    public string LeadIndex { get; }
+
+    /// <summary>The same entries by contact id (lookups, and which <see cref="LeadIndex"/> row is current).</summary>
+    public string LeadIndexById { get; }
 
     public string Enrollments { get; }
 

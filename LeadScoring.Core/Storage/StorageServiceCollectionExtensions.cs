@@ -25,6 +25,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ScoreHistoryStore>();
         services.TryAddSingleton<LastWrittenScoreStore>();
         services.TryAddSingleton<LeadSnapshotStore>();
+        services.TryAddSingleton<Leads.LeadIndexStore>();
         services.TryAddSingleton<EnrollmentStore>();
         services.TryAddSingleton<CheckpointStore>();
         services.TryAddSingleton<PipelineErrorLog>();

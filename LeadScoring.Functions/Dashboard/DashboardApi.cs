@@ -1,11 +1,15 @@
 using System.Text.Json;
 using LeadScoring.Core.HubSpot;
+using LeadScoring.Core;
 using LeadScoring.Core.Insights;
+using LeadScoring.Core.Leads;
 using LeadScoring.Core.Monitoring;
 using LeadScoring.Core.Scoring;
+using LeadScoring.Core.Settings;
 using LeadScoring.Core.Storage;
 using LeadScoring.Functions.Security;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Functions.Dashboard;
 
@@ -13,17 +17,47 @@ namespace LeadScoring.Functions.Dashboard;
 /// The dashboard's data, each route behind the policy of what it reveals: priorities (no numbers) for reps; scores,
 /// lead detail and operations for managers and admins; aggregates (trends, success metrics) also for marketing.
 /// </summary>
-internal sealed class DashboardApi(LeadInsights leads, ScoreTrends trends, SuccessMetrics success, OperationsMonitor monitor, LeadScoringMetrics metrics, ScoreRequestQueue queue)
+internal sealed class DashboardApi(LeadInsights leads, LeadLists lists, IOptions<LeadScoringSettings> settings, ScoreTrends trends, SuccessMetrics success, OperationsMonitor monitor, LeadScoringMetrics metrics, ScoreRequestQueue queue)
 {
-    [Function("LeadPriorities")]
-    public async Task<IResult> PrioritiesAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dashboard/priorities")] HttpRequest request, CancellationToken cancellationToken) =>
-        await request.RequireAsync(AccessPolicies.ViewPriorities)
-        ?? TypedResults.Json(await leads.PrioritiesAsync(cancellationToken), DashboardJsonContext.Default.IReadOnlyListLeadPriority);
+    [Function("CallQueue")]
+    public async Task<IResult> CallQueueAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dashboard/queue")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (await request.RequireAsync(AccessPolicies.ViewPriorities) is { } denied)
+        {
+            return denied;
+        }
+
+        var list = LeadListRequest.Parse(name => request.Query[name], out var errors);
+        var owner = CallerOwner.Of(request.HttpContext.User, settings.Value);
+        var mine = request.Query["mine"].ToString() is "true" or "1";
+        if (errors.Count > 0 || (mine && owner is null))
+        {
+            return Invalid(mine && owner is null
+                ? [.. errors, new("mine", $"needs the caller's HubSpot owner: sign in with a key mapped in {LeadScoringSettings.KeyOwnersName}, or an Entra ID token with a {CallerOwner.Claim} claim")]
+                : errors);
+        }
+
+        var page = await lists.CallQueueAsync(mine ? list with { Filter = list.Filter with { OwnerId = owner } } : list, owner, cancellationToken);
+        return TypedResults.Json(new CallQueueResponse(page.Leads, page.Next, owner is not null), DashboardJsonContext.Default.CallQueueResponse);
+    }
 
     [Function("LeadScores")]
-    public async Task<IResult> LeadsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dashboard/leads")] HttpRequest request, CancellationToken cancellationToken) =>
-        await request.RequireAsync(AccessPolicies.ScoreLeads)
-        ?? TypedResults.Json<IReadOnlyList<LeadRow>>([.. (await leads.ScoresAsync(cancellationToken)).Select(LeadRow.From)], DashboardJsonContext.Default.IReadOnlyListLeadRow);
+    public async Task<IResult> LeadsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dashboard/leads")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (await request.RequireAsync(AccessPolicies.ScoreLeads) is { } denied)
+        {
+            return denied;
+        }
+
+        var list = LeadListRequest.Parse(name => request.Query[name], out var errors);
+        if (errors.Count > 0)
+        {
+            return Invalid(errors);
+        }
+
+        var page = await lists.ScoredAsync(list, cancellationToken);
+        return TypedResults.Json(new LeadListResponse([.. page.Leads.Select(LeadRow.From)], page.Next), DashboardJsonContext.Default.LeadListResponse);
+    }
 
     [Function("ScoreTrends")]
     public async Task<IResult> TrendsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dashboard/trends")] HttpRequest request, CancellationToken cancellationToken) =>
@@ -81,4 +115,7 @@ internal sealed class DashboardApi(LeadInsights leads, ScoreTrends trends, Succe
             return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "HubSpot failed while reading deal history", detail: ex.Message);
         }
     }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem Invalid(IReadOnlyList<ValidationError> errors) =>
+        TypedResults.ValidationProblem(errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()), title: "The list request is invalid.");
 }

@@ -49,7 +49,10 @@ internal sealed class FunctionKeyAuthenticationHandler(
         }
 
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, $"{role} key"), new Claim(ClaimTypes.Role, role.ToString())],
+            [
+                new Claim(ClaimTypes.Name, $"{role} key"), new Claim(ClaimTypes.Role, role.ToString()),
+                new Claim(SessionTicketStore.KeyFingerprintClaim, settings.Value.ApiKeys.FingerprintOf(presented)!),
+            ],
             SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }

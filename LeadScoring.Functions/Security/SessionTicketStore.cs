@@ -27,7 +27,8 @@ internal sealed class SessionTicketStore(SessionStore sessions, IOptions<LeadSco
         ArgumentNullException.ThrowIfNull(ticket);
         var role = SignIn.RoleOf(ticket.Principal) ?? throw new InvalidOperationException("A session needs a role.");
         var now = clock.GetUtcNow();
-        var session = new SessionRecord(SessionStore.NewId(), role.ToString(), ticket.Principal.FindFirstValue(KeyFingerprintClaim), now, now + auth.Value.SessionLifetime);
+        var session = new SessionRecord(SessionStore.NewId(), role.ToString(), ticket.Principal.FindFirstValue(KeyFingerprintClaim), now, now + auth.Value.SessionLifetime,
+            Core.Leads.LeadIndexEntry.OwnerIdOf(ticket.Principal.FindFirstValue(CallerOwner.Claim)));
         await sessions.CreateAsync(session, cancellationToken);
         return session.Id;
     }
@@ -64,6 +65,11 @@ internal sealed class SessionTicketStore(SessionStore sessions, IOptions<LeadSco
         if (session.KeyFingerprint is { } fp)
         {
             claims.Add(new(KeyFingerprintClaim, fp));
+        }
+
+        if (session.OwnerId is { } owner)
+        {
+            claims.Add(new(CallerOwner.Claim, owner));
         }
 
         var properties = new AuthenticationProperties { IssuedUtc = session.CreatedAt, ExpiresUtc = session.ExpiresAt, IsPersistent = false };

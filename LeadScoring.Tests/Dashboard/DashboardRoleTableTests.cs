@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using LeadScoring.Core.Leads;
+using LeadScoring.Core.Scoring;
 using LeadScoring.Core.Storage;
 using LeadScoring.Tests.Host;
 using Microsoft.AspNetCore.Http;
@@ -55,7 +57,7 @@ internal sealed class DashboardRoleTableTests
         ["POST /api/auth/sign-out"] = Everyone,
         ["GET /api/auth/me"] = AnyRole,
         ["GET /api/auth/entra"] = Everyone,
-        ["GET /api/dashboard/priorities"] = Reps,
+        ["GET /api/dashboard/queue"] = Reps,
         ["GET /api/dashboard/leads"] = Managers,
         ["GET /api/dashboard/leads/{contactId}"] = Managers,
         ["GET /api/dashboard/trends"] = Aggregates,
@@ -154,13 +156,41 @@ internal sealed class DashboardRoleTableTests
     }
 
     [Test]
-    public async Task Priorities_ForARep_ListTheSeededLeadWithoutItsScore()
+    public async Task CallQueue_ForARep_ListsTheSeededLeadWithItsWhyButNoScore()
     {
-        using var response = await SendAsync("GET /api/dashboard/priorities", "Rep", cookie: null);
+        using var response = await SendAsync("GET /api/dashboard/queue", "Rep", cookie: null);
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
-        Assert.That(body, Does.Contain(ContactId).And.Contain("High").And.Contain("Follow-up").And.Not.Contain("87"));
+        Assert.That(body, Does.Contain(ContactId).And.Contain("High").And.Contain("Follow-up").And.Contain("\"why\"").And.Not.Contain("87").And.Not.Contain("45"));
+    }
+
+    [Test]
+    public async Task Leads_ForAManager_ListTheSeededLeadWithItsScore()
+    {
+        using var response = await SendAsync("GET /api/dashboard/leads", "Manager", cookie: null);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        var lead = json.RootElement.GetProperty("leads")[0];
+        Assert.That(lead.GetProperty("contactId").GetString(), Is.EqualTo(ContactId));
+        Assert.That(lead.GetProperty("score").GetInt32(), Is.EqualTo(87));
+    }
+
+    [TestCase("/api/dashboard/leads?priority=Urgent", "priority")]
+    [TestCase("/api/dashboard/leads?pageSize=0", "pageSize")]
+    [TestCase("/api/dashboard/leads?pageToken=abc", "pageToken")]
+    [TestCase("/api/dashboard/leads?changedSince=yesterday", "changedSince")]
+    [TestCase("/api/dashboard/leads?owner=alex", "owner")]
+    [TestCase("/api/dashboard/queue?mine=true", "mine")]
+    public async Task Lists_BadQuery_AnswerAValidationErrorNamingTheParameter(string path, string parameter)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("x-functions-key", DashboardCallers.KeyOf(path.Contains("queue", StringComparison.Ordinal) ? "Rep" : "Manager"));
+        using var response = await _host.Client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), body);
+        Assert.That(body, Does.Contain($"\"{parameter}\""));
     }
 
     [TestCase("abc", HttpStatusCode.BadRequest)]
@@ -253,6 +283,9 @@ internal sealed class DashboardRoleTableTests
     {
         var at = DateTimeOffset.UtcNow.AddMinutes(-5);
         await services.GetRequiredService<LastWrittenScoreStore>().SetManyAsync([new LastWrittenScore(ContactId, 87, "High", 45, "Follow-up", "rules-1", "digest", at)]);
+        var features = new LeadFeatures { ContactId = ContactId, Industry = "COMPUTER_SOFTWARE", LeadSource = "ORGANIC_SEARCH", LifecycleStage = "salesqualifiedlead" };
+        var score = new LeadScorer(ScoringProfile.Default, TimeProvider.System).Score(features) with { Score = 87, Priority = Priority.High, CloseProbability = 45, ModelVersion = "rules-1", ScoredAt = at };
+        await services.GetRequiredService<LeadIndexStore>().SetManyAsync([new LeadIndexUpdate(ContactId, features, score, "Follow-up", "81000001")], at);
         await services.GetRequiredService<ScoreHistoryStore>().AppendAsync(new ScoreHistoryEntry(
             ContactId, at, 87, 87.2, "High", 45, "Follow-up", 0.8, 90, 85, 80, 90, "rules-1", "digest", "{\"industry\":\"COMPUTER_SOFTWARE\",\"leadSource\":\"ORGANIC_SEARCH\"}"));
     }

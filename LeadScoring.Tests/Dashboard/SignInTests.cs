@@ -105,8 +105,8 @@ internal sealed class SignInTests
 
     [TestCase("Manager", "/api/dashboard/leads", HttpStatusCode.OK)]
     [TestCase("Rep", "/api/dashboard/leads", HttpStatusCode.Forbidden)]
-    [TestCase("Rep", "/api/dashboard/priorities", HttpStatusCode.OK)]
-    [TestCase("Marketing", "/api/dashboard/priorities", HttpStatusCode.Forbidden)]
+    [TestCase("Rep", "/api/dashboard/queue", HttpStatusCode.OK)]
+    [TestCase("Marketing", "/api/dashboard/queue", HttpStatusCode.Forbidden)]
     [TestCase("Admin", "/api/ops", HttpStatusCode.OK)]
     public async Task EntraToken_WithAnAppRole_GetsThatRolesAccess(string role, string path, HttpStatusCode expected)
     {

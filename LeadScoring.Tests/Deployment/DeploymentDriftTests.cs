@@ -44,6 +44,8 @@ public sealed partial class DeploymentDriftTests
         ["LEAD_SCORE_PUBLIC_URL"] = "a custom domain is added after deployment; without it redirects are relative and the sign-in Origin is compared with the request's host",
         ["LEAD_SCORE_AUTH_FAILURE_LIMIT"] = "the documented default, 10",
         ["LEAD_SCORE_AUTH_FAILURE_WINDOW"] = "the documented default, 1 minute",
+        ["LEAD_SCORE_CLOSED_LIFECYCLE_STAGES"] = "the documented default, customer and evangelist",
+        ["LEAD_SCORE_KEY_OWNERS"] = "it holds role keys, so it is a secret: added as a Key Vault reference with LEAD_SCORE_API_KEYS' keys once reps have owners (with Entra ID, the hubspot_owner_id claim instead)",
     };
 
     /// <summary>Per HubSpot authentication mode, the settings of the other mode.</summary>

@@ -165,6 +165,37 @@ public sealed class FitComponentTests
         }
     }
 
+    [TestCase("customer")]
+    [TestCase("Evangelist")]
+    public void Score_ClosedLifecycleStage_IsNeutralNotPositiveFit(string stage)
+    {
+        var lead = new LeadFeatures { Industry = "COMPUTER_SOFTWARE", LifecycleStage = stage };
+
+        var fit = FitComponent.Score(lead, ScoringProfile.Default);
+        var asIfUnknownStage = FitComponent.Score(lead with { LifecycleStage = null }, ScoringProfile.Default);
+
+        var factor = fit.Factor("lifecycleStage");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(factor.Points, Is.EqualTo(ScoringProfile.Default.UnknownDataScore), "worth exactly the prior: no impact");
+            Assert.That(factor.ImpactOn(fit.Prior), Is.Zero);
+            Assert.That(factor.Reason, Does.StartWith("Already a customer").And.Contain("not counted toward fit"));
+            Assert.That(fit.Score, Is.EqualTo(asIfUnknownStage.Score).Within(0.01));
+        }
+    }
+
+    [Test]
+    public void Score_ClosedStagesFromTheProfile_ReplaceTheDefault()
+    {
+        var profile = ScoringProfile.Default with { Fit = ScoringProfile.Default.Fit with { ClosedLifecycleStages = ["other"] } };
+
+        var customer = FactorOf(new LeadFeatures { LifecycleStage = "customer" }, "lifecycleStage", profile);
+        var other = FactorOf(new LeadFeatures { LifecycleStage = "other" }, "lifecycleStage", profile);
+
+        Assert.That(customer.Points, Is.EqualTo(75));
+        Assert.That(other.Reason, Does.StartWith("Already a customer"));
+    }
+
     [TestCase("salesqualifiedlead", 80, "Lifecycle stage: Sales qualified lead")]
     [TestCase("subscriber", 20, "Lifecycle stage: Subscriber")]
     [TestCase("opportunity", 90, "Lifecycle stage: Opportunity")]

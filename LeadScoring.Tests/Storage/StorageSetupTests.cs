@@ -19,9 +19,9 @@ public sealed class StorageSetupTests
             Assert.That(names.ScoreRequestsPoison, Is.EqualTo("t1a2b3c4dscore-requests-poison"));
             Assert.That(names.WebhookEvents, Is.EqualTo("t1a2b3c4dWebhookEvents"));
             Assert.That(names.Queues, Is.EquivalentTo(new[] { names.ScoreRequests, names.ScoreRequestsPoison }));
-            Assert.That(names.Tables, Has.Count.EqualTo(10).And.All.StartWith("t1a2b3c4d"));
-            Assert.That(names.BlobContainers, Is.EqualTo(new[] { "t1a2b3c4dmodels" }));
-            Assert.That(names.Tables, Does.Contain("t1a2b3c4dTrainingRecords").And.Contain("t1a2b3c4dTrainingVectors"));
+            Assert.That(names.Tables, Has.Count.EqualTo(13).And.All.StartWith("t1a2b3c4d"));
+            Assert.That(names.BlobContainers, Is.EqualTo(new[] { "t1a2b3c4dmodels", "t1a2b3c4ddataprotection" }));
+            Assert.That(names.Tables, Does.Contain("t1a2b3c4dTrainingRecords").And.Contain("t1a2b3c4dTrainingVectors").And.Contain("t1a2b3c4dLeadIndex").And.Contain("t1a2b3c4dLeadIndexById"));
             Assert.That(new StorageNames().Tables, Does.Contain("PipelineErrors"));
             Assert.That(new StorageNames().ScoreRequests, Is.EqualTo("score-requests"));
         }

@@ -44,25 +44,8 @@
   const priority = (p) => h("span", { class: "priority-" + p }, p);
   function fail(e) { content.replaceChildren(h("p", { class: "error", role: "alert" }, "Could not load: " + e.message)); }
 
-  async function leads(me) {
-    if (me.role === "Rep") {
-      const rows = await get("/api/dashboard/priorities");
-      content.replaceChildren(
-        h("p", {}, "Who to call first: High priority leads first. Contact ids are HubSpot ids."),
-        rows.length === 0 ? h("p", { class: "empty" }, "No lead has been scored yet.") :
-          table("Leads by priority", ["Contact", "Priority", "Next action", "Updated"], rows.map((r) => [r.contactId, priority(r.priority), r.nextBestAction, when(r.updatedAt)])));
-      return;
-    }
-    const rows = await get("/api/dashboard/leads");
-    const detail = h("section", { "aria-label": "Lead detail", id: "lead-detail" });
-    content.replaceChildren(
-      h("p", {}, rows.length + " scored lead(s), highest score first. Choose a lead to see why it scored so."),
-      detail,
-      rows.length === 0 ? h("p", { class: "empty" }, "No lead has been scored yet.") :
-        table("Scored leads", ["Contact", "Score", "Priority", "Close %", "Next action", "Model", ""],
-          rows.map((r) => [r.contactId, r.score, priority(r.priority), r.closeProbability + " %", r.nextBestAction, r.modelVersion,
-            h("button", { type: "button", "aria-label": "Details of contact " + r.contactId, onclick: () => showLead(r.contactId, detail) }, "Details")]), [1, 3]));
-  }
+  // The Leads page lives in leads.js (the Manager's list and the Rep's call queue); the detail is showLead below.
+  const leads = (me) => window.LeadScoringLeads.render(me, { h, get, send, table, chart, num, when, priority, content, showLead, fail });
   async function showLead(id, box) {
     const d = await get("/api/dashboard/leads/" + encodeURIComponent(id));
     const s = d.latest;
