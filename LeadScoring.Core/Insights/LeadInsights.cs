@@ -26,7 +26,7 @@ public sealed class LeadInsights(ScoreHistoryStore history, LeadScorer scorer, S
         }
 
         var features = JsonSerializer.Deserialize(entries[0].FeaturesJson, ScoringJsonContext.Default.LeadFeatures) ?? new LeadFeatures();
-        var neighbours = await similar.FindAsync(features, cancellationToken).ConfigureAwait(false);
+        var neighbours = await similar.FindAsync(features, contactId, cancellationToken).ConfigureAwait(false);
         var latest = scorer.Score(features, neighbours) with { ContactId = contactId, ScoredAt = entries[0].ScoredAt };
         return new LeadDetail(contactId, latest, [.. entries.Reverse().Select(e => new ScorePoint(e.ScoredAt, e.Score, e.Priority))]);
     }

@@ -1,22 +1,37 @@
+using System.Globalization;
 using System.Text.Json;
 using LeadScoring.Core.Scoring;
 using LeadScoring.Core.Storage;
 
 namespace LeadScoring.Core.Insights;
 
-/// <summary>Leads per score band (0–9, 10–19, …, 90–100) in one week, each lead counted once with its latest score that week; bands and average are hidden for fewer than 3 leads.</summary>
-public sealed record WeeklyDistribution(DateTimeOffset WeekStart, int Leads, IReadOnlyList<int> Bands, double? AverageScore);
+/// <summary>
+/// Leads per score band (0–9, 10–19, …, 90–100) in one ISO week (Monday 00:00 UTC to the next), each lead counted once
+/// with its latest score that week; bands and average are hidden for fewer than 3 leads.
+/// </summary>
+/// <param name="Week">The ISO week, e.g. <c>2026-W48</c>.</param>
+/// <param name="Partial">The current week, not over yet.</param>
+public sealed record WeeklyDistribution(DateTimeOffset WeekStart, int Leads, IReadOnlyList<int> Bands, double? AverageScore, string Week = "", bool Partial = false);
 
 /// <summary>
 /// A group of leads (a lead source or an industry): how many, their average score and share of High, and the group's
 /// average this week and last week (null when fewer than <see cref="ScoreTrends.MinGroupSize"/> of its leads were scored that week).
 /// </summary>
-public sealed record GroupTrend(string Group, int Leads, double AverageScore, double HighShare, double? AverageThisWeek = null, double? AverageLastWeek = null);
+public sealed record GroupTrend(string Group, int Leads, double AverageScore, double HighShare, double? AverageThisWeek = null, double? AverageLastWeek = null)
+{
+    /// <summary>The group in words (<c>OTHER_CAMPAIGNS</c> → "Other campaigns"); <see cref="Group"/> is HubSpot's code.</summary>
+    public string Name => HubSpotLabels.Readable(Group);
+}
 
 /// <summary>Population stability index of this week's scores against last week's, with the usual reading.</summary>
 public sealed record Drift(double? Psi, string Reading, int ThisWeek, int LastWeek);
 
-/// <summary>Aggregates only — never one lead: groups smaller than <see cref="ScoreTrends.MinGroupSize"/> are pooled, and a pool that small is left out.</summary>
+/// <summary>
+/// Aggregates only — never one lead: groups smaller than <see cref="ScoreTrends.MinGroupSize"/> are pooled, and a pool
+/// that small is left out. <see cref="Weeks"/> holds the weeks of the last <see cref="ScoreTrends.Weeks"/> with a lead
+/// scored (an empty week is left out, not drawn as a gap); "this week" and "last week" of groups and drift are the
+/// last 7 days and the 7 before.
+/// </summary>
 public sealed record TrendReport(DateTimeOffset At, IReadOnlyList<WeeklyDistribution> Weeks, IReadOnlyList<GroupTrend> BySource, IReadOnlyList<GroupTrend> ByIndustry, Drift Drift);
 
 /// <summary>Score distribution over time, by source and industry, and drift (PSI) versus last week, from the score history.</summary>
@@ -33,21 +48,24 @@ public sealed class ScoreTrends(ScoreHistoryStore history, TimeProvider clock)
     public async Task<TrendReport> ReportAsync(CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
-        var since = now.AddDays(-7 * Weeks);
+        var thisMonday = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-(((int)now.UtcDateTime.DayOfWeek + 6) % 7));
+        var since = Min(thisMonday.AddDays(-7 * (Weeks - 1)), now.AddDays(-14));
         var entries = new List<ScoreHistoryEntry>();
         await foreach (var e in history.ScanSinceAsync(since, cancellationToken).ConfigureAwait(false))
         {
             entries.Add(e);
         }
 
-        var weeks = Enumerable.Range(0, Weeks).Select(i => now.AddDays(-7 * (Weeks - i))).Select(start =>
+        var weeks = Enumerable.Range(0, Weeks).Select(i => thisMonday.AddDays(-7 * (Weeks - 1 - i))).Select(start =>
         {
             var latest = LatestPerContact(entries.Where(e => e.ScoredAt >= start && e.ScoredAt < start.AddDays(7)));
             var bands = new int[Bands];
+            var week = string.Create(CultureInfo.InvariantCulture, $"{ISOWeek.GetYear(start.UtcDateTime)}-W{ISOWeek.GetWeekOfYear(start.UtcDateTime):00}");
+            var partial = start == thisMonday;
             if (latest.Count < MinGroupSize)
             {
                 // One or two leads: their bands and average would be their scores.
-                return new WeeklyDistribution(start, latest.Count, bands, null);
+                return new WeeklyDistribution(start, latest.Count, bands, null, week, partial);
             }
 
             foreach (var e in latest)
@@ -55,8 +73,8 @@ public sealed class ScoreTrends(ScoreHistoryStore history, TimeProvider clock)
                 bands[Band(e.Score)]++;
             }
 
-            return new WeeklyDistribution(start, latest.Count, bands, Math.Round(latest.Average(e => e.Score), 1));
-        }).ToList();
+            return new WeeklyDistribution(start, latest.Count, bands, Math.Round(latest.Average(e => e.Score), 1), week, partial);
+        }).Where(w => w.Leads > 0).ToList();
 
         var current = LatestPerContact(entries);
         var features = current.Select(e => (Entry: e, Features: Read(e.FeaturesJson))).ToList();
@@ -93,6 +111,8 @@ public sealed class ScoreTrends(ScoreHistoryStore history, TimeProvider clock)
         var reading = psi < 0.1 ? "stable" : psi <= 0.25 ? "moderate shift" : "significant shift";
         return new Drift(psi, reading, thisWeek.Count, lastWeek.Count);
     }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     public static int Band(int score) => Math.Clamp(score / 10, 0, Bands - 1);
 

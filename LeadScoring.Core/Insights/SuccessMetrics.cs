@@ -4,11 +4,21 @@ using LeadScoring.Core.Storage;
 
 namespace LeadScoring.Core.Insights;
 
-/// <summary>Lead-to-close per priority tier: scored leads in the tier, and how many have a deal won in the period.</summary>
-public sealed record TierConversion(string Priority, int Leads, int Won, double Rate);
+/// <summary>
+/// Lead-to-close per priority tier: scored leads in the tier, how many have a deal won in the period, and that rate
+/// with its 95 % interval (a caution under <see cref="RateInterval.SmallSample"/> leads).
+/// </summary>
+public sealed record TierConversion(string Priority, int Leads, int Won, RateInterval Rate);
 
-/// <summary>Days from deal creation to close-won: median and mean, and how many deals.</summary>
-public sealed record TimeToClose(int Deals, double? MedianDays, double? MeanDays);
+/// <summary>
+/// Days from deal creation to close-won: median and mean over <paramref name="Deals"/> deals (null when there are none),
+/// and how many won deals were left out because they were closed the moment they were created.
+/// </summary>
+/// <param name="ClosedAtCreation">
+/// Deals recorded already won (created and closed within <see cref="SuccessMetrics.NoCycle"/>): entered after the
+/// fact or imported, so they carry no sales cycle. Counted as 0 days they made the median "0.0".
+/// </param>
+public sealed record TimeToClose(int Deals, double? MedianDays, double? MeanDays, int ClosedAtCreation = 0);
 
 /// <summary>Whether the promised results happen: conversion by tier and how much faster High leads close, over <paramref name="Days"/> days.</summary>
 public sealed record SuccessReport(DateTimeOffset At, int Days, IReadOnlyList<TierConversion> ByPriority, TimeToClose High, TimeToClose Rest, int DealsClosedWon, int DealsClosedLost);
@@ -20,6 +30,9 @@ public sealed record SuccessReport(DateTimeOffset At, int Days, IReadOnlyList<Ti
 public sealed class SuccessMetrics(HubSpotClient hubspot, LastWrittenScoreStore lastWritten, TimeProvider clock)
 {
     public const int Days = 90;
+
+    /// <summary>A deal closed this soon after it was created was recorded won, not worked: it has no sales cycle to measure.</summary>
+    public static readonly TimeSpan NoCycle = TimeSpan.FromHours(1);
 
     public async Task<SuccessReport> ReportAsync(CancellationToken cancellationToken = default)
     {
@@ -55,14 +68,14 @@ public sealed class SuccessMetrics(HubSpotClient hubspot, LastWrittenScoreStore 
         {
             var inTier = tiers.Where(t => t.Value == p.ToString()).Select(t => t.Key).ToList();
             var wonInTier = inTier.Count(wonContacts.Contains);
-            return new TierConversion(p.ToString(), inTier.Count, wonInTier, inTier.Count == 0 ? 0 : Math.Round(wonInTier / (double)inTier.Count, 3));
+            return new TierConversion(p.ToString(), inTier.Count, wonInTier, RateInterval.From(wonInTier, inTier.Count));
         }).ToList();
 
         var high = new List<double>();
         var rest = new List<double>();
         foreach (var deal in won)
         {
-            if (DaysToClose(deal) is not { } days)
+            if (CycleOf(deal) is not { } days)
             {
                 continue;
             }
@@ -74,20 +87,24 @@ public sealed class SuccessMetrics(HubSpotClient hubspot, LastWrittenScoreStore 
         return new SuccessReport(now, Days, byPriority, Summary(high), Summary(rest), won.Count, lost);
     }
 
-    private static double? DaysToClose(HubSpotObject deal) =>
+    /// <summary>Days from creation to close; null when a date is missing or the close precedes the creation.</summary>
+    private static double? CycleOf(HubSpotObject deal) =>
         HubSpotClient.ParseTimestamp(deal.Get("createdate")) is { } created && HubSpotClient.ParseTimestamp(deal.Get("closedate")) is { } closed && closed >= created
             ? (closed - created) / 86_400_000.0
             : null;
 
-    private static TimeToClose Summary(List<double> days)
+    /// <summary>Median and mean of the deals with a cycle; deals closed at creation are counted apart, never as 0 days.</summary>
+    public static TimeToClose Summary(IReadOnlyCollection<double> cycles)
     {
+        ArgumentNullException.ThrowIfNull(cycles);
+        var days = cycles.Where(d => d >= NoCycle.TotalDays).Order().ToList();
+        var atCreation = cycles.Count - days.Count;
         if (days.Count == 0)
         {
-            return new TimeToClose(0, null, null);
+            return new TimeToClose(0, null, null, atCreation);
         }
 
-        days.Sort();
         var median = days.Count % 2 == 1 ? days[days.Count / 2] : (days[(days.Count / 2) - 1] + days[days.Count / 2]) / 2;
-        return new TimeToClose(days.Count, Math.Round(median, 1), Math.Round(days.Average(), 1));
+        return new TimeToClose(days.Count, Math.Round(median, 1), Math.Round(days.Average(), 1), atCreation);
     }
 }

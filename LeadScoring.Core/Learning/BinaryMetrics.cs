@@ -6,7 +6,7 @@ public sealed record MetricInterval(double Low, double High);
 /// <summary>One tenth of the rows, ranked by score (decile 1 = highest scores), and how it converts against the base rate.</summary>
 public sealed record LiftDecile(int Decile, int Rows, int Positives, double MeanProbability, double PositiveRate, double Lift);
 
-/// <summary>One equal-width probability bin: what was predicted on average and what happened.</summary>
+/// <summary>One probability bin (equal-width, or equal-count by rank): what was predicted on average and what happened.</summary>
 public sealed record CalibrationBin(double Low, double High, int Rows, double MeanPredicted, double ObservedRate);
 
 /// <summary>A point of the ROC curve.</summary>
@@ -24,7 +24,8 @@ public sealed record ModelMetrics(
     double LiftAt10Percent,
     IReadOnlyList<LiftDecile> Deciles,
     IReadOnlyList<CalibrationBin> Calibration,
-    IReadOnlyList<RocPoint> Roc);
+    IReadOnlyList<RocPoint> Roc,
+    IReadOnlyList<CalibrationBin>? CalibrationByRank = null);
 
 /// <summary>
 /// Binary-classification metrics. AUC counts ties as half (Mann–Whitney); PR-AUC is average precision (precision at
@@ -51,7 +52,31 @@ public static class BinaryMetrics
             deciles[0].Lift,
             deciles,
             bins,
-            Roc(labels, probabilities));
+            Roc(labels, probabilities),
+            CalibrationByRank(labels, probabilities));
+    }
+
+    /// <summary>
+    /// Calibration over equal-count bins: rows ranked by probability and cut into <paramref name="binCount"/> groups of
+    /// near-equal size (fewer when there are fewer rows), each with the range of its probabilities. For plotting: with
+    /// probabilities bunched low, equal-width bins leave most bins empty or of a handful of rows, and every point of
+    /// these bins rests on the same number of rows. ECE stays on equal-width bins (<see cref="Calibration"/>).
+    /// </summary>
+    public static IReadOnlyList<CalibrationBin> CalibrationByRank(IReadOnlyList<bool> labels, IReadOnlyList<double> probabilities, int binCount = 10)
+    {
+        Check(labels, probabilities);
+        ArgumentOutOfRangeException.ThrowIfLessThan(binCount, 1);
+        var order = Enumerable.Range(0, labels.Count).OrderBy(i => probabilities[i]).ThenBy(i => i).ToArray();
+        var groups = Math.Min(binCount, labels.Count);
+        var bins = new List<CalibrationBin>(groups);
+        for (var g = 0; g < groups; g++)
+        {
+            var rows = order[(int)((long)g * order.Length / groups)..(int)((long)(g + 1) * order.Length / groups)];
+            var predicted = rows.Select(i => Math.Clamp(probabilities[i], 0, 1)).ToList();
+            bins.Add(new CalibrationBin(predicted.Min(), predicted.Max(), rows.Length, predicted.Average(), rows.Count(i => labels[i]) / (double)rows.Length));
+        }
+
+        return bins;
     }
 
     public static double Auc(IReadOnlyList<bool> labels, IReadOnlyList<double> scores)

@@ -39,7 +39,8 @@ public sealed class LeadScoringMetrics : IDisposable
     private readonly Counter<long> _poisoned;
     private long _queueDepth;
     private long _poisonDepth;
-    private volatile string _modelVersion = "unknown";
+    private volatile string _rulesVersion = "unknown";
+    private volatile string? _closeModelVersion;
 
     /// <summary>With a factory (the host's DI), each container gets its own meter, so two hosts in one process do not mix numbers.</summary>
     public LeadScoringMetrics(IMeterFactory? factory = null)
@@ -60,12 +61,16 @@ public sealed class LeadScoringMetrics : IDisposable
             new Measurement<long>(Interlocked.Read(ref _queueDepth), new KeyValuePair<string, object?>("queue", "score-requests")),
             new Measurement<long>(Interlocked.Read(ref _poisonDepth), new KeyValuePair<string, object?>("queue", "score-requests-poison")),
         }, "{message}", "Approximate messages waiting, as last sampled");
-        _meter.CreateObservableGauge(ModelVersionName, () => new Measurement<int>(1, new KeyValuePair<string, object?>("model.version", _modelVersion)), "{model}", "The model version in use (value 1, version as tag)");
+        _meter.CreateObservableGauge(ModelVersionName, () => new Measurement<int>(1, new KeyValuePair<string, object?>("model.version", ModelVersion)), "{model}", "The model version in use (value 1, version as tag)");
     }
 
     public Meter Meter => _meter;
 
-    public string ModelVersion => _modelVersion;
+    /// <summary>
+    /// The model in use under the one name every page and every score carries (<c>LeadScore.ModelVersion</c>): the rules
+    /// and profile, and <c>+</c> the close-probability model when one is in use (<c>rules-1/default@1+m20261124-140501</c>).
+    /// </summary>
+    public string ModelVersion => _closeModelVersion is { } close ? $"{_rulesVersion}+{close}" : _rulesVersion;
 
     public long QueueDepth => Interlocked.Read(ref _queueDepth);
 
@@ -122,7 +127,11 @@ public sealed class LeadScoringMetrics : IDisposable
         }
     }
 
-    public void ModelInUse(string version) => _modelVersion = version;
+    /// <summary>The rules and profile in use (<c>LeadScorer.ModelVersion</c>).</summary>
+    public void RulesInUse(string version) => _rulesVersion = version;
+
+    /// <summary>The close-probability model in use; null while the logistic prior is.</summary>
+    public void ModelInUse(string? version) => _closeModelVersion = version;
 
     public void Dispose()
     {

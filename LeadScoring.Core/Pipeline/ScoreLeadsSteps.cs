@@ -151,7 +151,7 @@ public sealed partial class ScoreLeadsSteps(
             try
             {
                 var features = LeadFeaturesMapper.Map(record, asOf);
-                var neighbours = await similar.FindAsync(features, token).ConfigureAwait(false);
+                var neighbours = await similar.FindAsync(features, id, token).ConfigureAwait(false);
                 var score = scorer.Score(features, neighbours);
                 var verdict = await analyst.AnalyzeAsync(features, score, neighbours, token).ConfigureAwait(false);
                 if (verdict.Fallback && verdict.Model != AnalystVerdict.NoModel)

@@ -40,6 +40,8 @@ public sealed class LeadScoringSettings
     public const string AlertErrorRateName = "LEAD_SCORE_ALERT_ERROR_RATE";
     public const string AlertWindowName = "LEAD_SCORE_ALERT_WINDOW";
     public const string AlertQuietPeriodName = "LEAD_SCORE_ALERT_QUIET_PERIOD";
+    public const string HealthMaxBacklogName = "LEAD_SCORE_HEALTH_MAX_BACKLOG";
+    public const string HealthMaxP95Name = "LEAD_SCORE_HEALTH_MAX_P95";
     public const string EntraTenantIdName = "LEAD_SCORE_ENTRA_TENANT_ID";
     public const string EntraClientIdName = "LEAD_SCORE_ENTRA_CLIENT_ID";
     public const string EntraInstanceName = "LEAD_SCORE_ENTRA_INSTANCE";
@@ -55,6 +57,7 @@ public sealed class LeadScoringSettings
         OutcomeWindowName, TrainingRecordWeightName, MinOutcomesName, MinPositivesName, WeightBandName,
         AlertWebhookUrlName, AlertErrorRateName, AlertWindowName, AlertQuietPeriodName, EntraTenantIdName, EntraClientIdName, EntraInstanceName,
         ClosedLifecycleStagesName, KeyOwnersName,
+        HealthMaxBacklogName, HealthMaxP95Name,
     ];
 
     public static Uri DefaultHubSpotBaseUrl { get; } = new("https://api.hubapi.com/");
@@ -144,6 +147,12 @@ public sealed class LeadScoringSettings
 
     /// <summary>The window error rates are measured over (alerts, health, operations page). Default 5 minutes; 5 s to 1 h.</summary>
     public TimeSpan AlertWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Score requests waiting in the queue above which health is <c>degraded</c> (work is arriving faster than it is done). Default 1,000; 1 to 10,000,000.</summary>
+    public int HealthMaxBacklog { get; set; } = 1_000;
+
+    /// <summary>95th-percentile scoring-batch latency (last 15 minutes) above which health is <c>degraded</c>. Default 5 seconds; 100 ms to 10 minutes.</summary>
+    public TimeSpan HealthMaxP95 { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>After an alert, more of its kind within this period are only counted. Default 1 hour; 10 s to 7 days.</summary>
     public TimeSpan AlertQuietPeriod { get; set; } = TimeSpan.FromHours(1);
@@ -253,6 +262,8 @@ public sealed class LeadScoringSettings
         AlertWindow = ParseDuration(Get(AlertWindowName), AlertWindowName, AlertWindow);
         AlertQuietPeriod = ParseDuration(Get(AlertQuietPeriodName), AlertQuietPeriodName, AlertQuietPeriod);
         AlertErrorRate = ParseNumber(Get(AlertErrorRateName), AlertErrorRateName, AlertErrorRate, "a share of failed calls above 0 and at most 1, such as 0.5");
+        HealthMaxBacklog = (int)ParseNumber(Get(HealthMaxBacklogName), HealthMaxBacklogName, HealthMaxBacklog, "a whole number of queued score requests, such as 1000", wholeNumber: true);
+        HealthMaxP95 = ParseDuration(Get(HealthMaxP95Name), HealthMaxP95Name, HealthMaxP95);
 
         EntraTenantId = Get(EntraTenantIdName);
         EntraClientId = Get(EntraClientIdName);

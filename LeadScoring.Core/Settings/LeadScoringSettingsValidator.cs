@@ -126,6 +126,16 @@ public sealed class LeadScoringSettingsValidator : IValidateOptions<LeadScoringS
             errors.Add(new(LeadScoringSettings.AlertErrorRateName, $"must be above 0 and at most 1 (got {s.AlertErrorRate})"));
         }
 
+        if (s.HealthMaxBacklog is < 1 or > 10_000_000)
+        {
+            errors.Add(new(LeadScoringSettings.HealthMaxBacklogName, $"must be between 1 and 10,000,000 queued score requests (got {s.HealthMaxBacklog})"));
+        }
+
+        if (s.HealthMaxP95 < TimeSpan.FromMilliseconds(100) || s.HealthMaxP95 > TimeSpan.FromMinutes(10))
+        {
+            errors.Add(new(LeadScoringSettings.HealthMaxP95Name, $"must be between 100 ms and 10 minutes (got {s.HealthMaxP95})"));
+        }
+
         if (s.AlertWindow < TimeSpan.FromSeconds(5) || s.AlertWindow > TimeSpan.FromHours(1))
         {
             errors.Add(new(LeadScoringSettings.AlertWindowName, $"must be between 5 seconds and 1 hour (got {s.AlertWindow})"));

@@ -16,8 +16,12 @@ public sealed class SimilarLeads(IEmbeddingGenerator<string, Embedding<float>> e
         return embeddings[0].Vector;
     }
 
-    /// <summary>The k (profile) nearest training records, nearest first; empty while there are none.</summary>
-    public async Task<IReadOnlyList<SimilarRecord>> FindAsync(LeadFeatures features, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The k (profile) nearest training records, nearest first; empty while there are none. The lead's own training
+    /// record (of <paramref name="contactId"/>) is never among them: it would be the lead's look-alike at similarity ~1,
+    /// pulling its score toward whatever it was classified as — the classification counted as evidence for itself.
+    /// </summary>
+    public async Task<IReadOnlyList<SimilarRecord>> FindAsync(LeadFeatures features, string? contactId, CancellationToken cancellationToken = default)
     {
         if (await index.CountAsync(cancellationToken: cancellationToken).ConfigureAwait(false) == 0)
         {
@@ -25,7 +29,8 @@ public sealed class SimilarLeads(IEmbeddingGenerator<string, Embedding<float>> e
         }
 
         var vector = await EmbedAsync(features, null, cancellationToken).ConfigureAwait(false);
-        var matches = await index.SearchAsync(vector, profile.Similarity.Neighbours, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var filter = contactId is null ? null : new VectorFilter(ExcludeId: TrainingRecord.IdFor(contactId));
+        var matches = await index.SearchAsync(vector, profile.Similarity.Neighbours, filter, cancellationToken).ConfigureAwait(false);
         return [.. matches.Select(m => new SimilarRecord(m.Id, m.Classification, m.Score, Math.Round(m.Similarity, 4)))];
     }
 }

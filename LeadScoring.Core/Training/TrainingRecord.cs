@@ -17,7 +17,14 @@ public enum TrainingClassification
 /// </summary>
 public sealed record TrainingRecord
 {
+    /// <summary><see cref="IdFor"/> of the contact for a record taken from one (one record per contact); random otherwise.</summary>
     public required string Id { get; init; }
+
+    /// <summary>
+    /// The id of a contact's training record: one per contact, so classifying again replaces it, and a lead's search
+    /// for look-alikes can leave its own record out without a lookup.
+    /// </summary>
+    public static string IdFor(string contactId) => "c" + contactId;
 
     /// <summary>The HubSpot contact the example was taken from, if any.</summary>
     public string? ContactId { get; init; }

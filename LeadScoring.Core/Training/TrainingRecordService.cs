@@ -6,8 +6,10 @@ using LeadScoring.Core.Training.Similarity;
 namespace LeadScoring.Core.Training;
 
 /// <summary>
-/// Creates, lists, deletes and bulk-imports training records. A record and its vector are written together: if
-/// the vector cannot be stored, the record is removed again, so nothing half-written is left.
+/// Creates, lists, deletes, undoes and bulk-imports training records. A record and its vector are written together:
+/// if the vector cannot be stored, the record is put back as it was, so nothing half-written is left. A contact has
+/// one record (<see cref="TrainingRecord.IdFor"/>): classifying it again replaces that record, keeping the replaced
+/// version for <see cref="UndoAsync"/>.
 /// </summary>
 public sealed class TrainingRecordService(TrainingRecordStore store, IVectorIndex index, SimilarLeads similar, HubSpotLeadReader reader, TimeProvider clock)
 {
@@ -54,12 +56,93 @@ public sealed class TrainingRecordService(TrainingRecordStore store, IVectorInde
     public Task<TrainingRecordPage> ListAsync(TrainingClassification? classification, int pageSize, string? continuationToken, CancellationToken cancellationToken = default) =>
         store.ListAsync(classification, pageSize, continuationToken, cancellationToken);
 
-    /// <summary>Removes the record and its vector; false when neither existed.</summary>
+    /// <summary>Removes the record and its vector, keeping the record for <see cref="UndoAsync"/>; false when neither existed.</summary>
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
+        if (await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } current)
+        {
+            await store.SetPreviousAsync(id, current, cancellationToken).ConfigureAwait(false);
+        }
+
         var vector = await index.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
         var record = await store.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
         return vector || record;
+    }
+
+    /// <summary>
+    /// Undoes the last change to record <paramref name="id"/>: a re-classification is replaced by the version before
+    /// it, a deletion is restored, a first classification is removed. Undoing again redoes (the two versions swap).
+    /// </summary>
+    /// <returns>Found: whether there was anything to undo; Current: the record now, null when the undo removed it.</returns>
+    public async Task<(bool Found, TrainingRecord? Current)> UndoAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var current = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var previous = await store.GetPreviousAsync(id, cancellationToken).ConfigureAwait(false);
+        if (current is null && previous is null)
+        {
+            return (false, null);
+        }
+
+        if (previous is not null)
+        {
+            var vector = await VectorOfAsync(previous, cancellationToken).ConfigureAwait(false);
+            await store.PutAsync(previous, cancellationToken).ConfigureAwait(false);
+            await index.UpsertAsync(vector, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await index.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+            await store.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+
+        await store.SetPreviousAsync(id, current, cancellationToken).ConfigureAwait(false);
+        return (true, previous);
+    }
+
+    /// <summary>
+    /// Merges records stored before one-per-contact: per contact, the newest becomes the contact's record and the
+    /// one before it what an undo restores; the rest (identical re-classifications, as a rule) are removed with their
+    /// vectors. Returns how many records were removed.
+    /// </summary>
+    public async Task<int> MergePerContactAsync(CancellationToken cancellationToken = default)
+    {
+        var byContact = new Dictionary<string, List<TrainingRecord>>(StringComparer.Ordinal);
+        await foreach (var record in store.AllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (record.ContactId is { } contact)
+            {
+                (byContact.TryGetValue(contact, out var list) ? list : byContact[contact] = []).Add(record);
+            }
+        }
+
+        var removed = 0;
+        foreach (var (contact, records) in byContact)
+        {
+            var id = TrainingRecord.IdFor(contact);
+            if (records is [{ } only] && only.Id == id)
+            {
+                continue;
+            }
+
+            var ordered = records.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id == id ? 0 : 1).ToList();
+            var newest = ordered[0] with { Id = id };
+            var vector = await VectorOfAsync(newest, cancellationToken).ConfigureAwait(false);
+            await store.PutAsync(newest, cancellationToken).ConfigureAwait(false);
+            await index.UpsertAsync(vector, cancellationToken).ConfigureAwait(false);
+            if (ordered.Count > 1)
+            {
+                await store.SetPreviousAsync(id, ordered[1], cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var legacy in records.Where(r => r.Id != id))
+            {
+                await index.DeleteAsync(legacy.Id, cancellationToken).ConfigureAwait(false);
+                await store.DeleteAsync(legacy.Id, cancellationToken).ConfigureAwait(false);
+                removed++;
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>
@@ -77,8 +160,7 @@ public sealed class TrainingRecordService(TrainingRecordStore store, IVectorInde
             {
                 if (await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } record)
                 {
-                    var vector = await similar.EmbedAsync(record.Features, record.Notes, cancellationToken).ConfigureAwait(false);
-                    vectors.Add(new VectorRecord(record.Id, vector, record.Classification.ToString(), record.Score, similar.EmbedderVersion));
+                    vectors.Add(await VectorOfAsync(record, cancellationToken).ConfigureAwait(false));
                 }
                 else
                 {
@@ -140,7 +222,7 @@ public sealed class TrainingRecordService(TrainingRecordStore store, IVectorInde
 
             records.Add(new TrainingRecord
             {
-                Id = NewId(),
+                Id = input.ContactId is { } contact ? TrainingRecord.IdFor(contact) : NewId(),
                 ContactId = input.ContactId,
                 Classification = classification,
                 Score = input.Score!.Value,
@@ -155,13 +237,25 @@ public sealed class TrainingRecordService(TrainingRecordStore store, IVectorInde
         return (records, errors);
     }
 
+    /// <summary>
+    /// Writes the records (a contact given twice: the last row wins) and their vectors; each replaced record is kept
+    /// for undo, and records of the same contact stored before one-per-contact are removed once the new one stands.
+    /// </summary>
     private async Task SaveAsync(List<TrainingRecord> records, CancellationToken cancellationToken)
     {
+        records = [.. records.GroupBy(r => r.Id, StringComparer.Ordinal).Select(g => g.Last())];
         var vectors = new List<VectorRecord>(records.Count);
+        var replaced = new Dictionary<string, TrainingRecord?>(StringComparer.Ordinal);
+        var legacy = new List<string>();
         foreach (var record in records)
         {
-            var vector = await similar.EmbedAsync(record.Features, record.Notes, cancellationToken).ConfigureAwait(false);
-            vectors.Add(new VectorRecord(record.Id, vector, record.Classification.ToString(), record.Score, similar.EmbedderVersion));
+            vectors.Add(await VectorOfAsync(record, cancellationToken).ConfigureAwait(false));
+            var current = await store.GetAsync(record.Id, cancellationToken).ConfigureAwait(false);
+            var older = record.ContactId is { } contact
+                ? [.. (await store.ByContactAsync(contact, cancellationToken).ConfigureAwait(false)).Where(r => r.Id != record.Id)]
+                : new List<TrainingRecord>();
+            replaced[record.Id] = current ?? older.FirstOrDefault();
+            legacy.AddRange(older.Select(r => r.Id));
         }
 
         var written = new List<string>(records.Count);
@@ -169,7 +263,7 @@ public sealed class TrainingRecordService(TrainingRecordStore store, IVectorInde
         {
             foreach (var record in records)
             {
-                await store.AddAsync(record, cancellationToken).ConfigureAwait(false);
+                await store.PutAsync(record, cancellationToken).ConfigureAwait(false);
                 written.Add(record.Id);
             }
 
@@ -177,13 +271,20 @@ public sealed class TrainingRecordService(TrainingRecordStore store, IVectorInde
         }
         catch
         {
-            // Undo what was written so no record exists without its vector; the caller sees the original error. Each
-            // delete is tried even when one fails (storage flapping): an undo that stops at the first failure leaves more.
+            // Put back what was there so no record exists without its vector; the caller sees the original error. Each
+            // step is tried even when one fails (storage flapping): an undo that stops at the first failure leaves more.
             foreach (var id in written)
             {
                 try
                 {
-                    await store.DeleteAsync(id, CancellationToken.None).ConfigureAwait(false);
+                    if (replaced[id] is { } before)
+                    {
+                        await store.PutAsync(before with { Id = id }, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await store.DeleteAsync(id, CancellationToken.None).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception ex) when (ex is Azure.RequestFailedException or AggregateException)
                 {
@@ -193,6 +294,23 @@ public sealed class TrainingRecordService(TrainingRecordStore store, IVectorInde
 
             throw;
         }
+
+        foreach (var (id, before) in replaced)
+        {
+            await store.SetPreviousAsync(id, before, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var id in legacy)
+        {
+            await index.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+            await store.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<VectorRecord> VectorOfAsync(TrainingRecord record, CancellationToken cancellationToken)
+    {
+        var vector = await similar.EmbedAsync(record.Features, record.Notes, cancellationToken).ConfigureAwait(false);
+        return new VectorRecord(record.Id, vector, record.Classification.ToString(), record.Score, similar.EmbedderVersion);
     }
 
     private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));

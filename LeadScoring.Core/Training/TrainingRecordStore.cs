@@ -6,27 +6,64 @@ using LeadScoring.Core.Storage;
 
 namespace LeadScoring.Core.Training;
 
-/// <summary>Training records in the Azure Table TrainingRecords (PK "records", RK id). No PII: notes arrive scrubbed.</summary>
+/// <summary>
+/// Training records in the Azure Table TrainingRecords (PK "records", RK id), and the version each one replaced or
+/// was deleted from, for undo (PK "previous", RK the same id; one level). No PII: notes arrive scrubbed.
+/// </summary>
 public sealed class TrainingRecordStore(LeadScoringStorage storage)
 {
     private const string Partition = "records";
+    private const string PreviousPartition = "previous";
     private readonly TableClient _table = storage.Table(storage.Names.TrainingRecords);
 
-    public async Task AddAsync(TrainingRecord record, CancellationToken cancellationToken = default)
+    /// <summary>Adds the record, or replaces the one with its id.</summary>
+    public async Task PutAsync(TrainingRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        await _table.AddEntityAsync(ToEntity(record), cancellationToken).ConfigureAwait(false);
+        await _table.UpsertEntityAsync(ToEntity(record, Partition), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<TrainingRecord?> GetAsync(string id, CancellationToken cancellationToken = default)
+    public async Task<TrainingRecord?> GetAsync(string id, CancellationToken cancellationToken = default) => await GetAsync(Partition, id, cancellationToken).ConfigureAwait(false);
+
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default) => await DeleteAsync(Partition, id, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The version an undo of <paramref name="id"/> restores: the one it replaced, or the one deleted; null when there is none.</summary>
+    public async Task<TrainingRecord?> GetPreviousAsync(string id, CancellationToken cancellationToken = default) => await GetAsync(PreviousPartition, id, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Keeps <paramref name="record"/> as what an undo of its id restores; null forgets it (an undo then deletes).</summary>
+    public async Task SetPreviousAsync(string id, TrainingRecord? record, CancellationToken cancellationToken = default)
     {
-        var found = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, id, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            await DeleteAsync(PreviousPartition, id, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await _table.UpsertEntityAsync(ToEntity(record with { Id = id }, PreviousPartition), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every record taken from the contact (more than one only for records stored before one-per-contact), newest first.</summary>
+    public async Task<IReadOnlyList<TrainingRecord>> ByContactAsync(string contactId, CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and ContactId eq {contactId}");
+        var found = new List<TrainingRecord>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(FromEntity(entity));
+        }
+
+        return [.. found.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal)];
+    }
+
+    private async Task<TrainingRecord?> GetAsync(string partition, string id, CancellationToken cancellationToken)
+    {
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(partition, id, cancellationToken: cancellationToken).ConfigureAwait(false);
         return found.HasValue ? FromEntity(found.Value!) : null;
     }
 
-    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
+    private async Task<bool> DeleteAsync(string partition, string id, CancellationToken cancellationToken)
     {
-        using var response = await _table.DeleteEntityAsync(Partition, id, ETag.All, cancellationToken).ConfigureAwait(false);
+        using var response = await _table.DeleteEntityAsync(partition, id, ETag.All, cancellationToken).ConfigureAwait(false);
         return response.Status != 404;
     }
 
@@ -109,7 +146,7 @@ public sealed class TrainingRecordStore(LeadScoringStorage storage)
         }
     }
 
-    private static TableEntity ToEntity(TrainingRecord r) => new(Partition, r.Id)
+    private static TableEntity ToEntity(TrainingRecord r, string partition) => new(partition, r.Id)
     {
         ["ContactId"] = r.ContactId,
         ["Classification"] = r.Classification.ToString(),

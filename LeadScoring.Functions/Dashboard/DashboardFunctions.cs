@@ -32,9 +32,22 @@ internal sealed class DashboardFunctions(IOptions<LeadScoringSettings> settings)
         return await request.RequireAsync(found.Policy) ?? DashboardPages.Html("app.html", found);
     }
 
+    /// <summary>The sign-in page; "Sign in with Microsoft" only when Entra ID is configured (LEAD_SCORE_ENTRA_*), never a link that 404s.</summary>
     [Function("SignInPage")]
-    public static IResult SignInPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "sign-in")] HttpRequest request) =>
-        DashboardPages.Html("sign-in.html", null);
+    public IResult SignInPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "sign-in")] HttpRequest request) =>
+        DashboardPages.Html("sign-in.html", null, new Dictionary<string, string>
+        {
+            ["{{ENTRA}}"] = settings.Value.EntraEnabled ? "    <p><a id=\"entra-sign-in\" href=\"/api/auth/entra\">Sign in with Microsoft</a></p>\n" : "",
+        });
+
+    /// <summary>The favicon browsers ask for at /favicon.ico (the SVG; every browser the dashboard supports takes it).</summary>
+    [Function("Favicon")]
+    public static IResult Favicon([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "favicon.ico")] HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.HttpContext.Response.Headers.CacheControl = "public, max-age=86400";
+        return Assets.GetFileInfo("favicon.svg") is { Exists: true, PhysicalPath: { } path } ? TypedResults.PhysicalFile(path, "image/svg+xml") : TypedResults.NotFound();
+    }
 
     /// <summary>Files of the dashboard (script, styles, Chart.js), from the build output; nothing outside wwwroot/assets.</summary>
     [Function("DashboardAssets")]

@@ -108,7 +108,31 @@ internal static class DashboardPages
     private static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "Sign-in request is invalid.");
 
-    public static IResult Html(string file, DashboardPage? page)
+    /// <summary>
+    /// The dashboard's 403 for a page the role may not open: a page in words with links to the role's own pages (API
+    /// routes keep answering problem+json). Values are HTML-encoded into the template.
+    /// </summary>
+    public static async Task WriteForbiddenAsync(HttpContext http, AccessRole? role)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var info = Files.GetFileInfo("forbidden.html");
+        string template;
+        using (var reader = new StreamReader(info.CreateReadStream()))
+        {
+            template = await reader.ReadToEndAsync(http.RequestAborted);
+        }
+
+        var encode = System.Text.Encodings.Web.HtmlEncoder.Default;
+        var links = string.Concat(PagesFor(role).Select(p => $"<li><a href=\"/{encode.Encode(p.Path)}\">{encode.Encode(p.Title)}</a></li>"));
+        var html = template.Replace("{{ROLE}}", encode.Encode(role?.ToString() ?? "unknown"), StringComparison.Ordinal)
+            .Replace("{{PATH}}", encode.Encode(http.Request.Path.Value ?? "/"), StringComparison.Ordinal)
+            .Replace("{{LINKS}}", links.Length > 0 ? links : "<li>none</li>", StringComparison.Ordinal);
+        http.Response.StatusCode = StatusCodes.Status403Forbidden;
+        http.Response.ContentType = "text/html; charset=utf-8";
+        await http.Response.WriteAsync(html, http.RequestAborted);
+    }
+
+    public static IResult Html(string file, DashboardPage? page, IReadOnlyDictionary<string, string>? replacements = null)
     {
         var info = Files.GetFileInfo(file);
         if (!info.Exists)
@@ -121,6 +145,11 @@ internal static class DashboardPages
         if (page is not null)
         {
             html = html.Replace("{{PAGE}}", page.Path, StringComparison.Ordinal).Replace("{{TITLE}}", page.Title, StringComparison.Ordinal);
+        }
+
+        foreach (var (placeholder, value) in replacements ?? new Dictionary<string, string>())
+        {
+            html = html.Replace(placeholder, value, StringComparison.Ordinal);
         }
 
         return TypedResults.Content(html, "text/html; charset=utf-8");

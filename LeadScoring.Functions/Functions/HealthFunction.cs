@@ -109,11 +109,12 @@ internal sealed class HealthFunction(HealthCheckService health)
 
     /// <summary>
     /// Storage reachable (queue depth, poison count), HubSpot properties ensured, last batch run and last error.
-    /// Unhealthy when storage cannot be reached; degraded when work is failing or waiting.
+    /// Unhealthy when storage cannot be reached; degraded when work is failing or waiting, when the queue backlog is
+    /// above LEAD_SCORE_HEALTH_MAX_BACKLOG, or the scoring batches' p95 above LEAD_SCORE_HEALTH_MAX_P95.
     /// </summary>
     private sealed class PipelineHealthCheck(
         LeadScoring.Core.Storage.ScoreRequestQueue queue, LeadScoring.Core.Pipeline.PipelineHealth health, LeadScoring.Core.Monitoring.LeadScoringMetrics metrics,
-        Microsoft.Extensions.Options.IOptions<LeadScoring.Core.Settings.LeadScoringSettings> settings, TimeProvider clock) : IHealthCheck
+        LeadScoring.Core.Monitoring.OperationsMonitor monitor, Microsoft.Extensions.Options.IOptions<LeadScoring.Core.Settings.LeadScoringSettings> settings, TimeProvider clock) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
@@ -166,6 +167,21 @@ internal sealed class HealthFunction(HealthCheckService health)
             {
                 problems.Add($"{poison} poison message(s): see the PipelineErrors table");
                 words.Add("some score requests could not be processed");
+            }
+
+            var limits = settings.Value;
+            if (backlog > limits.HealthMaxBacklog)
+            {
+                problems.Add($"{backlog} score request(s) queued, above {LeadScoring.Core.Settings.LeadScoringSettings.HealthMaxBacklogName} = {limits.HealthMaxBacklog}");
+                words.Add("a backlog of score requests");
+            }
+
+            var p95 = monitor.Snapshot().ScoringBatchP95Ms;
+            data["scoringBatchP95Ms"] = p95 is { } ms ? Math.Round(ms) : "no batches in the last 15 minutes";
+            if (p95 > limits.HealthMaxP95.TotalMilliseconds)
+            {
+                problems.Add($"scoring batch p95 {p95:0} ms over the last 15 minutes, above {LeadScoring.Core.Settings.LeadScoringSettings.HealthMaxP95Name} = {limits.HealthMaxP95.TotalMilliseconds:0} ms");
+                words.Add("scoring is slow");
             }
 
             data[SummaryKey] = words.Count == 0 ? "pipeline running" : string.Join("; ", words);

@@ -58,7 +58,7 @@ internal sealed class ScoreLeadFunction(LeadScorer scorer, SimilarLeads similar,
                 title: "The lead features are invalid.");
         }
 
-        var neighbours = await similar.FindAsync(features, cancellationToken);
+        var neighbours = await similar.FindAsync(features, contactId: null, cancellationToken);
         var score = scorer.Score(features, neighbours);
         var verdict = await analyst.AnalyzeAsync(features, score, neighbours, cancellationToken);
         return TypedResults.Json(AnalystVerdictApplier.Apply(score, verdict, scorer.Profile), ScoringJsonContext.Default.LeadScore);

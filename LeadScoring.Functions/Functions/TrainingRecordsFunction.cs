@@ -11,8 +11,10 @@ using Microsoft.Azure.Functions.Worker;
 namespace LeadScoring.Functions.Functions;
 
 /// <summary>
-/// <c>/api/training-records</c>: managers classify example leads (POST one, POST /import a CSV, GET pages, DELETE one).
-/// Validation errors name the field (or the CSV row and column); an import is all or nothing.
+/// <c>/api/training-records</c>: managers classify example leads (POST one, POST /import a CSV, GET pages, DELETE one,
+/// POST /{id}/undo). A contact has one record: classifying it again replaces it (201 either way, the record's id is
+/// <c>c{contactId}</c>), and undo puts back the version before. Validation errors name the field (or the CSV row and
+/// column); an import is all or nothing.
 /// </summary>
 internal sealed class TrainingRecordsFunction(TrainingRecordService service)
 {
@@ -160,29 +162,45 @@ internal sealed class TrainingRecordsFunction(TrainingRecordService service)
     }
 
     [Function("DeleteTrainingRecord")]
-    public async Task<IResult> DeleteAsync([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/training-records/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+    public Task<IResult> DeleteAsync([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/training-records/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        OnRecordAsync(request, id, "the training record was not deleted", async () => await service.DeleteAsync(id, cancellationToken)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No training record {id}."));
+
+    [Function("UndoTrainingRecord")]
+    public Task<IResult> UndoAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/training-records/{id}/undo")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        OnRecordAsync(request, id, "the undo may be partly done: undo again, or check the record", async () =>
+        {
+            var (found, current) = await service.UndoAsync(id, cancellationToken);
+            return !found ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No training record {id}, and nothing to undo.")
+                : current is null ? TypedResults.NoContent()
+                : TypedResults.Json(current, TrainingJsonContext.Default.TrainingRecord);
+        });
+
+    /// <summary>One record's route: the caller's policy, the id's shape, then <paramref name="act"/>; storage down → 503 saying <paramref name="unavailable"/>.</summary>
+    private static async Task<IResult> OnRecordAsync(HttpRequest request, string id, string unavailable, Func<Task<IResult>> act)
     {
         if (await request.RequireAsync(AccessPolicies.ScoreLeads) is { } denied)
         {
             return denied;
         }
 
-        if (id.Length > 64 || !id.All(char.IsAsciiLetterOrDigit))
+        if (!IsRecordId(id))
         {
             return Invalid([new ValidationError("id", "is not a training record id")]);
         }
 
         try
         {
-            return await service.DeleteAsync(id, cancellationToken)
-                ? TypedResults.NoContent()
-                : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No training record {id}.");
+            return await act();
         }
         catch (Exception ex) when (Unavailable.IsStorage(ex))
         {
-            return Unavailable.Storage(request.HttpContext, "the training record was not deleted");
+            return Unavailable.Storage(request.HttpContext, unavailable);
         }
     }
+
+    private static bool IsRecordId(string id) => id.Length <= 64 && id.All(char.IsAsciiLetterOrDigit);
 
     private static string Caller(HttpContext http) => http.User.FindFirstValue(ClaimTypes.Role) ?? "unknown";
 

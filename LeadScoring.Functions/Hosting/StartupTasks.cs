@@ -26,8 +26,10 @@ internal sealed partial class StartupTasks(
         var loaded = await vectors.LoadAsync(cancellationToken);
         await using (var scope = scopes.CreateAsyncScope())
         {
-            var reembedded = await scope.ServiceProvider.GetRequiredService<TrainingRecordService>().ReembedStaleAsync(cancellationToken);
-            LogVectorsLoaded(logger, loaded, reembedded);
+            var training = scope.ServiceProvider.GetRequiredService<TrainingRecordService>();
+            var reembedded = await training.ReembedStaleAsync(cancellationToken);
+            var merged = await training.MergePerContactAsync(cancellationToken);
+            LogVectorsLoaded(logger, loaded, reembedded, merged);
         }
 
         _ensureProperties = EnsurePropertiesAsync(_stopping.Token);
@@ -103,8 +105,8 @@ internal sealed partial class StartupTasks(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the portal's time zone from HubSpot failed; the daily API allowance is assumed to reset at midnight UTC")]
     private static partial void LogTimeZoneFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Loaded} training vectors; re-embedded {Reembedded} made by another embedder")]
-    private static partial void LogVectorsLoaded(ILogger logger, int loaded, int reembedded);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Loaded} training vectors; re-embedded {Reembedded} made by another embedder; removed {Merged} older records of contacts classified more than once")]
+    private static partial void LogVectorsLoaded(ILogger logger, int loaded, int reembedded, int merged);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Creating the ai_* properties in HubSpot failed; retrying in {Wait}")]
     private static partial void LogEnsureFailed(ILogger logger, Exception exception, TimeSpan wait);

@@ -23,7 +23,7 @@ internal sealed partial class MonitoringWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         GC.KeepAlive(monitor); // resolved at start so it listens from the first measurement
-        metrics.ModelInUse(scorer.ModelVersion);
+        metrics.RulesInUse(scorer.ModelVersion);
         var sending = alerts.RunAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {

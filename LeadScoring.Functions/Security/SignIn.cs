@@ -159,6 +159,11 @@ internal static class SignIn
 
     private static Task Deny(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
+        if (!IsApi(context.HttpContext) && status == StatusCodes.Status403Forbidden)
+        {
+            return Dashboard.DashboardPages.WriteForbiddenAsync(context.HttpContext, RoleOf(context.HttpContext.User));
+        }
+
         if (IsApi(context.HttpContext) || status == StatusCodes.Status403Forbidden)
         {
             context.Response.StatusCode = status;

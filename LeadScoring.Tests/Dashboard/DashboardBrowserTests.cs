@@ -78,6 +78,14 @@ internal sealed class DashboardBrowserTests
             if (!PagesOf[role].Contains(name))
             {
                 Assert.That(response!.Status, Is.EqualTo(403), $"{role} must not open /{name}");
+                await Assertions.Expect(page.Locator("#forbidden-reason")).ToContainTextAsync($"The {role} role may not open /{name}");
+                Assert.That(await page.Locator("#your-pages a").AllInnerTextsAsync(), Has.Count.EqualTo(PagesOf[role].Length), "the 403 page links the role's own pages");
+                if (name == AllPages.First(p => !PagesOf[role].Contains(p)))
+                {
+                    problems.AddRange((await page.RunAxe()).Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"403 /{name}: {v.Id} ({v.Impact}) {v.Help}"));
+                    await page.ScreenshotAsync(new() { Path = Path.Combine(_screenshots, $"{role.ToLowerInvariant()}-403-{name}.png"), FullPage = true });
+                }
+
                 continue;
             }
 
@@ -144,19 +152,22 @@ internal sealed class DashboardBrowserTests
         var axe = await page.RunAxe();
         await page.ScreenshotAsync(new() { Path = Path.Combine(_screenshots, "manager-model-registry.png"), FullPage = true });
 
-        Assert.That(text, Does.Contain("In use: v3").And.Contain("v4").And.Contain("refused").And.Contain("AUC fell from 0.74 to 0.69").And.Contain("0.741"));
+        Assert.That(text, Does.Contain("Model in use: rules-1/default@1+v3").And.Contain("v4").And.Contain("refused").And.Contain("AUC fell from 0.74 to 0.69").And.Contain("0.741"));
         Assert.That(await page.Locator("canvas").CountAsync(), Is.EqualTo(2), "calibration and lift plots");
+        Assert.That(text, Does.Contain("Calibration bins (equal count)").And.Contain("0.050 – 0.150"), "bin ranges and counts beside the plot");
+        Assert.That(await page.Locator("canvas[aria-label*='equal-count bins']").CountAsync(), Is.EqualTo(1));
+        Assert.That(await page.Locator("canvas[aria-label*='against the baseline of 1']").CountAsync(), Is.EqualTo(1));
         Assert.That(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => v.Id), Is.Empty);
     }
 
     private const string ModelRegistryJson = """
-        {"current":"v3","pinnedVersion":null,"models":[
+        {"current":"v3","pinnedVersion":null,"inUse":"rules-1/default@1+v3","models":[
           {"version":"v4","createdAt":"2026-11-23T02:00:00Z","status":"refused","trainingWindowStart":"2026-05-23T00:00:00Z","trainingWindowEnd":"2026-11-23T00:00:00Z",
            "rows":1800,"positives":210,"auc":0.69,"prAuc":0.31,"logLoss":0.33,"ece":0.05,"liftAt10":2.1,"weights":{"fit":0.3,"engagement":0.3,"outcome":0.2,"recency":0.2},
            "reason":"AUC fell from 0.74 to 0.69","calibration":[{"predicted":0.1,"observed":0.12,"count":900},{"predicted":0.5,"observed":0.41,"count":100}],"liftByDecile":[3.1,2.2,1.5,1.1,0.9,0.7,0.6,0.4,0.3,0.2]},
           {"version":"v3","createdAt":"2026-11-16T02:00:00Z","status":"promoted","trainingWindowStart":"2026-05-16T00:00:00Z","trainingWindowEnd":"2026-11-16T00:00:00Z",
            "rows":1750,"positives":205,"auc":0.741,"prAuc":0.35,"logLoss":0.31,"ece":0.03,"liftAt10":2.6,"weights":{"fit":0.32,"engagement":0.3,"outcome":0.18,"recency":0.2},
-           "reason":"better than v2 on AUC and ECE","calibration":[{"predicted":0.1,"observed":0.1,"count":800},{"predicted":0.3,"observed":0.28,"count":150},{"predicted":0.6,"observed":0.57,"count":50}],
+           "reason":"better than v2 on AUC and ECE","calibration":[{"predicted":0.1,"observed":0.1,"count":334,"low":0.05,"high":0.15},{"predicted":0.3,"observed":0.28,"count":333,"low":0.15,"high":0.42},{"predicted":0.6,"observed":0.57,"count":333,"low":0.42,"high":0.9}],
            "liftByDecile":[3.4,2.3,1.6,1.2,0.9,0.7,0.5,0.4,0.3,0.2]}]}
         """;
 
@@ -173,6 +184,8 @@ internal sealed class DashboardBrowserTests
 
         await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("not valid");
         Assert.That(page.Url, Does.Contain("/sign-in"));
+        Assert.That(await page.Locator("a", new() { HasText = "Microsoft" }).CountAsync(), Is.Zero, "no Entra ID button while Entra ID is off");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(_screenshots, "sign-in.png"), FullPage = true });
     }
 
     private static async Task SignInAsync(IPage page, string role)
@@ -201,14 +214,33 @@ internal sealed class DashboardBrowserTests
                 await Assertions.Expect(page.Locator("#lead-detail")).ToContainTextAsync("Top reasons");
                 if (role == "Admin")
                 {
-                    await page.Locator("button", new() { HasText = "Classify as Ideal" }).ClickAsync();
-                    await Assertions.Expect(page.Locator("#lead-detail [role=status]")).ToContainTextAsync("as a Ideal training record");
+                    // The dialog asks for classification, score, attributes and a note; classifying twice keeps one record.
+                    foreach (var (kind, score) in new[] { ("Less ideal", "35"), ("Ideal", "92") })
+                    {
+                        await page.Locator("#lead-detail button", new() { HasText = "Classify…" }).ClickAsync();
+                        var dialog = page.Locator("#lead-detail dialog[open]");
+                        await dialog.GetByLabel(kind, new() { Exact = true }).CheckAsync();
+                        await dialog.GetByLabel("Your score (0–100)").FillAsync(score);
+                        await dialog.GetByLabel("meetings").CheckAsync();
+                        await dialog.GetByLabel("Note (emails and phone numbers are removed; write no names)").FillAsync("budget agreed");
+                        if (kind == "Ideal")
+                        {
+                            Assert.That((await page.RunAxe()).Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}"), Is.Empty, "classify dialog");
+                            await page.ScreenshotAsync(new() { Path = Path.Combine(_screenshots, "admin-leads-classify-dialog.png") });
+                        }
+
+                        await dialog.GetByRole(AriaRole.Button, new() { Name = "Save training record" }).ClickAsync();
+                        await Assertions.Expect(page.Locator("#lead-detail [role=status]")).ToContainTextAsync($"({score}), record c");
+                    }
                 }
 
                 break;
             case "trends":
-                Assert.That(text, Does.Contain("Drift vs last week (PSI)").And.Contain("By lead source"));
+                Assert.That(text, Does.Contain("Drift, last 7 days vs the 7 before (PSI)").And.Contain("By lead source"));
                 Assert.That(text, Does.Not.Contain(_contactIds[0]));
+                Assert.That(text, Does.Match(@"\d{4}-W\d{2}"), "weeks labelled as ISO weeks");
+                Assert.That(text, Does.Not.Match(@"\b[A-Z]+_[A-Z_]+\b"), "no raw HubSpot codes such as OTHER_CAMPAIGNS");
+                Assert.That(await page.Locator("canvas[aria-label^='Leads per score band, per ISO week']").CountAsync(), Is.EqualTo(1));
                 break;
             case "model":
                 Assert.That(text, Does.Contain("No model trained yet"));
@@ -217,7 +249,9 @@ internal sealed class DashboardBrowserTests
                 Assert.That(text, Does.Contain("HubSpot endpoints").And.Contain("POST /crm/v3/objects/contacts/batch/update"));
                 break;
             case "success":
-                Assert.That(text, Does.Contain("Lead-to-close").And.Contain("deal(s) won"));
+                Assert.That(text, Does.Contain("Lead-to-close").And.Contain("deal(s) won").And.Contain("95 % interval"));
+                Assert.That(text, Does.Contain("under 30"), "a 30-contact portal has tiers too small to compare, and says so");
+                Assert.That(text, Does.Not.Contain("0.0\t"), "no median of 0.0 days");
                 break;
             case "training" when role == "Admin":
                 Assert.That(text, Does.Contain("Ideal"), "the record classified on the leads page");

@@ -40,8 +40,10 @@ internal sealed class DashboardRoleTableTests
         ["POST /api/training-records/import"] = Managers,
         ["GET /api/training-records"] = Managers,
         ["DELETE /api/training-records/{id}"] = Managers,
+        ["POST /api/training-records/{id}/undo"] = Managers,
         ["GET /"] = AnyRole,
         ["GET /sign-in"] = Everyone,
+        ["GET /favicon.ico"] = Everyone,
         ["GET /assets/{*path}"] = Everyone,
         ["GET /signin-oidc"] = Everyone,
         ["POST /signin-oidc"] = Everyone,
@@ -130,6 +132,31 @@ internal sealed class DashboardRoleTableTests
         using var response = await SendAsync(route, caller, cookie);
 
         Assert.That(IsDenied(response, out var why), Is.EqualTo(!Allowed(route).Contains(caller)), $"{caller} (session) → {route}: {why}");
+    }
+
+    [Test]
+    public async Task SignInPage_EntraOff_HasNoMicrosoftButton_AndTheFaviconIsServed()
+    {
+        var html = await _host.Client.GetStringAsync("/sign-in");
+        using var favicon = await _host.Client.GetAsync("/favicon.ico");
+
+        Assert.That(html, Does.Not.Contain("Microsoft").And.Not.Contain("/api/auth/entra").And.Not.Contain("{{ENTRA}}"));
+        Assert.That(html, Does.Contain("rel=\"icon\""));
+        Assert.That((favicon.StatusCode, favicon.Content.Headers.ContentType?.MediaType), Is.EqualTo((HttpStatusCode.OK, "image/svg+xml")));
+    }
+
+    [Test]
+    public async Task Forbidden_PageForASession_IsAnHtmlPageWithTheRolesOwnPages_ApiStaysProblemJson()
+    {
+        var cookie = await DashboardCallers.SignInAsync(_host.Client, "Rep");
+
+        using var page = await SendAsync("GET /model", "Rep", cookie);
+        using var api = await SendAsync("GET /api/models", "Rep", cookie);
+        var html = await page.Content.ReadAsStringAsync();
+
+        Assert.That((page.StatusCode, page.Content.Headers.ContentType?.MediaType), Is.EqualTo((HttpStatusCode.Forbidden, "text/html")));
+        Assert.That(html, Does.Contain("The Rep role may not open /model").And.Contain("<a href=\"/leads\">Leads</a>").And.Not.Contain("href=\"/model\""));
+        Assert.That((api.StatusCode, api.Content.Headers.ContentType?.MediaType), Is.EqualTo((HttpStatusCode.Forbidden, "application/problem+json")));
     }
 
     [TestCase("Rep")]
@@ -268,8 +295,10 @@ internal sealed class DashboardRoleTableTests
             return response.Headers.Location?.OriginalString.Contains("/sign-in?ReturnUrl", StringComparison.Ordinal) == true;
         }
 
+        // A dashboard page answers its 403 as an HTML page (forbidden.html); API routes as problem+json.
         return response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
-            && (body.Contains("\"Authentication required\"", StringComparison.Ordinal) || body.Contains("\"Forbidden\"", StringComparison.Ordinal));
+            && (body.Contains("\"Authentication required\"", StringComparison.Ordinal) || body.Contains("\"Forbidden\"", StringComparison.Ordinal)
+                || (response.StatusCode == HttpStatusCode.Forbidden && body.Contains("id=\"forbidden-reason\"", StringComparison.Ordinal)));
     }
 
     private static IEnumerable<string> PropertyNames(JsonElement element) => element.ValueKind switch

@@ -144,6 +144,14 @@ internal sealed class SignInTests
         Assert.That(response.Headers.Location!.ToString(), Does.StartWith("https://login.local.test/tenant-1/oauth2/v2.0/authorize").And.Contain($"client_id={ClientId}"));
     }
 
+    [Test]
+    public async Task SignInPage_EntraConfigured_OffersSignInWithMicrosoft()
+    {
+        var html = await _host.Client.GetStringAsync("/sign-in");
+
+        Assert.That(html, Does.Contain("id=\"entra-sign-in\" href=\"/api/auth/entra\"").And.Not.Contain("{{ENTRA}}"));
+    }
+
     private async Task<HttpResponseMessage> GetWithTokenAsync(string path, string token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

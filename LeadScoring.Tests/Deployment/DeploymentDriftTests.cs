@@ -37,6 +37,8 @@ public sealed partial class DeploymentDriftTests
         ["LEAD_SCORE_ALERT_ERROR_RATE"] = "the documented default",
         ["LEAD_SCORE_ALERT_WINDOW"] = "the documented default",
         ["LEAD_SCORE_ALERT_QUIET_PERIOD"] = "the documented default",
+        ["LEAD_SCORE_HEALTH_MAX_BACKLOG"] = "the documented default, 1,000 queued score requests",
+        ["LEAD_SCORE_HEALTH_MAX_P95"] = "the documented default, 5 seconds",
         ["LEAD_SCORE_ENTRA_TENANT_ID"] = "the Entra app registration is created outside the template (it needs Microsoft Graph rights a deployment rarely has); set with LEAD_SCORE_ENTRA_CLIENT_ID afterwards",
         ["LEAD_SCORE_ENTRA_CLIENT_ID"] = "as LEAD_SCORE_ENTRA_TENANT_ID",
         ["LEAD_SCORE_ENTRA_INSTANCE"] = "the default, https://login.microsoftonline.com/",

@@ -74,6 +74,21 @@ public sealed class BinaryMetricsTests
     }
 
     [Test]
+    public void CalibrationByRank_BunchedLowProbabilities_EqualCountBinsWithTheirRanges()
+    {
+        // 100 rows, 90 of them predicted under 0.1: equal-width bins would put 90 rows in one bin and leave most empty.
+        var probabilities = Enumerable.Range(0, 100).Select(i => i < 90 ? i / 1000.0 : 0.5 + (i / 1000.0)).ToArray();
+        var labels = Enumerable.Range(0, 100).Select(i => i % 10 == 0 || i >= 95).ToArray();
+
+        var bins = BinaryMetrics.CalibrationByRank(labels, probabilities);
+
+        Assert.That(bins.Select(b => b.Rows), Is.All.EqualTo(10));
+        Assert.That((bins[0].Low, bins[0].High, bins[0].ObservedRate), Is.EqualTo((0.0, 0.009, 0.1)));
+        Assert.That(bins.Zip(bins.Skip(1)).All(p => p.First.High <= p.Second.Low), Is.True, "bins in order, not overlapping");
+        Assert.That(BinaryMetrics.CalibrationByRank([true, false], [0.2, 0.8]), Has.Count.EqualTo(2), "never more bins than rows");
+    }
+
+    [Test]
     public void Calibration_ProbabilityOne_FallsInTheLastBin()
     {
         var (_, bins) = BinaryMetrics.Calibration([true], [1.0]);

@@ -108,7 +108,7 @@ internal sealed class OperationsMonitorTests
         _metrics.Fallback("analyst");
         _metrics.Poisoned();
         _metrics.QueueSampled(7, 1);
-        _metrics.ModelInUse("rules-1/default@1");
+        _metrics.RulesInUse("rules-1/default@1");
 
         var s = _monitor.Snapshot();
 

@@ -31,8 +31,20 @@ internal sealed class ScoreTrendsTests
         var organic = report.BySource.Single(g => g.Group == "ORGANIC_SEARCH");
         Assert.That((organic.Leads, organic.AverageThisWeek, organic.AverageLastWeek), Is.EqualTo((4, (double?)85, (double?)null)));
         Assert.That(report.BySource.Select(g => g.Group), Is.EqualTo(new[] { "ORGANIC_SEARCH" }));
-        Assert.That((report.Weeks[^1].Leads, report.Weeks[^1].Bands.Sum(), report.Weeks[^1].AverageScore), Is.EqualTo((4, 4, (double?)78.8)), "this week's distribution");
+        Assert.That(report.Weeks.Select(w => (w.Week, w.WeekStart.DayOfWeek, w.Partial)), Is.EqualTo(new[]
+        {
+            ("2026-W46", DayOfWeek.Monday, false), ("2026-W47", DayOfWeek.Monday, false), ("2026-W48", DayOfWeek.Monday, true),
+        }), "ISO weeks from Monday, only those with a lead scored");
+        Assert.That((report.Weeks[^1].Leads, report.Weeks[^1].Bands.Sum(), report.Weeks[^1].AverageScore), Is.EqualTo((3, 3, (double?)85)), "this ISO week's distribution");
         Assert.That((report.Weeks[^2].Leads, report.Weeks[^2].Bands.Sum(), report.Weeks[^2].AverageScore), Is.EqualTo((1, 0, (double?)null)), "one lead last week: no band, no average");
+        Assert.That(organic.Name, Is.EqualTo("Organic search"));
         Assert.That((report.Drift.Psi, report.Drift.ThisWeek, report.Drift.LastWeek), Is.EqualTo(((double?)null, 4, 1)), "no drift from one lead");
     }
+
+    [TestCase("OTHER_CAMPAIGNS", "Other campaigns")]
+    [TestCase("SOCIAL_MEDIA", "Organic social")]
+    [TestCase("COMPUTER_SOFTWARE", "Computer software")]
+    [TestCase(ScoreTrends.Pooled, ScoreTrends.Pooled)]
+    public void Readable_HubSpotCode_InWords(string code, string expected) =>
+        Assert.That(HubSpotLabels.Readable(code), Is.EqualTo(expected));
 }

@@ -105,6 +105,12 @@ public sealed class SettingsValidationTests
     [TestCase("LEAD_SCORE_ALERT_WINDOW", "2s", "between 5 seconds and 1 hour")]
     [TestCase("LEAD_SCORE_ALERT_WINDOW", "a while", "must be a duration")]
     [TestCase("LEAD_SCORE_ALERT_QUIET_PERIOD", "1s", "between 10 seconds and 7 days")]
+    [TestCase("LEAD_SCORE_HEALTH_MAX_BACKLOG", "many", "a whole number of queued score requests")]
+    [TestCase("LEAD_SCORE_HEALTH_MAX_BACKLOG", "12.5", "a whole number of queued score requests")]
+    [TestCase("LEAD_SCORE_HEALTH_MAX_BACKLOG", "0", "between 1 and 10,000,000")]
+    [TestCase("LEAD_SCORE_HEALTH_MAX_P95", "slow", "must be a duration")]
+    [TestCase("LEAD_SCORE_HEALTH_MAX_P95", "0.01s", "between 100 ms and 10 minutes")]
+    [TestCase("LEAD_SCORE_HEALTH_MAX_P95", "1h", "between 100 ms and 10 minutes")]
     [TestCase("LEAD_SCORE_ENTRA_CLIENT_ID", null, "go together")]
     [TestCase("LEAD_SCORE_ENTRA_INSTANCE", "login.microsoftonline.com", "must be an absolute http(s) URL")]
     public void Check_BadOrMissingValue_NamesTheSetting(string name, string? value, string expected)

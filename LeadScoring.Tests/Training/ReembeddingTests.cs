@@ -44,11 +44,7 @@ public sealed class ReembeddingTests
 
     private static TrainingRecordService Service(LeadScoringStorage storage, HashingEmbeddingGenerator embedder, out EmbeddedVectorIndex index)
     {
-        index = new EmbeddedVectorIndex(embedder.Version, storage);
-        var similar = new SimilarLeads(embedder, index, ScoringProfile.Default);
-
-        // Records here carry their features, so HubSpot is never called.
-        var reader = new HubSpotLeadReader(new HubSpotClient(new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") }));
-        return new TrainingRecordService(new TrainingRecordStore(storage), index, similar, reader, TimeProvider.System);
+        (var service, _, index) = TrainingServices.Create(storage, embedder);
+        return service;
     }
 }

@@ -119,6 +119,24 @@ public sealed class TrainingRecordsEndToEndTests
     }
 
     [Test]
+    public async Task Create_SameContactTwice_OneRecord_AndUndoRestoresTheFirst()
+    {
+        var contact = (await _product.ContactIdsAsync())[1];
+        JsonObject Body(string kind, int score) => new() { ["contactId"] = contact, ["classification"] = kind, ["score"] = score, ["attributes"] = new JsonArray("industry") };
+
+        using var first = await SendAsync(HttpMethod.Post, "/api/training-records", JsonContent.Create(Body("Ideal", 90)));
+        using var second = await SendAsync(HttpMethod.Post, "/api/training-records", JsonContent.Create(Body("LessIdeal", 25)));
+        var ofContact = (await AllAsync()).Where(r => r.ContactId == contact).ToList();
+        using var undo = await SendAsync(HttpMethod.Post, $"/api/training-records/c{contact}/undo", null);
+
+        Assert.That((first.StatusCode, second.StatusCode), Is.EqualTo((HttpStatusCode.Created, HttpStatusCode.Created)), await second.Content.ReadAsStringAsync());
+        Assert.That(ofContact.Select(r => (r.Id, r.Classification, r.Score)), Is.EqualTo(new[] { ($"c{contact}", TrainingClassification.LessIdeal, 25) }));
+        Assert.That(undo.StatusCode, Is.EqualTo(HttpStatusCode.OK), await undo.Content.ReadAsStringAsync());
+        var restored = (await AllAsync()).Where(r => r.ContactId == contact).ToList();
+        Assert.That(restored.Select(r => (r.Classification, r.Score)), Is.EqualTo(new[] { (TrainingClassification.Ideal, 90) }));
+    }
+
+    [Test]
     public async Task AnyRoute_RepKey_IsForbidden()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/training-records");
@@ -179,19 +197,21 @@ public sealed class TrainingRecordsEndToEndTests
         return (await response.Content.ReadFromJsonAsync(ScoringJsonContext.Default.LeadScore))!;
     }
 
-    private async Task<int> CountAsync()
+    private async Task<int> CountAsync() => (await AllAsync()).Count;
+
+    private async Task<List<TrainingRecord>> AllAsync()
     {
-        var count = 0;
+        var all = new List<TrainingRecord>();
         string? token = null;
         do
         {
             using var response = await SendAsync(HttpMethod.Get, "/api/training-records?pageSize=500" + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token)), null);
             var page = await response.Content.ReadFromJsonAsync(TrainingJsonContext.Default.TrainingRecordPage);
-            count += page!.Records.Count;
+            all.AddRange(page!.Records);
             token = page.ContinuationToken;
         }
         while (token is not null);
-        return count;
+        return all;
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content)

@@ -46,7 +46,7 @@ public sealed class ActiveCloseModel(Monitoring.LeadScoringMetrics? metrics = nu
     public void UsePrior()
     {
         _current = null;
-        metrics?.ModelInUse("logistic-prior");
+        metrics?.ModelInUse(null);
     }
 
     /// <summary>

@@ -24,10 +24,11 @@ public enum ModelStatus
 public sealed class ModelStatusJsonConverter() : JsonStringEnumConverter<ModelStatus>(System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false);
 
 /// <summary>The registry as the models route shows it: the version in use, a pinned one, and every card newest first.</summary>
-public sealed record ModelsOverview(string? Current, string? PinnedVersion, IReadOnlyList<ModelCard> Models);
+/// <param name="InUse">The model in use under its one name, as scores and the Operations page carry it (rules/profile, and +close model).</param>
+public sealed record ModelsOverview(string? Current, string? PinnedVersion, IReadOnlyList<ModelCard> Models, string? InUse = null);
 
-/// <summary>A calibration bin as the dashboard plots it.</summary>
-public sealed record CalibrationPoint(double Predicted, double Observed, int Count);
+/// <summary>A calibration bin as the dashboard plots it: an equal-count bin (by rank) from <see cref="Low"/> to <see cref="High"/> predicted (null on cards written before).</summary>
+public sealed record CalibrationPoint(double Predicted, double Observed, int Count, double? Low = null, double? High = null);
 
 /// <summary>
 /// The model card: everything known about one retraining — data, metrics on the most recent slice, weights and the

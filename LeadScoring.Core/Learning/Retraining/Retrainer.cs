@@ -153,7 +153,8 @@ public sealed partial class Retrainer(
             Weights = weights.New,
             PreviousWeights = weights.Old,
             WeightsReason = weights.Why,
-            Calibration = [.. metrics.Calibration.Where(b => b.Rows > 0).Select(b => new CalibrationPoint(Math.Round(b.MeanPredicted, 4), Math.Round(b.ObservedRate, 4), b.Rows))],
+            Calibration = [.. (metrics.CalibrationByRank ?? metrics.Calibration).Where(b => b.Rows > 0)
+                .Select(b => new CalibrationPoint(Math.Round(b.MeanPredicted, 4), Math.Round(b.ObservedRate, 4), b.Rows, Math.Round(b.Low, 4), Math.Round(b.High, 4)))],
             LiftByDecile = [.. metrics.Deciles.Select(d => Math.Round(d.Lift, 3))],
         };
 

@@ -248,6 +248,11 @@ public sealed class AzureSearchVectorIndex : IVectorIndex, IDisposable
             return [];
         }
 
+        if (filter?.ExcludeId is { } excluded)
+        {
+            odataFilter += $" and {IdField} ne {Literal(excluded)}";
+        }
+
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         var vectorQuery = new VectorizedQuery(query.ToArray()) { KNearestNeighborsCount = k, Fields = { VectorField } };
         if (Exhaustive)

@@ -197,7 +197,7 @@ public sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable
                 throw new ArgumentException($"The query has {query.Length} dimensions; '{segment.Version}' vectors have {segment.Dimensions}.", nameof(query));
             }
 
-            return segment.Search(query, queryNorm, k, classification, segment.Count >= ParallelRows ? SearchParallelism : 1);
+            return segment.Search(query, queryNorm, k, classification, filter?.ExcludeId, segment.Count >= ParallelRows ? SearchParallelism : 1);
         }
         finally
         {
@@ -461,9 +461,10 @@ public sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable
             Count = last;
         }
 
-        public VectorMatch[] Search(ReadOnlyMemory<float> query, float queryNorm, int k, int classification, int parallelism)
+        public VectorMatch[] Search(ReadOnlyMemory<float> query, float queryNorm, int k, int classification, string? excludeId, int parallelism)
         {
-            var take = Math.Min(k, classification == AnyClassification ? Count : ClassificationCounts[classification]);
+            var excluded = excludeId is not null && _rows.TryGetValue(excludeId, out var row) && (classification == AnyClassification || _classifications[row] == classification) ? row : -1;
+            var take = Math.Min(k, (classification == AnyClassification ? Count : ClassificationCounts[classification]) - (excluded >= 0 ? 1 : 0));
             if (take == 0)
             {
                 return [];
@@ -473,12 +474,12 @@ public sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable
             var found = new TopK[slices];
             if (slices == 1)
             {
-                found[0] = Scan(query.Span, 0, Count, take, classification);
+                found[0] = Scan(query.Span, 0, Count, take, classification, excluded);
             }
             else
             {
                 var size = (Count + slices - 1) / slices;
-                Parallel.For(0, slices, s => found[s] = Scan(query.Span, s * size, Math.Min(Count, (s + 1) * size), take, classification));
+                Parallel.For(0, slices, s => found[s] = Scan(query.Span, s * size, Math.Min(Count, (s + 1) * size), take, classification, excluded));
             }
 
             var candidates = new List<(float Similarity, int Row)>(take * slices);
@@ -491,14 +492,14 @@ public sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable
             var matches = new VectorMatch[Math.Min(take, candidates.Count)];
             for (var i = 0; i < matches.Length; i++)
             {
-                var row = candidates[i].Row;
-                matches[i] = new VectorMatch(_ids[row], ClassificationName(_classifications[row]), _scores[row], candidates[i].Similarity / queryNorm);
+                var match = candidates[i].Row;
+                matches[i] = new VectorMatch(_ids[match], ClassificationName(_classifications[match]), _scores[match], candidates[i].Similarity / queryNorm);
             }
 
             return matches;
         }
 
-        private TopK Scan(ReadOnlySpan<float> query, int from, int to, int take, int classification)
+        private TopK Scan(ReadOnlySpan<float> query, int from, int to, int take, int classification, int excluded)
         {
             var top = new TopK(take);
             var matrix = _matrix;
@@ -506,7 +507,7 @@ public sealed class EmbeddedVectorIndex : IVectorIndex, IDisposable
             var dimensions = Dimensions;
             for (var row = from; row < to; row++)
             {
-                if (classification == AnyClassification || classifications[row] == classification)
+                if ((classification == AnyClassification || classifications[row] == classification) && row != excluded)
                 {
                     top.Offer(TensorPrimitives.Dot(query, new ReadOnlySpan<float>(matrix, row * dimensions, dimensions)), row);
                 }

@@ -37,4 +37,5 @@ public sealed record VectorRecord(string Id, ReadOnlyMemory<float> Vector, strin
 public sealed record VectorMatch(string Id, string Classification, int Score, double Similarity);
 
 /// <summary>Restricts a search or count; a null member does not restrict, except a null version, which means the index's current version.</summary>
-public sealed record VectorFilter(string? Classification = null, string? EmbedderVersion = null);
+/// <param name="ExcludeId">A record a search must not return (a lead's own training record is never its own look-alike); counts ignore it.</param>
+public sealed record VectorFilter(string? Classification = null, string? EmbedderVersion = null, string? ExcludeId = null);

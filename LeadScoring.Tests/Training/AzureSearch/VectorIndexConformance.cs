@@ -50,6 +50,16 @@ internal static class VectorIndexConformance
             }
         }
 
+        // A lead's own record left out: the rest ranked as before, with the same k.
+        var own = current[7];
+        var withoutOwn = await Search(own.Vector.ToArray(), 5, new VectorFilter(ExcludeId: own.Id));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((await Search(own.Vector.ToArray(), 1))[0].Id, Is.EqualTo(own.Id), "a record is its own nearest");
+            AssertSameRanking(withoutOwn, BruteForce(current.Where(r => r.Id != own.Id), own.Vector, 5), "excluded id");
+            Assert.That(await Search(own.Vector.ToArray(), 100, new VectorFilter(ExcludeId: own.Id)), Has.Count.EqualTo(current.Count - 1), "k above the row count");
+        }
+
         // Classification filter, and its count; an unknown classification matches nothing.
         var probe = RandomVector(random);
         var lessIdeal = await Search(probe, 10, new VectorFilter("LessIdeal"));

@@ -51,9 +51,6 @@
     const s = d.latest;
     const comps = s.components || {};
     const neighbours = (s.similarity && s.similarity.neighbours) || [];
-    const classify = (kind) => send("POST", "/api/training-records", { contactId: id, features: null, classification: kind, score: s.score })
-      .then(() => status.replaceChildren("Saved contact " + id + " as a " + kind + " training record."), (e) => status.replaceChildren(h("span", { class: "error" }, e.message)));
-    const status = h("p", { role: "status" });
     box.replaceChildren(h("div", { class: "detail" },
       h("h2", {}, "Contact " + id + ": " + s.score + " (" + s.priority + "), " + s.nextBestAction),
       h("p", {}, s.nextBestActionReason),
@@ -65,56 +62,7 @@
       chart("Score history of contact " + id + ": " + d.history.map((p) => p.score).join(", "), {
         type: "line", data: { labels: d.history.map((p) => when(p.scoredAt).slice(5, 16)), datasets: [{ label: "Score", data: d.history.map((p) => p.score), borderColor: "#0b5cad" }] },
         options: { scales: { y: { min: 0, max: 100 } } } }),
-      h("div", { class: "row-actions" },
-        h("button", { type: "button", onclick: () => classify("Ideal") }, "Classify as Ideal"),
-        h("button", { type: "button", onclick: () => classify("LessIdeal") }, "Classify as Less ideal")),
-      status));
-  }
-
-  async function trends() {
-    const t = await get("/api/dashboard/trends");
-    const bandLabels = ["0–9", "10–19", "20–29", "30–39", "40–49", "50–59", "60–69", "70–79", "80–89", "90–100"];
-    const colours = ["#8c96a3", "#7a8591", "#67737f", "#55616d", "#3f4b57", "#b07d00", "#966a00", "#7c5700", "#0f7a37", "#0a5c29"];
-    const groupTable = (caption, rows) => table(caption, ["Group", "Leads", "Average score", "High share", "This week", "Last week"],
-      rows.map((g) => [g.group, g.leads, num(g.averageScore, 1), pct(g.highShare), num(g.averageThisWeek, 1), num(g.averageLastWeek, 1)]), [1, 2, 3, 4, 5]);
-    const drift = t.drift;
-    content.replaceChildren(
-      h("div", { class: "tiles" },
-        tile("Drift vs last week (PSI)", drift.psi === null ? "—" : num(drift.psi, 3), "psi"),
-        tile("Leads scored this week", drift.thisWeek, "this-week"),
-        tile("Leads scored last week", drift.lastWeek, "last-week")),
-      h("p", { id: "psi-reading" }, "Drift reading: ", h("strong", {}, drift.reading), drift.psi === null ? " — PSI needs scores both this week and last week." : "."),
-      h("h2", {}, "Score distribution per week"),
-      chart("Leads per score band, per week", {
-        type: "bar",
-        data: { labels: t.weeks.map((w) => w.weekStart.slice(0, 10)), datasets: bandLabels.map((b, i) => ({ label: b, data: t.weeks.map((w) => w.bands[i]), backgroundColor: colours[i] })) },
-        options: { scales: { x: { stacked: true }, y: { stacked: true, title: { display: true, text: "leads" } } } } }),
-      table("Weekly distribution", ["Week from", "Leads", "Average score"], t.weeks.map((w) => [w.weekStart.slice(0, 10), w.leads, num(w.averageScore, 1)]), [1, 2]),
-      h("div", { class: "charts" },
-        h("section", {}, h("h2", {}, "By lead source"), groupTable("Leads by source", t.bySource)),
-        h("section", {}, h("h2", {}, "By industry"), groupTable("Leads by industry", t.byIndustry))),
-      h("p", {}, "Groups of fewer than 3 leads are pooled, and a week's average needs at least 3 of the group's leads, so that no aggregate points at one lead. PSI under 0.1 is stable, 0.1–0.25 a moderate shift, above 0.25 significant."));
-  }
-
-  async function model() {
-    let registry = null;
-    try { registry = await get("/api/models"); } catch (e) { if (e.status !== 404) throw e; }
-    if (!registry || !registry.models || registry.models.length === 0) {
-      content.replaceChildren(h("p", { class: "empty", id: "no-model" }, "No model trained yet — the documented prior is in use (close probability = 1 / (1 + e^−(score − 85) / 10))."));
-      return;
-    }
-    const current = registry.models.find((m) => m.version === registry.current) || registry.models[0];
-    content.replaceChildren(
-      h("p", {}, "In use: ", h("strong", {}, registry.current || "none (prior)"), registry.pinnedVersion ? " (pinned to " + registry.pinnedVersion + ")" : ""),
-      table("Model versions", ["Version", "Status", "Created", "Rows", "Positives", "AUC", "PR-AUC", "Log loss", "ECE", "Lift@10 %", "Weights fit/eng/out/rec", "Why"],
-        registry.models.map((m) => [m.version, m.status, when(m.createdAt), m.rows, m.positives, num(m.auc, 3), num(m.prAuc, 3), num(m.logLoss, 3), num(m.ece, 3), num(m.liftAt10, 2),
-          m.weights ? [m.weights.fit, m.weights.engagement, m.weights.outcome, m.weights.recency].map((w) => num(w, 2)).join(" / ") : "—", m.reason || ""]), [3, 4, 5, 6, 7, 8, 9]),
-      h("div", { class: "charts" },
-        h("section", {}, h("h2", {}, "Calibration of " + current.version),
-          chart("Calibration: predicted versus observed close rate", { type: "line", data: { labels: (current.calibration || []).map((c) => num(c.predicted, 2)),
-            datasets: [{ label: "Observed", data: (current.calibration || []).map((c) => c.observed), borderColor: "#0b5cad" }, { label: "Perfect", data: (current.calibration || []).map((c) => c.predicted), borderColor: "#8c96a3", borderDash: [4, 4] }] } })),
-        h("section", {}, h("h2", {}, "Lift by decile of " + current.version),
-          chart("Lift by score decile", { type: "bar", data: { labels: (current.liftByDecile || []).map((_, i) => "D" + (i + 1)), datasets: [{ label: "Lift", data: current.liftByDecile || [], backgroundColor: "#0b5cad" }] } }))));
+      window.LeadScoringClassify(ui, id, s.score)));
   }
 
   async function operations() {
@@ -146,20 +94,6 @@
         table("Alerts sent", ["When", "Kind", "What", "Held back before"], o.recentAlerts.map((a) => [when(a.at), a.kind, a.text, a.suppressed]), [3]));
   }
 
-  async function success() {
-    const s = await get("/api/dashboard/success");
-    content.replaceChildren(
-      h("p", {}, "From HubSpot deal history, last " + s.days + " days: " + s.dealsClosedWon + " deal(s) won, " + s.dealsClosedLost + " lost. Tiers are the leads' current priority."),
-      h("div", { class: "charts" },
-        h("section", {}, h("h2", {}, "Lead-to-close rate per priority"),
-          chart("Lead-to-close rate: " + s.byPriority.map((t) => t.priority + " " + pct(t.rate)).join(", "), { type: "bar",
-            data: { labels: s.byPriority.map((t) => t.priority), datasets: [{ label: "Close rate %", data: s.byPriority.map((t) => t.rate * 100), backgroundColor: ["#0a6b2e", "#8a5a00", "#5a6270"] }] } }),
-          table("Lead-to-close per tier", ["Priority", "Leads", "Won", "Rate"], s.byPriority.map((t) => [t.priority, t.leads, t.won, pct(t.rate)]), [1, 2, 3])),
-        h("section", {}, h("h2", {}, "Time to close, High versus the rest"),
-          table("Days from deal creation to won", ["Group", "Deals", "Median days", "Mean days"],
-            [["High", s.high.deals, num(s.high.medianDays, 1), num(s.high.meanDays, 1)], ["Medium and Low", s.rest.deals, num(s.rest.medianDays, 1), num(s.rest.meanDays, 1)]], [1, 2, 3]))));
-  }
-
   async function training() {
     const filter = h("select", { id: "classification" }, h("option", { value: "" }, "All"), h("option", { value: "Ideal" }, "Ideal"), h("option", { value: "LessIdeal" }, "Less ideal"));
     const list = h("div");
@@ -175,7 +109,9 @@
     await load();
   }
 
-  const pages = { leads, trends, model, operations, success, training };
+  // The report pages live in reports.js (and the classify dialog in classify.js); they get the helpers above.
+  const ui = { h, get, send, table, tile, chart, pct, num, when, modelInUse: (registry) => (registry && registry.inUse) || "the rules and the documented prior" };
+  const pages = Object.assign({ leads, operations, training }, window.LeadScoringReports(ui));
   document.getElementById("sign-out").addEventListener("click", async () => { await fetch("/api/auth/sign-out", { method: "POST", credentials: "same-origin" }); location.href = "/sign-in"; });
   get("/api/auth/me").then(async (me) => {
     document.getElementById("who").textContent = "Signed in as " + me.role;

@@ -1,0 +1,47 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace LeadScoring.Tests.Host;
+
+/// <summary>The README's score examples, run as written against the host: they answer 200, and what they say agrees with itself.</summary>
+[TestFixture]
+internal sealed partial class ReadmeExamplesTests
+{
+    private TestHost _host = null!;
+
+    [OneTimeSetUp]
+    public async Task StartHost() => _host = await TestHost.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopHost() => await _host.DisposeAsync();
+
+    [Test]
+    public async Task ScoreExamples_AsWritten_Answer200()
+    {
+        foreach (var body in Examples())
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/score") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Add("x-functions-key", TestHost.ManagerKey);
+            using var response = await _host.Client.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            await TestContext.Out.WriteLineAsync(body + "\n→ " + text);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);
+        }
+    }
+
+    /// <summary>The inline <c>-d '…'</c> of the README's score example and the sample file it names.</summary>
+    private static IEnumerable<string> Examples()
+    {
+        var root = Infrastructure.Azurite.RepositoryRoot();
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        var inline = InlineBody().Match(readme);
+        Assert.That(inline.Success, Is.True, "the README's curl example of /api/score");
+        yield return inline.Groups["body"].Value;
+        yield return File.ReadAllText(Path.Combine(root, "samples", "lead-features.json"));
+    }
+
+    [GeneratedRegex(@"/api/score \\\s+-H[^\n]*\n\s+-d '(?<body>\{[^']*\})'")]
+    private static partial Regex InlineBody();
+}
