@@ -234,103 +234,127 @@ public sealed partial class LeadAnalyst : ILeadAnalyst
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            if (!TryCheckFields(root, out problem)
+                || !TryReadScore(root.GetProperty("score"), out var score, out problem)
+                || !TryReadFit(root.GetProperty("fit"), score, out var fit, out problem)
+                || !TryReadAction(root.GetProperty("nextBestAction"), out var action, out problem)
+                || !TryReadReasons(root.GetProperty("reasons"), out var reasons, out problem)
+                || !TryReadConfidence(root.GetProperty("confidence"), out var confidence, out problem))
             {
-                problem = $"expected an object, got {Kind(root)}";
-                return false;
-            }
-
-            foreach (var property in root.EnumerateObject())
-            {
-                if (property.Name is not ("score" or "fit" or "nextBestAction" or "reasons" or "confidence"))
-                {
-                    problem = $"unexpected field '{Clip(property.Name, 40)}'";
-                    return false;
-                }
-            }
-
-            if (!root.TryGetProperty("score", out var scoreJson) || !root.TryGetProperty("fit", out var fitJson)
-                || !root.TryGetProperty("nextBestAction", out var actionJson) || !root.TryGetProperty("reasons", out var reasonsJson)
-                || !root.TryGetProperty("confidence", out var confidenceJson))
-            {
-                var missing = FieldNames.Where(n => !root.TryGetProperty(n, out _));
-                problem = $"missing {string.Join(", ", missing.Select(n => $"'{n}'"))}";
-                return false;
-            }
-
-            if (scoreJson.ValueKind != JsonValueKind.Number || !scoreJson.TryGetInt32(out var score))
-            {
-                problem = $"'score' must be a whole number, got {Kind(scoreJson)}";
-                return false;
-            }
-
-            if (score is < 0 or > 100)
-            {
-                problem = string.Create(CultureInfo.InvariantCulture, $"'score' {score} is outside 0–100");
-                return false;
-            }
-
-            if (fitJson.ValueKind != JsonValueKind.String || fitJson.GetString() is not { } fit || !Fits.Contains(fit))
-            {
-                problem = $"'fit' must be one of {string.Join(", ", Fits)}, got {Kind(fitJson)}";
-                return false;
-            }
-
-            var band = PriorityBands.FromScore(score).ToString();
-            if (fit != band)
-            {
-                problem = string.Create(CultureInfo.InvariantCulture, $"'fit' {fit} does not match score {score} ({band})");
-                return false;
-            }
-
-            if (actionJson.ValueKind != JsonValueKind.String || actionJson.GetString() is not { } action || !Actions.Contains(action))
-            {
-                problem = $"'nextBestAction' must be one of {string.Join(", ", Actions)}, got {Kind(actionJson)}";
-                return false;
-            }
-
-            if (reasonsJson.ValueKind != JsonValueKind.Array)
-            {
-                problem = $"'reasons' must be an array, got {Kind(reasonsJson)}";
-                return false;
-            }
-
-            var count = reasonsJson.GetArrayLength();
-            if (count is < 1 or > MaxReasons)
-            {
-                problem = string.Create(CultureInfo.InvariantCulture, $"'reasons' must have 1–{MaxReasons} entries, got {count}");
-                return false;
-            }
-
-            var reasons = new string[count];
-            var i = 0;
-            foreach (var item in reasonsJson.EnumerateArray())
-            {
-                if (item.ValueKind != JsonValueKind.String || item.GetString()?.Trim() is not { Length: > 0 and <= MaxReasonLength } reason)
-                {
-                    problem = string.Create(CultureInfo.InvariantCulture, $"'reasons[{i}]' must be a non-empty string of at most {MaxReasonLength} characters");
-                    return false;
-                }
-
-                reasons[i++] = reason;
-            }
-
-            if (confidenceJson.ValueKind != JsonValueKind.Number || !confidenceJson.TryGetDouble(out var confidence))
-            {
-                problem = $"'confidence' must be a number, got {Kind(confidenceJson)}";
-                return false;
-            }
-
-            if (!(confidence is >= 0 and <= 1))
-            {
-                problem = string.Create(CultureInfo.InvariantCulture, $"'confidence' {confidence} is outside 0–1");
                 return false;
             }
 
             reply = new Reply(score, fit, action, reasons, confidence);
-            problem = "";
             return true;
         }
+    }
+
+    /// <summary>An object with exactly the schema's fields.</summary>
+    private static bool TryCheckFields(JsonElement root, out string problem)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            problem = $"expected an object, got {Kind(root)}";
+            return false;
+        }
+
+        foreach (var property in root.EnumerateObject())
+        {
+            if (property.Name is not ("score" or "fit" or "nextBestAction" or "reasons" or "confidence"))
+            {
+                problem = $"unexpected field '{Clip(property.Name, 40)}'";
+                return false;
+            }
+        }
+
+        var missing = FieldNames.Where(n => !root.TryGetProperty(n, out _)).ToList();
+        problem = missing.Count == 0 ? "" : $"missing {string.Join(", ", missing.Select(n => $"'{n}'"))}";
+        return missing.Count == 0;
+    }
+
+    private static bool TryReadScore(JsonElement json, out int score, out string problem)
+    {
+        if (json.ValueKind != JsonValueKind.Number || !json.TryGetInt32(out score))
+        {
+            (score, problem) = (0, $"'score' must be a whole number, got {Kind(json)}");
+            return false;
+        }
+
+        problem = score is < 0 or > 100 ? string.Create(CultureInfo.InvariantCulture, $"'score' {score} is outside 0–100") : "";
+        return problem.Length == 0;
+    }
+
+    /// <summary>One of <see cref="Fits"/>, and the band of <paramref name="score"/>.</summary>
+    private static bool TryReadFit(JsonElement json, int score, out string fit, out string problem)
+    {
+        if (json.ValueKind != JsonValueKind.String || json.GetString() is not { } value || !Fits.Contains(value))
+        {
+            (fit, problem) = ("", $"'fit' must be one of {string.Join(", ", Fits)}, got {Kind(json)}");
+            return false;
+        }
+
+        fit = value;
+        var band = PriorityBands.FromScore(score).ToString();
+        problem = fit != band ? string.Create(CultureInfo.InvariantCulture, $"'fit' {fit} does not match score {score} ({band})") : "";
+        return problem.Length == 0;
+    }
+
+    private static bool TryReadAction(JsonElement json, out string action, out string problem)
+    {
+        if (json.ValueKind != JsonValueKind.String || json.GetString() is not { } value || !Actions.Contains(value))
+        {
+            (action, problem) = ("", $"'nextBestAction' must be one of {string.Join(", ", Actions)}, got {Kind(json)}");
+            return false;
+        }
+
+        (action, problem) = (value, "");
+        return true;
+    }
+
+    /// <summary>1–<see cref="MaxReasons"/> non-empty strings of at most <see cref="MaxReasonLength"/> characters, trimmed.</summary>
+    private static bool TryReadReasons(JsonElement json, out string[] reasons, out string problem)
+    {
+        reasons = [];
+        if (json.ValueKind != JsonValueKind.Array)
+        {
+            problem = $"'reasons' must be an array, got {Kind(json)}";
+            return false;
+        }
+
+        var count = json.GetArrayLength();
+        if (count is < 1 or > MaxReasons)
+        {
+            problem = string.Create(CultureInfo.InvariantCulture, $"'reasons' must have 1–{MaxReasons} entries, got {count}");
+            return false;
+        }
+
+        var read = new string[count];
+        var i = 0;
+        foreach (var item in json.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || item.GetString()?.Trim() is not { Length: > 0 and <= MaxReasonLength } reason)
+            {
+                problem = string.Create(CultureInfo.InvariantCulture, $"'reasons[{i}]' must be a non-empty string of at most {MaxReasonLength} characters");
+                return false;
+            }
+
+            read[i++] = reason;
+        }
+
+        (reasons, problem) = (read, "");
+        return true;
+    }
+
+    private static bool TryReadConfidence(JsonElement json, out double confidence, out string problem)
+    {
+        if (json.ValueKind != JsonValueKind.Number || !json.TryGetDouble(out confidence))
+        {
+            (confidence, problem) = (0, $"'confidence' must be a number, got {Kind(json)}");
+            return false;
+        }
+
+        problem = !(confidence is >= 0 and <= 1) ? string.Create(CultureInfo.InvariantCulture, $"'confidence' {confidence} is outside 0–1") : "";
+        return problem.Length == 0;
     }
 
     internal static string ActionName(NextBestAction action) => action switch

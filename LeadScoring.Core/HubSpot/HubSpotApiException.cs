@@ -119,8 +119,9 @@ public sealed class HubSpotDailyLimitException : HubSpotApiException
         ResumesAt = resumesAt;
     }
 
+    // The standard exception constructors (CA1032); the pipeline always says when calls resume.
     public HubSpotDailyLimitException()
-        : this(DateTimeOffset.UtcNow)
+        : this(TimeProvider.System.GetUtcNow())
     {
     }
 

@@ -58,6 +58,7 @@ public static class HubSpotServiceCollectionExtensions
         client.AddResilienceHandler("hubspot", (pipeline, context) =>
         {
             var o = context.ServiceProvider.GetRequiredService<IOptions<HubSpotClientOptions>>().Value;
+            var clock = context.ServiceProvider.GetRequiredService<TimeProvider>();
             pipeline.AddTimeout(o.TotalTimeout);
             pipeline.AddRetry(new HttpRetryStrategyOptions
             {
@@ -68,7 +69,7 @@ public static class HubSpotServiceCollectionExtensions
 
                 // Transient only: connection failures, timeouts, 408, 429 and 5xx. Other 4xx are our mistakes.
                 ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome)),
-                DelayGenerator = args => ValueTask.FromResult(RetryDelay(args.Outcome.Result, o)),
+                DelayGenerator = args => ValueTask.FromResult(RetryDelay(args.Outcome.Result, o, clock)),
             });
             pipeline.AddTimeout(o.AttemptTimeout);
         });
@@ -82,7 +83,7 @@ public static class HubSpotServiceCollectionExtensions
     /// Retry-After when HubSpot sends one; for 429s without it (HubSpot's usual), wait for the next window —
     /// a second for search, ten for everything else; otherwise null, i.e. exponential back-off with jitter.
     /// </summary>
-    internal static TimeSpan? RetryDelay(HttpResponseMessage? response, HubSpotClientOptions options)
+    internal static TimeSpan? RetryDelay(HttpResponseMessage? response, HubSpotClientOptions options, TimeProvider clock)
     {
         if (response is null)
         {
@@ -91,7 +92,7 @@ public static class HubSpotServiceCollectionExtensions
 
         if (response.Headers.RetryAfter is { } retryAfter)
         {
-            var delay = retryAfter.Delta ?? (retryAfter.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+            var delay = retryAfter.Delta ?? (retryAfter.Date is { } date ? date - clock.GetUtcNow() : null);
             if (delay is { } d)
             {
                 return d < TimeSpan.Zero ? TimeSpan.Zero : d;

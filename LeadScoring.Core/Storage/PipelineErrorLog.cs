@@ -12,7 +12,7 @@ namespace LeadScoring.Core.Storage;
 public sealed record PipelineError(string Stage, string? ContactId, string Message, string? MessageId, DateTimeOffset At);
 
 /// <summary>Errors the pipeline could not recover from (poisoned messages, failed write-backs), newest first; messages must not contain PII.</summary>
-public sealed class PipelineErrorLog(LeadScoringStorage storage)
+public sealed class PipelineErrorLog(LeadScoringStorage storage, TimeProvider clock)
 {
     /// <summary>Longer messages are cut to this many characters.</summary>
     public const int MaxMessageLength = 4000;
@@ -53,7 +53,7 @@ public sealed class PipelineErrorLog(LeadScoringStorage storage)
             return [];
         }
 
-        var newest = DateTimeOffset.UtcNow.UtcDateTime.Date.AddDays(1); // tomorrow, for a writer whose clock is a little ahead
+        var newest = clock.GetUtcNow().UtcDateTime.Date.AddDays(1); // tomorrow, for a writer whose clock is a little ahead
         var found = new List<PipelineErrorEntity>();
         for (var first = 0; first < LookbackDays && found.Count < take; first += DaysPerRound)
         {

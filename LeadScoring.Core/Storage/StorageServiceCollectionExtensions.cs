@@ -18,6 +18,7 @@ public static class StorageServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(connection);
 
         // Built now so a bad prefix fails at startup, not at the first message.
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new StorageNames(prefix));
         services.TryAddSingleton(provider => new LeadScoringStorage(connection(provider), provider.GetRequiredService<StorageNames>()));
         services.TryAddSingleton<ScoreRequestQueue>();

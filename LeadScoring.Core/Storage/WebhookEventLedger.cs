@@ -11,7 +11,7 @@ namespace LeadScoring.Core.Storage;
 /// Remembers which webhook events were already accepted (HubSpot's composite key, hashed: PK = portalId-x,
 /// RK = <see cref="KeyOf"/>: SHA-256 hex of <see cref="HubSpotWebhookEvent.DedupeKey"/>).
 /// </summary>
-public sealed class WebhookEventLedger(LeadScoringStorage storage)
+public sealed class WebhookEventLedger(LeadScoringStorage storage, TimeProvider clock)
 {
     private readonly TableClient _table = storage.Table(storage.Names.WebhookEvents);
 
@@ -28,7 +28,7 @@ public sealed class WebhookEventLedger(LeadScoringStorage storage)
     public async Task RecordAsync(IReadOnlyList<AcceptedWebhookEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var receivedAt = DateTimeOffset.UtcNow;
+        var receivedAt = clock.GetUtcNow();
         var markers = events.Select(e =>
         {
             var (partitionKey, rowKey) = Keys(e);

@@ -230,6 +230,10 @@ internal sealed class PortalGenerator
         return company;
     }
 
+    /// <summary>
+    /// A contact with its history: deals, then engagements over the last 180 days (more, and more recent, the higher its
+    /// propensity), marketing counters, lifecycle fields. The phases draw from the random source in this order.
+    /// </summary>
     private void SeedContact(List<CrmObject> companies)
     {
         var createdAt = Between(_now.AddDays(-720), _now.AddDays(-3));
@@ -247,39 +251,64 @@ internal sealed class PortalGenerator
         var activity = new Activity();
 
         // Deals first, so engagements can be associated with the deal that was open at the time.
+        var (wonDeal, openDeal) = SeedDeals(contact, draft.Company, p, converted, createdAt, windowStart, activity);
+        var deal = wonDeal ?? openDeal;
+        var skew = 1 / (1 + (1.5 * p));
+        DateTimeOffset When() => windowStart + ((_now - windowStart) * Math.Pow(_random.NextDouble(), skew));
+
+        SeedEngagements(contact, draft.Company, deal, p, share, converted, windowStart, When, activity);
+        var props = contact.Properties;
+        SetMarketingCounters(props, draft.Truth, share, createdAt, When, activity);
+        props["num_associated_deals"] = Text(_data.Associated(ObjectType.Contacts, contact.Id, ObjectType.Deals).Count);
+        SetLifecycle(props, p, converted, openDeal);
+
+        activity.WriteTo(props);
+        var modified = Min(_now, Max(createdAt, activity.Last ?? createdAt).AddMilliseconds(_random.Next(0, 3 * 3_600_000)));
+        props["lastmodifieddate"] = props["hs_lastmodifieddate"] = Iso(modified);
+        _data.GroundTruth[contact.Id] = draft.Truth with { Converted = converted };
+    }
+
+    /// <summary>A won deal for a converted contact, else maybe an open one; sometimes a lost one as well.</summary>
+    private (CrmObject? Won, CrmObject? Open) SeedDeals(
+        CrmObject contact, CrmObject? company, double p, bool converted, DateTimeOffset createdAt, DateTimeOffset windowStart, Activity activity)
+    {
         CrmObject? openDeal = null;
         CrmObject? wonDeal = null;
         if (converted)
         {
             var closeAt = Between(windowStart + ((_now - windowStart) * 0.3), _now.AddDays(-1));
-            wonDeal = SeedDeal(contact, draft.Company, "closedwon", Max(createdAt, closeAt.AddDays(-_random.Next(14, 90))), closeAt);
+            wonDeal = SeedDeal(contact, company, "closedwon", Max(createdAt, closeAt.AddDays(-_random.Next(14, 90))), closeAt);
             activity.Add(closeAt);
         }
         else if (p > 0.2 && Chance(Math.Min(1, p * 1.2)))
         {
             var stage = OpenStages[Math.Clamp((int)((p * 5) + Normal()), 0, OpenStages.Length - 1)].Stage;
-            openDeal = SeedDeal(contact, draft.Company, stage, Max(createdAt, _now.AddDays(-_random.Next(5, 60))), _now.AddDays(_random.Next(7, 90)));
+            openDeal = SeedDeal(contact, company, stage, Max(createdAt, _now.AddDays(-_random.Next(5, 60))), _now.AddDays(_random.Next(7, 90)));
         }
 
         if ((!converted && openDeal is null && Chance(0.12)) || (converted && Chance(0.15)))
         {
             var lostAt = Between(windowStart, _now.AddDays(-2));
-            SeedDeal(contact, draft.Company, "closedlost", Max(createdAt, lostAt.AddDays(-_random.Next(10, 60))), lostAt);
+            SeedDeal(contact, company, "closedlost", Max(createdAt, lostAt.AddDays(-_random.Next(10, 60))), lostAt);
         }
 
-        var deal = wonDeal ?? openDeal;
-        var skew = 1 / (1 + (1.5 * p));
-        DateTimeOffset When() => windowStart + ((_now - windowStart) * Math.Pow(_random.NextDouble(), skew));
+        return (wonDeal, openDeal);
+    }
 
+    /// <summary>Emails (and replies), meetings, calls and notes at <paramref name="when"/>, associated with the deal open then.</summary>
+    private void SeedEngagements(
+        CrmObject contact, CrmObject? company, CrmObject? deal, double p, double share, bool converted, DateTimeOffset windowStart,
+        Func<DateTimeOffset> when, Activity activity)
+    {
         for (var i = Poisson((2 + (14 * p)) * share); i > 0; i--)
         {
-            var at = When();
-            SeedEngagement(ObjectType.Emails, Email(contact, false, at), contact, draft.Company, deal);
+            var at = when();
+            SeedEngagement(ObjectType.Emails, Email(contact, false, at), contact, company, deal);
             activity.Contacted(at);
             if (Chance(0.05 + (0.5 * p)))
             {
                 var replyAt = Min(_now, at.AddHours(_random.Next(1, 72)));
-                SeedEngagement(ObjectType.Emails, Email(contact, true, replyAt), contact, draft.Company, deal);
+                SeedEngagement(ObjectType.Emails, Email(contact, true, replyAt), contact, company, deal);
                 activity.Replied(replyAt);
             }
 
@@ -291,42 +320,46 @@ internal sealed class PortalGenerator
 
         for (var i = Poisson((0.2 + (4 * p)) * share); i > 0; i--)
         {
-            var at = When();
+            var at = when();
             var roll = _random.NextDouble();
             var outcome = roll < 0.6 + (0.3 * p) ? "COMPLETED" : roll < 0.8 + (0.1 * p) ? "NO_SHOW" : Chance(0.5) ? "CANCELED" : "RESCHEDULED";
-            SeedEngagement(ObjectType.Meetings, Meeting(contact, at, outcome), contact, draft.Company, deal);
+            SeedEngagement(ObjectType.Meetings, Meeting(contact, at, outcome), contact, company, deal);
             activity.Contacted(at);
         }
 
         if (!converted && Chance(p * 0.3))
         {
             var at = _now.AddDays(_random.Next(1, 14)).AddHours(_random.Next(0, 8));
-            SeedEngagement(ObjectType.Meetings, Meeting(contact, at, "SCHEDULED"), contact, draft.Company, deal, createdAt: Between(windowStart, _now));
+            SeedEngagement(ObjectType.Meetings, Meeting(contact, at, "SCHEDULED"), contact, company, deal, createdAt: Between(windowStart, _now));
         }
 
         for (var i = Poisson((0.5 + (5 * p)) * share); i > 0; i--)
         {
-            var at = When();
-            SeedEngagement(ObjectType.Calls, Call(contact, at, Chance(0.25 + (0.5 * p))), contact, draft.Company, deal);
+            var at = when();
+            SeedEngagement(ObjectType.Calls, Call(contact, at, Chance(0.25 + (0.5 * p))), contact, company, deal);
             activity.Contacted(at);
         }
 
         for (var i = Poisson((0.3 + (3 * p)) * share); i > 0; i--)
         {
-            var at = When();
-            SeedEngagement(ObjectType.Notes, Note(contact, at), contact, draft.Company, deal);
+            var at = when();
+            SeedEngagement(ObjectType.Notes, Note(contact, at), contact, company, deal);
             activity.Noted(at);
         }
+    }
 
-        var marketingOpens = Poisson((1 + (10 * p) + (2 * Math.Max(draft.Truth.Affinity, 0))) * Math.Max(share, 0.2));
+    private void SetMarketingCounters(
+        Dictionary<string, string> props, GroundTruth truth, double share, DateTimeOffset createdAt, Func<DateTimeOffset> when, Activity activity)
+    {
+        var p = truth.Propensity;
+        var marketingOpens = Poisson((1 + (10 * p) + (2 * Math.Max(truth.Affinity, 0))) * Math.Max(share, 0.2));
         var views = Poisson(2 + (30 * p));
         var conversions = Poisson(0.3 + (2 * p)) + (Chance(0.7) ? 1 : 0);
-        var props = contact.Properties;
         props["hs_email_open"] = Text(marketingOpens);
         props["hs_email_click"] = Text(Binomial(marketingOpens, 0.1 + (0.3 * p)));
         if (marketingOpens > 0)
         {
-            props["hs_email_last_open_date"] = Iso(When());
+            props["hs_email_last_open_date"] = Iso(when());
         }
 
         props["hs_analytics_num_page_views"] = Text(views);
@@ -338,8 +371,10 @@ internal sealed class PortalGenerator
             props["recent_conversion_date"] = Iso(convertedAt);
             activity.Add(convertedAt);
         }
+    }
 
-        props["num_associated_deals"] = Text(_data.Associated(ObjectType.Contacts, contact.Id, ObjectType.Deals).Count);
+    private void SetLifecycle(Dictionary<string, string> props, double p, bool converted, CrmObject? openDeal)
+    {
         props["lifecyclestage"] = converted
             ? (Chance(0.05) ? "evangelist" : "customer")
             : openDeal is not null ? "opportunity"
@@ -358,11 +393,6 @@ internal sealed class PortalGenerator
         {
             props["hs_lead_status"] = leadStatus;
         }
-
-        activity.WriteTo(props);
-        var modified = Min(_now, Max(createdAt, activity.Last ?? createdAt).AddMilliseconds(_random.Next(0, 3 * 3_600_000)));
-        props["lastmodifieddate"] = props["hs_lastmodifieddate"] = Iso(modified);
-        _data.GroundTruth[contact.Id] = draft.Truth with { Converted = converted };
     }
 
     private CrmObject SeedDeal(CrmObject contact, CrmObject? company, string stage, DateTimeOffset createdAt, DateTimeOffset closeAt)

@@ -31,7 +31,7 @@ internal sealed partial class LocalDurableReadinessService(
                 }
                 catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && !timeout.IsCancellationRequested)
                 {
-                    await Task.Delay(50, timeout.Token);
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, timeout.Token); // real time, as the engine runs
                 }
             }
         }

@@ -154,7 +154,10 @@ internal sealed class SidecarCompatibleOrchestrationService(
             deadline.CancelAfter(timeout);
         }
 
-        var waited = System.Diagnostics.Stopwatch.StartNew();
+        // Real time, not the host's TimeProvider: the engine stands in for the Functions host's, and a test's fake
+        // clock must not stall its polls.
+        var clock = TimeProvider.System;
+        var started = clock.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(25);
         while (true)
         {
@@ -166,14 +169,14 @@ internal sealed class SidecarCompatibleOrchestrationService(
 
             try
             {
-                await Task.Delay(delay, deadline.Token);
+                await Task.Delay(delay, clock, deadline.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 return null!; // timed out, as the backend's own wait reports it
             }
 
-            if (waited.Elapsed > TimeSpan.FromSeconds(1))
+            if (clock.GetElapsedTime(started) > TimeSpan.FromSeconds(1))
             {
                 delay = TimeSpan.FromMilliseconds(Math.Min(250, delay.TotalMilliseconds * 1.5));
             }

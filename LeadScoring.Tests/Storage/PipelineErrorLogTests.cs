@@ -8,7 +8,7 @@ public sealed class PipelineErrorLogTests
     private PipelineErrorLog _log = null!;
 
     [SetUp]
-    public async Task SetUp() => _log = new PipelineErrorLog(await TestStorage.CreateAsync());
+    public async Task SetUp() => _log = new PipelineErrorLog(await TestStorage.CreateAsync(), TimeProvider.System);
 
     [Test]
     public async Task Recent_ErrorsAcrossDays_NewestFirstUpToTake()

@@ -14,7 +14,7 @@ public sealed class WebhookEventLedgerTests
     public async Task SetUp()
     {
         _storage = await TestStorage.CreateAsync();
-        _ledger = new WebhookEventLedger(_storage);
+        _ledger = new WebhookEventLedger(_storage, TimeProvider.System);
     }
 
     [Test]
