@@ -179,13 +179,5 @@ public sealed class InputHardeningTests
         return await _host.Client.SendAsync(request);
     }
 
-    private static async Task<Dictionary<string, string[]>> ExpectValidationProblemAsync(HttpResponseMessage response)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), body);
-        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-        using var json = JsonDocument.Parse(body);
-        return json.RootElement.GetProperty("errors").EnumerateObject()
-            .ToDictionary(p => p.Name, p => p.Value.EnumerateArray().Select(e => e.GetString()!).ToArray());
-    }
+    private static Task<Dictionary<string, string[]>> ExpectValidationProblemAsync(HttpResponseMessage response) => ValidationProblems.ExpectAsync(response);
 }
