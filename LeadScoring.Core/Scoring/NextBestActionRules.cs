@@ -47,7 +47,15 @@ public static class NextBestActionRules
         return priority == Priority.Medium
             ? (NextBestAction.Nurture, daysSince is { } cold
                 ? string.Create(Inv, $"Medium priority but no engagement for {cold:0} days: re-engage through nurture")
-                : "Medium priority but no engagement on record: re-engage through nurture")
+                : HasAnyEngagement(lead)
+                    ? string.Create(Inv, $"Medium priority but no engagement known within the last {rules.RecentEngagementDays} days: re-engage through nurture")
+                    : "Medium priority but no engagement on record: re-engage through nurture")
             : (NextBestAction.Nurture, "Low priority: keep warm with marketing until engagement grows");
     }
+
+    // Counts without a last-engagement date are engagement we know of, just not known to be recent: saying "none on record" would contradict them.
+    private static bool HasAnyEngagement(LeadFeatures lead) =>
+        new[] { lead.EmailOpens, lead.EmailClicks, lead.EmailReplies, lead.MeetingsBooked, lead.MeetingsAttended, lead.CallsAttempted, lead.CallsConnected, lead.TotalEngagements,
+              lead.ActivitiesLast7Days, lead.ActivitiesLast30Days, lead.ActivitiesLast90Days }
+            .Any(count => count > 0);
 }

@@ -28,6 +28,19 @@ internal sealed partial class ReadmeExamplesTests
             var text = await response.Content.ReadAsStringAsync();
             await TestContext.Out.WriteLineAsync(body + "\n→ " + text);
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);
+            AssertAgreesWithItself(body, text);
+        }
+    }
+
+    // A sample that sends engagement counts must not be told it has no engagement on record.
+    private static void AssertAgreesWithItself(string request, string answer)
+    {
+        using var sent = JsonDocument.Parse(request);
+        var counts = new[] { "emailOpens", "emailClicks", "emailReplies", "meetingsBooked", "meetingsAttended", "callsAttempted", "callsConnected" }
+            .Any(name => sent.RootElement.TryGetProperty(name, out var value) && value.GetInt32() > 0);
+        if (counts)
+        {
+            Assert.That(answer, Does.Not.Contain("no engagement on record"), "the sample sends engagement counts");
         }
     }
 

@@ -123,8 +123,31 @@ public sealed class NextBestActionRulesTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(action, Is.EqualTo(NextBestAction.Nurture));
-            Assert.That(why, Is.EqualTo("Medium priority but no engagement on record: re-engage through nurture"));
+            Assert.That(why, Is.EqualTo("Medium priority but no engagement known within the last 14 days: re-engage through nurture"));
         }
+    }
+
+    [Test]
+    public void Decide_MediumCountsButNoDate_DoesNotSayNoEngagement()
+    {
+        // The README's sample request: opens and meetings, no last-engagement time.
+        var lead = new LeadFeatures { EmailOpens = 6, MeetingsBooked = 2, MeetingsAttended = 2 };
+
+        var (action, why) = NextBestActionRules.Decide(Priority.Medium, lead, AsOf, Rules);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(action, Is.EqualTo(NextBestAction.Nurture));
+            Assert.That(why, Is.EqualTo("Medium priority but no engagement known within the last 14 days: re-engage through nurture"));
+        }
+    }
+
+    [Test]
+    public void Decide_MediumNothingAtAll_NoEngagementOnRecord()
+    {
+        var (_, why) = NextBestActionRules.Decide(Priority.Medium, new LeadFeatures { Industry = "COMPUTER_SOFTWARE" }, AsOf, Rules);
+
+        Assert.That(why, Is.EqualTo("Medium priority but no engagement on record: re-engage through nurture"));
     }
 
     [Test]
