@@ -127,7 +127,8 @@ console.log(`==> scores as the emulator holds them (* = simulated activity; othe
 table([...demo.map(id => row(byId.get(id) ?? { id }, "*")), ...shown.map(c => row(c, ""))]);
 
 // 6. What the batch and the workflow did.
-const health = await call("GET", `${host}/api/health`, { ok: [200, 503] });
+// Anonymous health gives status and reasons only; the counts are for Admin.
+const health = await call("GET", `${host}/api/health`, { ok: [200, 503], headers: { "x-functions-key": adminKey } });
 const pipeline = health.checks?.pipeline ?? {};
 const enrollments = (await call("GET", `${emulator}/_emulator/workflows/enrollments`)).results;
 const withScore = others.length + demo.filter(id => byId.get(id)?.properties?.ai_lead_score).length;
