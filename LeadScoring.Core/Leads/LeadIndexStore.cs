@@ -98,9 +98,11 @@ public sealed class LeadIndexStore(LeadScoringStorage storage)
     private static string Partition(int inverted) => string.Create(CultureInfo.InvariantCulture, $"s{inverted:D3}");
 
     /// <summary>
-    /// Projects the scores (one contact given twice: the last wins). The new rank row is written before the old one is
-    /// deleted and the by-id row last, so a crash in between leaves at worst a stale duplicate that the next write of
-    /// the lead removes (lists also drop duplicates).
+    /// Projects the scores (one contact given twice: the last wins). The by-id row is written first and names, besides
+    /// the new rank key, every rank key the lead may still have a row under (the one it leaves and any a crashed write
+    /// left behind); then the new rank row; then those old rows are deleted. A crash anywhere leaves the by-id row
+    /// knowing every rank row of the lead, so the next write removes them all — an old rank row, which could show the
+    /// lead at its old score, never outlives the next write (lists also drop duplicates meanwhile).
     /// </summary>
     public async Task SetManyAsync(IReadOnlyCollection<LeadIndexUpdate> updates, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
@@ -115,13 +117,13 @@ public sealed class LeadIndexStore(LeadScoringStorage storage)
         var previous = await TableOperations.GetManyAsync<LeadIndexEntity>(_byId, keys, select: null, cancellationToken).ConfigureAwait(false);
         var rows = latest.Select((u, i) => LeadIndexEntity.From(u, previous[i], now)).ToList();
 
-        await TableOperations.UpsertAllAsync(_ranks, rows.Select(r => r.WithKeys(PartitionOf(r.RankKey), RowOf(r.RankKey))), cancellationToken).ConfigureAwait(false);
-        var stale = previous.Select((p, i) => p is not null && p.RankKey != rows[i].RankKey ? p.RankKey : null).OfType<string>().ToList();
-        await Parallel.ForEachAsync(stale, TableOperations.ParallelOptions(cancellationToken), async (rankKey, token) =>
+        await TableOperations.UpsertAllAsync(_byId, rows.Select(r => r.WithKeys(ContactPartition, r.ContactId)), cancellationToken).ConfigureAwait(false);
+        await TableOperations.UpsertAllAsync(_ranks, rows.Select(r => r.AsRankRow(PartitionOf(r.RankKey), RowOf(r.RankKey))), cancellationToken).ConfigureAwait(false);
+        var retired = rows.SelectMany(r => r.RetiredRankKeyList()).ToList();
+        await Parallel.ForEachAsync(retired, TableOperations.ParallelOptions(cancellationToken), async (rankKey, token) =>
         {
             using var response = await _ranks.DeleteEntityAsync(PartitionOf(rankKey), RowOf(rankKey), ETag.All, token).ConfigureAwait(false);
         }).ConfigureAwait(false);
-        await TableOperations.UpsertAllAsync(_byId, rows.Select(r => r.WithKeys(ContactPartition, r.ContactId)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The lead's entry, or null when it was never scored (a point read).</summary>
@@ -270,6 +272,12 @@ internal sealed class LeadIndexEntity : ITableEntity
 
     public string PreviousPriority { get; set; } = "";
 
+    /// <summary>By-id rows only: rank keys other than <see cref="RankKey"/> the lead may still have a rank row under.</summary>
+    public string RetiredRankKeys { get; set; } = "";
+
+    public IEnumerable<string> RetiredRankKeyList() =>
+        RetiredRankKeys.Length == 0 ? [] : RetiredRankKeys.Split(MissingSeparator);
+
     public static LeadIndexEntity From(LeadIndexUpdate u, LeadIndexEntity? previous, DateTimeOffset now)
     {
         var score = u.Score;
@@ -293,7 +301,24 @@ internal sealed class LeadIndexEntity : ITableEntity
             ChangedAt = changed ? now : previous!.ChangedAt,
             Change = previous is null ? "new" : !changed ? previous.Change : score.Score > previous.Score ? "up" : "down",
             PreviousPriority = previous is null ? "" : changed ? previous.Priority : previous.PreviousPriority,
+            RetiredRankKeys = string.Join(MissingSeparator, Retired(previous, LeadIndexStore.RankKey(score.Score, u.ContactId))),
         };
+    }
+
+    // The previous write's rank key and the one it was leaving (whose delete a crash may have cut off): deleted after
+    // this write, and kept on record until then. Two generations bound the deletes per write at two (an absent row's
+    // delete is harmless); only two crashed writes in a row could leave an old row behind.
+    private static IEnumerable<string> Retired(LeadIndexEntity? previous, string rankKey) =>
+        previous is null
+            ? []
+            : previous.RetiredRankKeyList().Prepend(previous.RankKey).Take(2).Where(k => k.Length > 0 && k != rankKey).Distinct(StringComparer.Ordinal);
+
+    /// <summary>This entry as a row of the score-ordered table (which has no use for the retired keys).</summary>
+    public LeadIndexEntity AsRankRow(string partitionKey, string rowKey)
+    {
+        var copy = WithKeys(partitionKey, rowKey);
+        copy.RetiredRankKeys = "";
+        return copy;
     }
 
     /// <summary>What the score could not see, as its factors' own words ("Company size unknown"), not factor codes.</summary>

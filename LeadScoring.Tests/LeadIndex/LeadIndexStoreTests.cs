@@ -1,6 +1,8 @@
+using Azure.Data.Tables;
 using LeadScoring.Core.Leads;
 using LeadScoring.Core.Scoring;
 using LeadScoring.Core.Settings;
+using LeadScoring.Core.Storage;
 using LeadScoring.Tests.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -13,10 +15,11 @@ public sealed class LeadIndexStoreTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 7, 8, 0, 0, TimeSpan.Zero);
     private readonly FakeTimeProvider _clock = new(Now);
+    private LeadScoringStorage _storage = null!;
     private LeadIndexStore _store = null!;
 
     [SetUp]
-    public async Task SetUp() => _store = new LeadIndexStore(await TestStorage.CreateAsync());
+    public async Task SetUp() => _store = new LeadIndexStore(_storage = await TestStorage.CreateAsync());
 
     [Test]
     public async Task Page_ManyLeads_ReturnsTrueTopByScoreThenPagesOnWithoutGapsOrRepeats()
@@ -86,6 +89,42 @@ public sealed class LeadIndexStoreTests
     }
 
     [Test]
+    public async Task SetMany_AfterAWriteCutOffBeforeItsDelete_RemovesEveryOldRankRow()
+    {
+        // A write that moved the lead from 60 to 95 and crashed before deleting its old rank row leaves both rows; the
+        // next write (70) must remove both, or the list would go on showing the lead at an old score.
+        var ranks = _storage.Table(_storage.Names.LeadIndex);
+        await _store.SetManyAsync([Update("7", 60)], Now.AddDays(-2));
+        var at60 = await RankRowsOf(ranks, "7");
+        await _store.SetManyAsync([Update("7", 95)], Now.AddDays(-1));
+        await ranks.UpsertEntityAsync(at60.Single());
+
+        await _store.SetManyAsync([Update("7", 70)], Now);
+
+        var rows = await RankRowsOf(ranks, "7");
+        var page = await _store.PageAsync(new LeadFilter(), null, 50);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(rows.Select(r => r.GetInt32("Score")), Is.EqualTo(new int?[] { 70 }), "rank rows of contact 7");
+            Assert.That(page.Leads.Select(l => (l.ContactId, l.Score)), Is.EqualTo(new[] { ("7", 70) }));
+        }
+    }
+
+    [Test]
+    public async Task SetMany_RescoredManyTimes_DeletesAtMostTwoOldKeysPerWrite()
+    {
+        foreach (var score in new[] { 40, 50, 60, 70, 80 })
+        {
+            await _store.SetManyAsync([Update("9", score)], Now);
+        }
+
+        var byId = await _storage.Table(_storage.Names.LeadIndexById).GetEntityAsync<TableEntity>(LeadIndexStore.ContactPartition, "9");
+        var retired = byId.Value.GetString("RetiredRankKeys").Split('\n');
+        Assert.That(retired, Is.EqualTo(new[] { LeadIndexStore.RankKey(70, "9"), LeadIndexStore.RankKey(60, "9") }));
+        Assert.That((await RankRowsOf(_storage.Table(_storage.Names.LeadIndex), "9")).Select(r => r.GetInt32("Score")), Is.EqualTo(new int?[] { 80 }));
+    }
+
+    [Test]
     public async Task Forget_RemovesTheLeadFromListAndLookup()
     {
         await _store.SetManyAsync([Update("7", 60), Update("8", 70)], Now);
@@ -145,6 +184,17 @@ public sealed class LeadIndexStoreTests
         LeadListRequest.Parse(n => n == name ? value : null, out var errors);
 
         Assert.That(errors.Select(e => e.Field), Is.EqualTo(new[] { parameter }));
+    }
+
+    private static async Task<List<TableEntity>> RankRowsOf(TableClient ranks, string contactId)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in ranks.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"ContactId eq {contactId}")))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
     }
 
     private LeadLists Lists(long? portalId) =>
