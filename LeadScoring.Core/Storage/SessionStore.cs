@@ -69,6 +69,34 @@ public sealed class SessionStore(LeadScoringStorage storage)
         }
     }
 
+    /// <summary>
+    /// Deletes the sessions that ended before <paramref name="now"/> and were never presented again (a presented one is
+    /// deleted when seen): the table stays the size of the live sessions. Returns how many were deleted.
+    /// </summary>
+    public async Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var expired = new List<string>();
+        var filter = TableClient.CreateQueryFilter($"ExpiresAt lt {now}");
+        await foreach (var row in _table.QueryAsync<SessionEntity>(filter, select: [nameof(SessionEntity.PartitionKey)], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            expired.Add(row.PartitionKey);
+        }
+
+        foreach (var partition in expired)
+        {
+            try
+            {
+                using var response = await _table.DeleteEntityAsync(partition, Row, ETag.All, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Signed out meanwhile.
+            }
+        }
+
+        return expired.Count;
+    }
+
     private static string Key(string id) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
 }
 
