@@ -8,7 +8,7 @@ public sealed record ValidationError(string Field, string Message)
 }
 
 /// <summary>Thrown when input fails validation; carries every problem found, not just the first.</summary>
-public sealed class InputValidationException(string subject, IReadOnlyList<ValidationError> errors)
+internal sealed class InputValidationException(string subject, IReadOnlyList<ValidationError> errors)
     : Exception($"{subject} is invalid: {string.Join("; ", errors)}")
 {
     public IReadOnlyList<ValidationError> Errors { get; } = errors;

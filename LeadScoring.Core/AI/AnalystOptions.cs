@@ -9,7 +9,7 @@ namespace LeadScoring.Core.AI;
 /// Settings of the optional AI analyst, read from flat names like the rest of the product. The analyst is off unless
 /// <c>AZURE_OPENAI_ENDPOINT</c> is set. Parsing problems are kept and reported by <see cref="AnalystOptionsValidator"/>.
 /// </summary>
-public sealed class AnalystOptions
+internal sealed class AnalystOptions
 {
     public const string EndpointName = "AZURE_OPENAI_ENDPOINT";
     public const string ApiKeyName = "AZURE_OPENAI_API_KEY";
@@ -107,7 +107,7 @@ public sealed class AnalystOptions
 }
 
 /// <summary>Start-up validation of <see cref="AnalystOptions"/>: each failure names its setting.</summary>
-public sealed class AnalystOptionsValidator : IValidateOptions<AnalystOptions>
+internal sealed class AnalystOptionsValidator : IValidateOptions<AnalystOptions>
 {
     public ValidateOptionsResult Validate(string? name, AnalystOptions options)
     {

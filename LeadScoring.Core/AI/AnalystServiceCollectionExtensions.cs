@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace LeadScoring.Core.AI;
 
 /// <summary>Registers the AI analyst: <see cref="DisabledLeadAnalyst"/> unless <c>AZURE_OPENAI_ENDPOINT</c> is set.</summary>
-public static class AnalystServiceCollectionExtensions
+internal static class AnalystServiceCollectionExtensions
 {
     /// <param name="configureClient">Adjusts the Azure OpenAI client options (retry policy, transport) after the defaults.</param>
     public static IServiceCollection AddLeadAnalyst(this IServiceCollection services, Action<AzureOpenAIClientOptions>? configureClient = null)

@@ -36,4 +36,4 @@ public sealed record AnalystVerdict(
 /// <summary>Source-generated JSON for the analyst's verdict (camelCase, like the score document).</summary>
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(AnalystVerdict))]
-public sealed partial class AnalystJsonContext : JsonSerializerContext;
+internal sealed partial class AnalystJsonContext : JsonSerializerContext;

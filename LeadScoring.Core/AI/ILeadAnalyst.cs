@@ -16,7 +16,7 @@ public interface ILeadAnalyst
 }
 
 /// <summary>The analyst when <c>AZURE_OPENAI_ENDPOINT</c> is not set: always falls back, without any call.</summary>
-public sealed class DisabledLeadAnalyst : ILeadAnalyst
+internal sealed class DisabledLeadAnalyst : ILeadAnalyst
 {
     public const string Reason = "analyst off: " + AnalystOptions.EndpointName + " not set";
 

@@ -15,7 +15,7 @@ namespace LeadScoring.Core.AI;
 /// timeout, a reply that is not the JSON asked for, or a confidence below the minimum — gives a fallback verdict
 /// saying why, and the deterministic score stands. Only the caller's own cancellation propagates.
 /// </summary>
-public sealed partial class LeadAnalyst : ILeadAnalyst
+internal sealed partial class LeadAnalyst : ILeadAnalyst
 {
     /// <summary>Name of the JSON schema sent as the response format.</summary>
     public const string SchemaName = "lead_analysis";

@@ -10,7 +10,7 @@ namespace LeadScoring.Core.Alerts;
 /// Posts <c>{"text": "..."}</c> to LEAD_SCORE_ALERT_WEBHOOK_URL — the body both Slack and Teams incoming webhooks accept.
 /// Without the setting, alerts are only logged.
 /// </summary>
-public sealed partial class WebhookAlertSink(IHttpClientFactory http, IOptions<LeadScoringSettings> settings, ILogger<WebhookAlertSink> logger) : IAlertSink
+internal sealed partial class WebhookAlertSink(IHttpClientFactory http, IOptions<LeadScoringSettings> settings, ILogger<WebhookAlertSink> logger) : IAlertSink
 {
     public const string HttpClientName = "admin-alerts";
 
@@ -51,7 +51,7 @@ public sealed partial class WebhookAlertSink(IHttpClientFactory http, IOptions<L
 }
 
 /// <summary>The incoming-webhook body.</summary>
-public sealed record AlertMessage(string Text);
+internal sealed record AlertMessage(string Text);
 
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(AlertMessage))]

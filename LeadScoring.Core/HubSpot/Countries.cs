@@ -4,7 +4,7 @@ using LeadScoring.Core.Scoring;
 namespace LeadScoring.Core.HubSpot;
 
 /// <summary>HubSpot's country property is free text ("United States", "USA", "Deutschland"); scoring wants ISO codes.</summary>
-public static class Countries
+internal static class Countries
 {
     private static readonly FrozenDictionary<string, string> Names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace LeadScoring.Core.HubSpot;
 
 /// <summary>Supplies the bearer token for HubSpot calls.</summary>
-public interface IHubSpotAccessTokenSource
+internal interface IHubSpotAccessTokenSource
 {
     ValueTask<string> GetTokenAsync(CancellationToken cancellationToken);
 

@@ -235,7 +235,7 @@ public sealed record LeadGather(IReadOnlyDictionary<string, HubSpotLeadRecord> R
 /// The first phase of a batched gather: contacts (allow-listed properties only, so no PII) with the ids of their
 /// primary company and of their deals and engagements per type.
 /// </summary>
-public sealed record LeadContacts(
+internal sealed record LeadContacts(
     IReadOnlyList<HubSpotObject> Contacts,
     IReadOnlyDictionary<string, string?> PrimaryCompany,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>> Links)

@@ -4,7 +4,7 @@ namespace LeadScoring.Core.HubSpot;
 /// The HubSpot properties the product reads — an allow-list: names, emails, phones, addresses and note or email
 /// bodies are never requested, so PII does not even reach our process (except an email for workflow enrolment).
 /// </summary>
-public static class HubSpotProperties
+internal static class HubSpotProperties
 {
     /// <summary>Scoring inputs, plus the ai_* values currently in HubSpot so an unchanged score is not written again.</summary>
     public static IReadOnlyList<string> Contact { get; } =

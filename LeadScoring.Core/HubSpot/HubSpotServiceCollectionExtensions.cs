@@ -11,7 +11,7 @@ using Polly;
 namespace LeadScoring.Core.HubSpot;
 
 /// <summary>Registers the typed HubSpot client with its handler chain: retry (outermost) → auth → rate budget → network.</summary>
-public static class HubSpotServiceCollectionExtensions
+internal static class HubSpotServiceCollectionExtensions
 {
     public static IServiceCollection AddHubSpotClient(this IServiceCollection services, Action<HubSpotClientOptions>? configure = null)
     {

@@ -14,7 +14,7 @@ public sealed record HubSpotLeadRecord(
 /// Turns HubSpot objects into <see cref="LeadFeatures"/>: ids and derived numbers only. This is the PII boundary —
 /// only allow-listed properties are read, and nothing textual except enumerated codes passes through.
 /// </summary>
-public static class LeadFeaturesMapper
+internal static class LeadFeaturesMapper
 {
     /// <summary>Engagement counts (replies, meetings, calls, total) cover this many days before AsOf.</summary>
     public const int EngagementWindowDays = 90;

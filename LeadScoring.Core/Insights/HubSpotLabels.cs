@@ -3,7 +3,7 @@ using System.Globalization;
 namespace LeadScoring.Core.Insights;
 
 /// <summary>Readable names for HubSpot's enumeration codes (lead sources, industries, lifecycle stages) in reports.</summary>
-public static class HubSpotLabels
+internal static class HubSpotLabels
 {
     /// <summary>HubSpot's own labels of <c>hs_analytics_source</c>, where they are not the code in words.</summary>
     private static readonly Dictionary<string, string> Sources = new(StringComparer.OrdinalIgnoreCase)

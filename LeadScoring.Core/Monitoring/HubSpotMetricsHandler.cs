@@ -7,7 +7,7 @@ namespace LeadScoring.Core.Monitoring;
 /// Times every HubSpot attempt (inside the retry, so each 429 and retried 5xx is seen) and records it by operation —
 /// the method and path with ids replaced by {id}, so no id or email reaches a metric — and status (0 = no response).
 /// </summary>
-public sealed class HubSpotMetricsHandler(LeadScoringMetrics metrics, TimeProvider clock) : DelegatingHandler
+internal sealed class HubSpotMetricsHandler(LeadScoringMetrics metrics, TimeProvider clock) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

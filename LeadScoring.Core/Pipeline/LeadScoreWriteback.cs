@@ -8,7 +8,7 @@ using LeadScoring.Core.Storage;
 namespace LeadScoring.Core.Pipeline;
 
 /// <summary>What a score looks like as HubSpot contact properties, and a digest to tell whether it changed.</summary>
-public static class LeadScoreWriteback
+internal static class LeadScoreWriteback
 {
     /// <summary>HubSpot text properties hold 64 KB; the explanation stays far below.</summary>
     public const int MaxExplanationLength = 2000;

@@ -4,7 +4,7 @@ namespace LeadScoring.Core.Scoring;
 /// Rejects feature records that cannot be true (negative counts, more meetings attended than booked, …).
 /// Unknown (null) values are always fine: they only lower confidence.
 /// </summary>
-public static class LeadFeaturesValidator
+internal static class LeadFeaturesValidator
 {
     private const int MaxCount = 10_000_000;
     private const int MaxTextLength = 128;

@@ -26,7 +26,7 @@ public enum NextBestAction
 }
 
 /// <summary>The priority bands: High 80–100, Medium 50–79, Low 0–49.</summary>
-public static class PriorityBands
+internal static class PriorityBands
 {
     public const int HighFrom = 80;
     public const int MediumFrom = 50;

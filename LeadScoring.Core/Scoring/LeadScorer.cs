@@ -142,7 +142,7 @@ public sealed class LeadScorer
     }
 
     /// <summary>The factors that moved the total most (by |impact|), without LINQ or temporary lists.</summary>
-    internal static ScoreReason[] TopReasons(ComponentScores components, ComponentWeights weights)
+    public static ScoreReason[] TopReasons(ComponentScores components, ComponentWeights weights)
     {
         Span<double> impacts = stackalloc double[MaxReasons];
         Span<(int Component, int Factor)> picks = stackalloc (int, int)[MaxReasons];

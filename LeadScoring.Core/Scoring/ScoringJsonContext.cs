@@ -30,4 +30,4 @@ public sealed partial class ScoringJsonContext : JsonSerializerContext;
     ReadCommentHandling = JsonCommentHandling.Skip,
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(ScoringProfile))]
-public sealed partial class ScoringProfileJsonContext : JsonSerializerContext;
+internal sealed partial class ScoringProfileJsonContext : JsonSerializerContext;

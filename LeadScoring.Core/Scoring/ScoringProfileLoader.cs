@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace LeadScoring.Core.Scoring;
 
 /// <summary>Reads a <see cref="ScoringProfile"/> from JSON and refuses anything it cannot score with.</summary>
-public static class ScoringProfileLoader
+internal static class ScoringProfileLoader
 {
     /// <exception cref="InputValidationException">The JSON is malformed or a value is out of range; every problem is named.</exception>
     public static ScoringProfile Parse(string json)
@@ -45,7 +45,7 @@ public static class ScoringProfileLoader
 }
 
 /// <summary>Checks a profile's values; returns every problem with its JSON path.</summary>
-public static class ScoringProfileValidator
+internal static class ScoringProfileValidator
 {
     private const double WeightSumTolerance = 1e-6;
 

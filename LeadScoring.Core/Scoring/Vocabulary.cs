@@ -6,7 +6,7 @@ namespace LeadScoring.Core.Scoring;
 /// The HubSpot and ISO codes scoring understands, with the words a sales rep reads in reasons.
 /// Profiles are validated against these so a typo ("COMPUTER_SOFTWARES") fails loudly instead of never matching.
 /// </summary>
-public static class Vocabulary
+internal static class Vocabulary
 {
     /// <summary>Values of HubSpot's company <c>industry</c> property.</summary>
     public static FrozenSet<string> Industries { get; } = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,

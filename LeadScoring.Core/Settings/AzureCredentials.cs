@@ -9,7 +9,7 @@ namespace LeadScoring.Core.Settings;
 /// identity) means exactly that managed identity; otherwise <see cref="DefaultAzureCredential"/> (managed identity in
 /// Azure, the developer's az/azd/Visual Studio login on a workstation).
 /// </summary>
-public static class AzureCredentials
+internal static class AzureCredentials
 {
     /// <summary>Client id of the user-assigned identity for Azure AI Search and Azure OpenAI (the Azure SDK's own setting name).</summary>
     public const string ClientIdName = "AZURE_CLIENT_ID";

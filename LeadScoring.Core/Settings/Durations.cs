@@ -4,7 +4,7 @@ using System.Xml;
 namespace LeadScoring.Core.Settings;
 
 /// <summary>Parses durations the way people write them in settings: 5m, 2h, 7d, 300s, 00:05:00 or PT5M.</summary>
-public static class Durations
+internal static class Durations
 {
     /// <summary>
     /// Like <see cref="TryParse"/>, and also a bare whole number of milliseconds of at least one second — the seed's

@@ -11,7 +11,7 @@ namespace LeadScoring.Core.Settings;
 /// <c>A:B</c>). The start-up validation refuses a setting in the product's own namespaces that is not in this list (a
 /// typo would otherwise be ignored silently), and the deployment templates are tested against it.
 /// </summary>
-public static class KnownSettings
+internal static class KnownSettings
 {
     /// <summary>Settings with these prefixes are the product's: an unknown one is a mistake, not someone else's variable.</summary>
     private static readonly string[] OwnPrefixes = ["LEAD_SCORE_", "HUBSPOT_", $"{LeadScoringSettings.StorageName}__", $"{HubSpotClientOptions.Section}__"];

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace LeadScoring.Core.Settings;
 
 /// <summary>Start-up validation: each failure is one line naming the setting and what is wrong with it.</summary>
-public sealed class LeadScoringSettingsValidator : IValidateOptions<LeadScoringSettings>
+internal sealed class LeadScoringSettingsValidator : IValidateOptions<LeadScoringSettings>
 {
     public ValidateOptionsResult Validate(string? name, LeadScoringSettings options)
     {

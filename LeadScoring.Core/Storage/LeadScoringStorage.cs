@@ -82,7 +82,7 @@ public sealed class LeadScoringStorage
     /// A queue client that leaves bodies as they are: receiving through it never throws on a body that is not
     /// Base64 (another producer's message), so such a message can be poisoned instead of blocking its batch.
     /// </summary>
-    internal QueueClient RawQueue(string name) => _rawQueues.GetOrAdd(name, _rawQueueService.GetQueueClient);
+    public QueueClient RawQueue(string name) => _rawQueues.GetOrAdd(name, _rawQueueService.GetQueueClient);
 
     /// <summary>Creates every queue and table of <see cref="Names"/> that does not exist yet.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)

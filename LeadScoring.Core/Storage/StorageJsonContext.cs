@@ -16,4 +16,4 @@ namespace LeadScoring.Core.Storage;
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(ScoreRequest))]
 [JsonSerializable(typeof(AcceptedWebhookEvent))]
-public sealed partial class StorageJsonContext : JsonSerializerContext;
+internal sealed partial class StorageJsonContext : JsonSerializerContext;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace LeadScoring.Core.Storage;
 
 /// <summary>Registers the storage account and every store as singletons.</summary>
-public static class StorageServiceCollectionExtensions
+internal static class StorageServiceCollectionExtensions
 {
     public static IServiceCollection AddLeadScoringStorage(this IServiceCollection services, Func<IServiceProvider, string> connectionString, string prefix = "")
     {

@@ -6,7 +6,7 @@ namespace LeadScoring.Core.Training;
 /// Removes emails and phone numbers from free text a manager writes, before it is stored or embedded. Names cannot
 /// be detected reliably and are the writer's responsibility (the README says so).
 /// </summary>
-public static partial class PiiScrubber
+internal static partial class PiiScrubber
 {
     public const string EmailMask = "[email]";
     public const string PhoneMask = "[phone]";

@@ -5,7 +5,7 @@ using LeadScoring.Core.Scoring;
 namespace LeadScoring.Core.Training;
 
 /// <summary>One record of an import and the line of the file it starts on (1 = the header), which errors quote.</summary>
-public sealed record TrainingCsvRow(int Line, TrainingRecordInput Input);
+internal sealed record TrainingCsvRow(int Line, TrainingRecordInput Input);
 
 /// <summary>
 /// Bulk import format: a header row, then one record per row (RFC 4180 quoting). Columns: contactId, classification,
@@ -13,7 +13,7 @@ public sealed record TrainingCsvRow(int Line, TrainingRecordInput Input);
 /// country, emailOpens, lastEngagementAt…). Unknown columns and bad cells are errors naming row and column, where
 /// "row N" is always the file's line number N (blank lines and multi-line quoted cells counted), as an editor shows it.
 /// </summary>
-public static class TrainingCsv
+internal static class TrainingCsv
 {
     public const int MaxRows = 10_000;
 

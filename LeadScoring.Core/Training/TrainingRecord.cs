@@ -49,7 +49,7 @@ public sealed record TrainingRecord
 }
 
 /// <summary>The attributes a manager can say mattered.</summary>
-public static class TrainingAttributes
+internal static class TrainingAttributes
 {
     public static IReadOnlySet<string> Known { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace LeadScoring.Core.Training;
 
 /// <summary>Registers training records with the embedded defaults: the hashing embedder and the exact-cosine index in Azure Tables.</summary>
-public static class TrainingServiceCollectionExtensions
+internal static class TrainingServiceCollectionExtensions
 {
     /// <summary>Azure OpenAI embedding deployment; with AZURE_OPENAI_ENDPOINT it replaces the hashing embedder.</summary>
     public const string EmbeddingDeploymentName = "AZURE_OPENAI_EMBEDDING_DEPLOYMENT";

@@ -10,7 +10,7 @@ namespace LeadScoring.Functions.Security;
 /// What every response and every sign-in gets, in both hosts: security headers, redirects that never echo the Host
 /// header, the login-CSRF origin check, and the client address wrong keys are counted against.
 /// </summary>
-internal static class HttpHardening
+public static class HttpHardening
 {
     /// <summary>No inline script or style anywhere (the dashboard's script and CSS are files under wwwroot/assets), no framing.</summary>
     public const string ContentSecurityPolicy =

@@ -4,7 +4,7 @@ namespace LeadScoring.Core.Learning.Retraining;
 
 /// <summary>The refit of the component weights and whether it was kept.</summary>
 /// <param name="Kept">True when the new weights ranked the held-out leads better than the old ones.</param>
-public sealed record WeightRefit(ComponentWeights Old, ComponentWeights New, double OldHeldOutAuc, double NewHeldOutAuc, bool Kept, string Why);
+internal sealed record WeightRefit(ComponentWeights Old, ComponentWeights New, double OldHeldOutAuc, double NewHeldOutAuc, bool Kept, string Why);
 
 /// <summary>
 /// Refits the Fit/Engagement/Outcome/Recency weights against outcomes: an exhaustive search on a 0.01 grid over
@@ -12,7 +12,7 @@ public sealed record WeightRefit(ComponentWeights Old, ComponentWeights New, dou
 /// the weighted total. The result is kept only if it also ranks the held-out rows better — so a refit never makes the
 /// explainable score worse at what it is for.
 /// </summary>
-public static class ComponentWeightFitter
+internal static class ComponentWeightFitter
 {
     private const int Steps = 100;
 

@@ -3,7 +3,7 @@ using LeadScoring.Core.Scoring;
 namespace LeadScoring.Core.Learning.Retraining;
 
 /// <summary>A lead as it was scored at one moment: its features and the four rule components (all PII-free).</summary>
-public sealed record LeadSnapshot(LeadFeatures Features, double Fit, double Engagement, double Outcome, double Recency, DateTimeOffset AsOf)
+internal sealed record LeadSnapshot(LeadFeatures Features, double Fit, double Engagement, double Outcome, double Recency, DateTimeOffset AsOf)
 {
     public static LeadSnapshot From(LeadFeatures features, ComponentScores components, DateTimeOffset asOf)
     {
@@ -17,7 +17,7 @@ public sealed record LeadSnapshot(LeadFeatures Features, double Fit, double Enga
 /// The learner's view of leads: one column per feature, categorical codes as categories, unknowns as missing (never
 /// 0), times as "days before the snapshot" so a model trained last month reads today's leads the same way.
 /// </summary>
-public static class LeadSnapshotTable
+internal static class LeadSnapshotTable
 {
     public static FeatureTable Build(IReadOnlyList<LeadSnapshot> rows)
     {

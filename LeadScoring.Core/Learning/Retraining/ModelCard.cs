@@ -21,7 +21,7 @@ public enum ModelStatus
 }
 
 /// <summary>Statuses as lowercase words in JSON: <c>promoted</c>, <c>refused</c>, <c>retired</c>, <c>skipped</c>.</summary>
-public sealed class ModelStatusJsonConverter() : JsonStringEnumConverter<ModelStatus>(System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false);
+internal sealed class ModelStatusJsonConverter() : JsonStringEnumConverter<ModelStatus>(System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false);
 
 /// <summary>The registry as the models route shows it: the version in use, a pinned one, and every card newest first.</summary>
 /// <param name="InUse">The model in use under its one name, as scores and the Operations page carry it (rules/profile, and +close model).</param>

@@ -4,10 +4,10 @@ namespace LeadScoring.Core.Learning.Retraining;
 public sealed record DealOutcome(string ContactId, DateTimeOffset ClosedAt, bool Won);
 
 /// <summary>A lead as scored at <see cref="ScoredAt"/>, from the score history.</summary>
-public sealed record ScoredLead(string ContactId, DateTimeOffset ScoredAt, LeadSnapshot Snapshot, double ExactScore);
+internal sealed record ScoredLead(string ContactId, DateTimeOffset ScoredAt, LeadSnapshot Snapshot, double ExactScore);
 
 /// <summary>Where a labelled example came from.</summary>
-public enum ExampleSource
+internal enum ExampleSource
 {
     /// <summary>A scored lead and what its deals did afterwards.</summary>
     Outcome,
@@ -17,12 +17,12 @@ public enum ExampleSource
 }
 
 /// <summary>One row to learn from: what was known at <see cref="At"/>, and what happened after.</summary>
-public sealed record LabeledExample(string? ContactId, DateTimeOffset At, LeadSnapshot Snapshot, bool Label, double Weight, ExampleSource Source, double? ExactScore);
+internal sealed record LabeledExample(string? ContactId, DateTimeOffset At, LeadSnapshot Snapshot, bool Label, double Weight, ExampleSource Source, double? ExactScore);
 
 /// <summary>The rules of <see cref="PointInTimeDataset"/>.</summary>
 /// <param name="Window">How long after a scoring a closed-won deal still counts as its outcome (90 days by default).</param>
 /// <param name="TrainingRecordWeight">Weight of a hand-classified record relative to a real outcome.</param>
-public sealed record PointInTimeRules(TimeSpan Window, double TrainingRecordWeight);
+internal sealed record PointInTimeRules(TimeSpan Window, double TrainingRecordWeight);
 
 /// <summary>
 /// Builds a point-in-time training set from the score history and HubSpot's closed deals, so that nothing learned
@@ -36,7 +36,7 @@ public sealed record PointInTimeRules(TimeSpan Window, double TrainingRecordWeig
 /// <item>one example per contact — its latest labelled scoring — so busy contacts do not outweigh quiet ones.</item>
 /// </list>
 /// </summary>
-public static class PointInTimeDataset
+internal static class PointInTimeDataset
 {
     public static IReadOnlyList<LabeledExample> FromOutcomes(
         IEnumerable<ScoredLead> history, IEnumerable<DealOutcome> outcomes, PointInTimeRules rules, DateTimeOffset now)

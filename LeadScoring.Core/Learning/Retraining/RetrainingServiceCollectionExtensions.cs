@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace LeadScoring.Core.Learning.Retraining;
 
 /// <summary>Registers retraining, the model registry and the active close-probability model the scorer consults.</summary>
-public static class RetrainingServiceCollectionExtensions
+internal static class RetrainingServiceCollectionExtensions
 {
     public static IServiceCollection AddRetraining(this IServiceCollection services)
     {

@@ -10,7 +10,7 @@ namespace LeadScoring.Core.Training.AzureSearch;
 /// Where the Azure AI Search vector index lives, read from flat setting names as Azure Functions apps use them
 /// (environment variables or local.settings.json <c>Values</c>). <see cref="Validate"/> names the setting of each problem.
 /// </summary>
-public sealed class AzureSearchOptions
+internal sealed class AzureSearchOptions
 {
     public const string EndpointName = "AZURE_SEARCH_ENDPOINT";
     public const string ApiKeyName = "AZURE_SEARCH_API_KEY";

@@ -26,7 +26,7 @@ namespace LeadScoring.Core.Training.AzureSearch;
 /// written (upserts are idempotent, so the caller retries the whole call). HTTP failures surface as
 /// <see cref="RequestFailedException"/> with the service's status and message; the caller decides whether to retry.</para>
 /// </remarks>
-public sealed class AzureSearchVectorIndex : IVectorIndex, IDisposable
+internal sealed class AzureSearchVectorIndex : IVectorIndex, IDisposable
 {
     public const string IdField = "id";
     public const string VectorField = "vector";
