@@ -37,9 +37,10 @@ public sealed class HostProcess : IAsyncDisposable
         string hostDll, string appRoot, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (!settings.TryGetValue("urls", out var urls) || !Uri.TryCreate(urls, UriKind.Absolute, out var address))
+        if (!settings.TryGetValue("urls", out var urls) || !Uri.TryCreate(urls, UriKind.Absolute, out var address)
+            || address.Scheme is not ("http" or "https"))
         {
-            throw new ArgumentException("settings: 'urls' must be the absolute address the host listens on, e.g. http://127.0.0.1:7071.", nameof(settings));
+            throw new ArgumentException($"settings: 'urls' ('{urls}') must be the absolute http address the host listens on, e.g. http://127.0.0.1:7071.", nameof(settings));
         }
 
         var environment = settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
