@@ -52,6 +52,25 @@ public static class EmulatorApp
         return app;
     }
 
+    /// <summary>
+    /// Builds and starts an emulator in this process (tests and benchmarks: on http://127.0.0.1:0, then read the port
+    /// with <see cref="Address"/>); disposes it again when it does not start. Stop it with <c>StopAsync</c> and <c>DisposeAsync</c>.
+    /// </summary>
+    public static async Task<WebApplication> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default)
+    {
+        var app = Build(options);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>The first address the started app listens on (with the real port when it was started on port 0).</summary>
     public static Uri Address(WebApplication app)
     {

@@ -58,7 +58,7 @@ internal static partial class ApiBudgetBenchmark
         var startedAt = DateTime.UtcNow;
         try
         {
-            var root = ProductUnderLoad.RepositoryRoot();
+            var root = Repository.Root();
             var report = await MeasureAsync(options, args, root, output, cancel.Token);
             var text = report.Render();
             await output.WriteLineAsync();

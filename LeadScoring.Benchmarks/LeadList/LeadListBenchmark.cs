@@ -31,7 +31,7 @@ internal static class LeadListBenchmark
         var cancellationToken = stop.Token;
 
         await output.WriteLineAsync("Starting Azurite (in memory)…");
-        await using var product = await ProductUnderLoad.StartStorageAsync(ProductUnderLoad.RepositoryRoot(), onDisk: false, output, cancellationToken);
+        await using var product = await ProductUnderLoad.StartStorageAsync(Repository.Root(), onDisk: false, output, cancellationToken);
         var storage = new LeadScoringStorage(StorageConnection.FromConnectionString(product.StorageConnectionString), new StorageNames(product.StoragePrefix));
         await storage.EnsureCreatedAsync(cancellationToken);
         var index = new LeadIndexStore(storage);

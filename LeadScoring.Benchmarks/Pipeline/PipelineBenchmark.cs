@@ -59,7 +59,7 @@ internal static partial class PipelineBenchmark
             var report = await MeasureAsync(options, args, output, cancel.Token);
             await output.WriteLineAsync();
             await output.WriteLineAsync(report.Text);
-            var path = options.ReportPath ?? Path.Combine(ProductUnderLoad.RepositoryRoot(), "BenchmarkDotNet.Artifacts", "results",
+            var path = options.ReportPath ?? Path.Combine(Repository.Root(), "BenchmarkDotNet.Artifacts", "results",
                 $"pipeline-{DateTime.UtcNow:yyyyMMdd-HHmmss}.txt");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             await File.WriteAllTextAsync(path, report.Text, CancellationToken.None);
@@ -80,7 +80,7 @@ internal static partial class PipelineBenchmark
 
     private static async Task<(string Text, bool TargetsMet)> MeasureAsync(PipelineBenchmarkOptions options, string[] args, TextWriter log, CancellationToken cancellationToken)
     {
-        var root = ProductUnderLoad.RepositoryRoot();
+        var root = Repository.Root();
         var hostDll = Path.GetFullPath(options.HostDll ?? Path.Combine(root, "LeadScoring.LocalHost", "bin", "Release", "net10.0", "LeadScoring.LocalHost.dll"));
         if (!File.Exists(hostDll))
         {

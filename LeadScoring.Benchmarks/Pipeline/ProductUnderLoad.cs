@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Reflection;
 using System.Text.Json.Nodes;
 using LeadScoring.HubSpotEmulator;
 using Microsoft.AspNetCore.Builder;
@@ -9,12 +8,11 @@ namespace LeadScoring.Benchmarks.Pipeline;
 
 /// <summary>
 /// The whole product on loopback, as in the end-to-end tests but with the host as a real Release process: Azurite
-/// (in memory, free ports), the HubSpot emulator in this process with its webhooks aimed at the host, and the host
-/// (<c>dotnet LeadScoring.LocalHost.dll</c>, the local Functions host) configured through environment variables only. Dispose stops all three.
+/// (<see cref="AzuriteProcess"/>: free ports, in memory or on disk), the HubSpot emulator in this process with its webhooks aimed at the host, and the host
+/// (<see cref="HostProcess"/>: <c>dotnet LeadScoring.LocalHost.dll</c>, the local Functions host) configured through environment variables only. Dispose stops all three.
 /// </summary>
 internal sealed class ProductUnderLoad : IAsyncDisposable
 {
-    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     public const string AdminKey = "bench-admin-key-00000000001";
 
     private readonly List<IAsyncDisposable> _owned = [];
@@ -50,29 +48,6 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
     /// <summary>Talks to the emulator (admin endpoints and, with the bearer token, its HubSpot API).</summary>
     public HttpClient EmulatorClient { get; private set; } = null!;
 
-    /// <summary>Where node_modules, host.json and the default host build live (from the build, or found upwards).</summary>
-    public static string RepositoryRoot()
-    {
-        var built = typeof(ProductUnderLoad).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
-        if (built is not null && File.Exists(Path.Combine(built, "LeadScoring.sln")))
-        {
-            return built;
-        }
-
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "LeadScoring.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("LeadScoring.sln not found above " + AppContext.BaseDirectory);
-    }
-
     /// <summary>Starts Azurite only (the storage probe runs before the rest).</summary>
     public static async Task<ProductUnderLoad> StartStorageAsync(string repositoryRoot, bool onDisk, TextWriter log, CancellationToken cancellationToken)
     {
@@ -97,7 +72,7 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
     public async Task StartEmulatorAndHostAsync(string repositoryRoot, string hostDll, ProductSetup setup, TextWriter log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        var hostPort = ChildProcess.FreePort();
+        var hostPort = Ports.Free();
         HostAddress = new Uri($"http://127.0.0.1:{hostPort}");
 
         EmulatorOptions = new EmulatorOptions
@@ -112,13 +87,12 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
             WebhookRetryScale = setup.WebhookRetryScale,
         };
         var started = DateTime.UtcNow;
-        var emulator = EmulatorApp.Build(EmulatorOptions);
+        var emulator = await EmulatorApp.StartAsync(EmulatorOptions, cancellationToken);
         _owned.Add(new AsyncDisposer(async () =>
         {
             await emulator.StopAsync();
             await emulator.DisposeAsync();
         }));
-        await emulator.StartAsync(cancellationToken);
         Emulator = emulator;
         EmulatorAddress = EmulatorApp.Address(emulator);
         EmulatorClient = new HttpClient { BaseAddress = EmulatorAddress, Timeout = TimeSpan.FromSeconds(60) };
@@ -129,7 +103,6 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
         File.Copy(Path.Combine(repositoryRoot, "host.json"), Path.Combine(WorkDirectory, "host.json"), overwrite: true);
         var environment = new Dictionary<string, string?>
         {
-            ["AzureWebJobsScriptRoot"] = WorkDirectory,
             ["urls"] = HostAddress.ToString().TrimEnd('/'),
             ["AzureWebJobsStorage"] = StorageConnectionString,
             ["HUBSPOT_BASE_URL"] = EmulatorAddress.ToString(),
@@ -147,43 +120,10 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
             environment[name] = value;
         }
 
-        Host = ChildProcess.Start("host", "dotnet", [hostDll], Path.Combine(WorkDirectory, "host.log"), environment,
-            ["HUBSPOT_", "LEAD_SCORE_", "AzureWebJobs", "ASPNETCORE_", "HubSpot__", "urls"]);
-        _owned.Add(Host);
-
-        using var http = new HttpClient { BaseAddress = HostAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (Host.HasExited)
-            {
-                throw new InvalidOperationException($"The host exited with code {Host.Process.ExitCode} during start-up:\n{Host.Tail()}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri("/api/health", UriKind.Relative), cancellationToken);
-                if ((int)response.StatusCode is 200 or 503)
-                {
-                    HostReadyAt = DateTimeOffset.UtcNow;
-                    break;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"The host did not answer /api/health within 60 s:\n{Host.Tail()}");
-            }
-
-            await Task.Delay(200, cancellationToken);
-        }
+        var host = await HostProcess.StartAsync(hostDll, WorkDirectory, environment, cancellationToken);
+        _owned.Add(host);
+        Host = host.Process;
+        HostReadyAt = host.ReadyAt;
 
         await log.WriteLineAsync($"  host {hostDll} on {HostAddress} ({Host}, storage prefix {StoragePrefix}, log {Host.LogPath})");
     }
@@ -273,65 +213,15 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
         }
 
         EmulatorClient?.Dispose();
-        try
-        {
-            var data = Path.Combine(WorkDirectory, "azurite-data");
-            if (Directory.Exists(data))
-            {
-                Directory.Delete(data, recursive: true); // the logs and samples stay
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 
     private async Task StartAzuriteAsync(string repositoryRoot, bool onDisk, TextWriter log, CancellationToken cancellationToken)
     {
-        var script = Path.Combine(repositoryRoot, "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (!File.Exists(script))
-        {
-            throw new InvalidOperationException($"Azurite is not installed at {script}: run 'npm ci' in {repositoryRoot}.");
-        }
-
-        var (blob, queue, table) = (ChildProcess.FreePort(), ChildProcess.FreePort(), ChildProcess.FreePort());
-        var data = Path.Combine(WorkDirectory, "azurite-data");
-        string[] persistence = onDisk ? ["--location", data] : ["--inMemoryPersistence"];
-        if (onDisk)
-        {
-            Directory.CreateDirectory(data);
-        }
-
-        Azurite = ChildProcess.Start("azurite", "node",
-        [
-            script, "--silent", "--loose", "--skipApiVersionCheck", "--disableTelemetry", .. persistence,
-            "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
-            "--blobPort", $"{blob}", "--queuePort", $"{queue}", "--tablePort", $"{table}",
-        ], Path.Combine(WorkDirectory, "azurite.log"));
-        _owned.Add(Azurite);
-
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        foreach (var port in new[] { blob, queue, table })
-        {
-            while (!await ChildProcess.AcceptsAsync(port))
-            {
-                if (Azurite.HasExited || DateTime.UtcNow > deadline)
-                {
-                    throw new InvalidOperationException($"Azurite did not start listening on 127.0.0.1:{port}:\n{Azurite.Tail()}");
-                }
-
-                await Task.Delay(100, cancellationToken);
-            }
-        }
-
-        StorageConnectionString =
-            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
-            $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;" +
-            $"TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
-        await log.WriteLineAsync($"  azurite {(onDisk ? "on disk (" + data + ")" : "in memory")} on 127.0.0.1:{blob}/{queue}/{table} ({Azurite})");
+        var azurite = await AzuriteProcess.StartAsync(WorkDirectory, onDisk, repositoryRoot, cancellationToken);
+        _owned.Add(azurite);
+        Azurite = azurite.Process;
+        StorageConnectionString = azurite.ConnectionString;
+        await log.WriteLineAsync($"  azurite {(onDisk ? "on disk (" + azurite.DataFolder + ")" : "in memory")} on 127.0.0.1:{azurite.Ports.Blob}/{azurite.Ports.Queue}/{azurite.Ports.Table} ({Azurite})");
     }
 
     private sealed class AsyncDisposer(Func<Task> dispose) : IAsyncDisposable

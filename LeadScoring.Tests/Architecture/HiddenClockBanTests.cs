@@ -51,7 +51,7 @@ public sealed class HiddenClockBanTests
     [Test]
     public async Task Evaluate_ProductProjects_BuildWithTheAnalyzerAndBannedSymbols()
     {
-        var root = Azurite.RepositoryRoot();
+        var root = Repository.Root();
 
         var evaluated = await Task.WhenAll(ProductProjects.Select(p => EvaluateAsync(Path.Combine(root, p, p + ".csproj"))));
 
@@ -89,7 +89,7 @@ public sealed class HiddenClockBanTests
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, generalDiagnosticOption: ReportDiagnostic.Error)); // TreatWarningsAsErrors, as the build
         Assert.That(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error), Is.Empty, "the planted code compiles");
 
-        var options = new AnalyzerOptions([new FileText(Path.Combine(Azurite.RepositoryRoot(), "BannedSymbols.txt"))]);
+        var options = new AnalyzerOptions([new FileText(Path.Combine(Repository.Root(), "BannedSymbols.txt"))]);
         return await compilation.WithAnalyzers(Analyzers.Value, options).GetAnalyzerDiagnosticsAsync();
     }
 

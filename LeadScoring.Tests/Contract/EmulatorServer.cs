@@ -42,9 +42,7 @@ internal sealed class EmulatorServer : IAsyncDisposable
             SearchRateLimit = o.SearchRateLimit, FaultRate = o.FaultRate, WebhookRetryScale = o.WebhookRetryScale, WorkflowId = o.WorkflowId,
             AccessTokenLifetime = o.AccessTokenLifetime, TimeProvider = o.TimeProvider, FaultHang = o.FaultHang, DailyLimit = o.DailyLimit, TimeZone = o.TimeZone,
         };
-        var app = EmulatorApp.Build(o);
-        await app.StartAsync();
-        return new EmulatorServer(app, o);
+        return new EmulatorServer(await EmulatorApp.StartAsync(o), o);
     }
 
     /// <summary>A service provider with the product's HubSpot client registration, aimed at this emulator.</summary>

@@ -10,7 +10,7 @@ internal static class DashboardBrowser
     /// <summary>TestResults/screenshots at the repository root (created).</summary>
     public static string ScreenshotsDirectory()
     {
-        var path = Path.Combine(Infrastructure.Azurite.RepositoryRoot(), "TestResults", "screenshots");
+        var path = Path.Combine(Repository.Root(), "TestResults", "screenshots");
         Directory.CreateDirectory(path);
         return path;
     }

@@ -13,7 +13,7 @@ internal static class BicepCli
         public override string ToString() => $"exit code {ExitCode}\n{StandardError}\n{(StandardOutput.Length > 2000 ? StandardOutput[..2000] + "…" : StandardOutput)}";
     }
 
-    public static string InfraFolder { get; } = Path.Combine(Azurite.RepositoryRoot(), "infra");
+    public static string InfraFolder { get; } = Path.Combine(Repository.Root(), "infra");
 
     public static string Executable { get; } = Locate();
 

@@ -57,7 +57,7 @@ public sealed class FunctionAppTemplateTests
     {
         var compiled = await DeploymentDriftTests.CompiledAsync();
         var runtime = compiled.Site()["properties"]!["functionAppConfig"]!["runtime"]!;
-        var root = Azurite.RepositoryRoot();
+        var root = Repository.Root();
         var project = XDocument.Load(Path.Combine(root, "LeadScoring.Functions", "LeadScoring.Functions.csproj"));
         var targetFramework = Property(project, "TargetFramework") ?? Property(XDocument.Load(Path.Combine(root, "Directory.Build.props")), "TargetFramework");
 
@@ -191,7 +191,7 @@ public sealed class FunctionAppTemplateTests
         const string path = "api/hubspot/webhooks";
         var routePrefix = ((string?)HostJson()["extensions"]?["http"]?["routePrefix"] ?? "api").Trim('/');
         var route = routePrefix.Length == 0 ? path : path.StartsWith(routePrefix + "/", StringComparison.Ordinal) ? path[(routePrefix.Length + 1)..] : null;
-        var functions = Directory.GetFiles(Path.Combine(Azurite.RepositoryRoot(), "LeadScoring.Functions"), "*.cs", SearchOption.AllDirectories)
+        var functions = Directory.GetFiles(Path.Combine(Repository.Root(), "LeadScoring.Functions"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal) && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
 
         using (Assert.EnterMultipleScope())
@@ -260,5 +260,5 @@ public sealed class FunctionAppTemplateTests
     private static string? Property(XDocument project, string name) => project.Descendants(name).Select(e => e.Value.Trim()).FirstOrDefault(v => v.Length > 0);
 
     private static JsonNode HostJson() =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(Azurite.RepositoryRoot(), "host.json")), documentOptions: HostJsonOptions)!;
+        JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root(), "host.json")), documentOptions: HostJsonOptions)!;
 }

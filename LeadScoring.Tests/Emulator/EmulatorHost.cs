@@ -34,18 +34,7 @@ internal sealed class EmulatorHost : IAsyncDisposable
     public static async Task<EmulatorHost> StartAsync(EmulatorOptions? options = null)
     {
         options ??= new EmulatorOptions { Urls = AnyPort };
-        var app = EmulatorApp.Build(options);
-        try
-        {
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
-        return new EmulatorHost(app, options);
+        return new EmulatorHost(await EmulatorApp.StartAsync(options), options);
     }
 
     public Task<Reply> GetAsync(string path) => SendAsync(HttpMethod.Get, path);

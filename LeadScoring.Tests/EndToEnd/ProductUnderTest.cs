@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using LeadScoring.Core.HubSpot;
 using LeadScoring.HubSpotEmulator;
@@ -48,7 +46,7 @@ internal sealed class ProductUnderTest : IAsyncDisposable
     public static async Task<(EmulatorServer Emulator, Dictionary<string, string?> Settings)> StartEmulatorAsync(
         int contacts, int rateLimit = 1000, double faultRate = 0, IDictionary<string, string?>? extraSettings = null)
     {
-        var hostPort = FreePort();
+        var hostPort = Ports.Free();
         var emulator = await EmulatorServer.StartAsync(new EmulatorOptions
         {
             Contacts = contacts,
@@ -139,12 +137,5 @@ internal sealed class ProductUnderTest : IAsyncDisposable
     {
         await Host.DisposeAsync();
         await Emulator.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using LeadScoring.LocalHost;
 using LeadScoring.Tests.Host;
 
 namespace LeadScoring.Tests.EndToEnd;
@@ -93,7 +94,7 @@ public sealed class CrashRecoveryEndToEndTests(int run)
 
         var contacts = (await ProductUnderTest.ContactIdsAsync(emulator)).Take(Events).ToList();
         _run.Contacts = contacts;
-        var host = await HostProcess.StartAsync(settings, root);
+        var host = await HostProcess.StartAsync(typeof(LocalFunctionsHost).Assembly.Location, root, settings);
         using (var http = new HttpClient())
         {
             var uri = new Uri(host.Address, "/api/hubspot/webhooks");
@@ -130,7 +131,7 @@ public sealed class CrashRecoveryEndToEndTests(int run)
         _run.ScoredBeforeKill = await CountScoredAsync(emulator, contacts);
         await host.DisposeAsync();
 
-        await using var restarted = await HostProcess.StartAsync(settings, root);
+        await using var restarted = await HostProcess.StartAsync(typeof(LocalFunctionsHost).Assembly.Location, root, settings);
         await ProductUnderTest.WaitUntilScoredAsync(emulator, contacts, TimeSpan.FromSeconds(120));
         await Task.Delay(3000); // let redelivered messages of the killed run finish, so double work would show
     }

@@ -47,7 +47,7 @@ internal sealed partial class ReadmeExamplesTests
     /// <summary>The inline <c>-d '…'</c> of the README's score example and the sample file it names.</summary>
     private static IEnumerable<string> Examples()
     {
-        var root = Infrastructure.Azurite.RepositoryRoot();
+        var root = Repository.Root();
         var readme = File.ReadAllText(Path.Combine(root, "README.md"));
         var inline = InlineBody().Match(readme);
         Assert.That(inline.Success, Is.True, "the README's curl example of /api/score");

@@ -16,7 +16,7 @@ namespace LeadScoring.Tests.Host;
 public sealed class StorageUnavailableTests
 {
     private const string Secret = "storage-outage-test-secret";
-    private Azurite.Instance _azurite = null!;
+    private AzuriteProcess _azurite = null!;
     private TestHost _host = null!;
 
     [OneTimeSetUp]

@@ -7,39 +7,8 @@ internal static class SimilarityLeads
 {
     public static readonly DateTimeOffset AsOf = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
-    public static LeadFeatures Full { get; } = new()
-    {
-        ContactId = "51234567",
-        CompanyId = "98765432",
-        AsOf = AsOf,
-        Industry = "COMPUTER_SOFTWARE",
-        EmployeeCount = 250,
-        AnnualRevenue = 12_500_000,
-        Country = "DE",
-        LeadSource = "REFERRALS",
-        LifecycleStage = "salesqualifiedlead",
-        EngagementWindowDays = 90,
-        EmailOpens = 12,
-        EmailClicks = 4,
-        EmailReplies = 2,
-        MeetingsBooked = 3,
-        MeetingsAttended = 2,
-        CallsAttempted = 5,
-        CallsConnected = 2,
-        TotalEngagements = 31,
-        LastEngagementAt = AsOf.AddDays(-3).AddHours(-5),
-        ActivitiesLast7Days = 2,
-        ActivitiesLast30Days = 6,
-        ActivitiesLast90Days = 11,
-        MedianResponseHours = 5.5,
-        DealsCount = 4,
-        DealsWon = 2,
-        DealsLost = 1,
-        AverageWonAmount = 40_000,
-        MedianSalesCycleDays = 45,
-        IndustryWinRate = 0.28,
-        OpenDealStageProbability = 0.6,
-    };
+    /// <summary>The shared fully known lead (<see cref="SampleLeads.FullAsOf"/>) as of <see cref="AsOf"/>.</summary>
+    public static LeadFeatures Full { get; } = SampleLeads.FullAsOf(AsOf);
 
     /// <summary><see cref="Full"/> with five numbers a little different (some cross a bucket boundary).</summary>
     public static LeadFeatures NearCopy { get; } = Full with

@@ -1,16 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
-namespace LeadScoring.Benchmarks.Pipeline;
+namespace LeadScoring.Testing;
 
 /// <summary>
-/// A process the harness started (Azurite, the host), its output going to a log file so that logging costs the child,
+/// A process a test or benchmark started (Azurite, the host), its output going to a log file so that logging costs the child,
 /// not the harness. Every live child is killed when the harness exits, however it exits (Ctrl-C, exception, SIGTERM).
 /// </summary>
-internal sealed class ChildProcess : IAsyncDisposable
+public sealed class ChildProcess : IAsyncDisposable
 {
     private static readonly ConcurrentDictionary<int, Process> Live = new();
 
@@ -100,6 +98,13 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGKILL (the whole tree): no shutdown hooks run. Waits until it has exited.</summary>
+    public async Task KillAsync()
+    {
+        Kill(Process);
+        await Process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         Kill(Process);
@@ -114,27 +119,6 @@ internal sealed class ChildProcess : IAsyncDisposable
 
         Live.TryRemove(Process.Id, out _);
         Process.Dispose();
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public static async Task<bool> AcceptsAsync(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name} (pid {Process.Id})");
