@@ -10,7 +10,7 @@ public sealed class HubSpotClientOptions
     public static IReadOnlyList<string> TuningNames { get; } = [.. new[]
     {
         nameof(RequestsPer10Seconds), nameof(RateBudgetShare), nameof(RealTimeReservePer10Seconds), nameof(SearchRequestsPerSecond), nameof(MaxAttempts), nameof(RetryBaseDelay),
-        nameof(RateLimitedDelay), nameof(SearchRateLimitedDelay), nameof(AttemptTimeout), nameof(TotalTimeout),
+        nameof(RateLimitedDelay), nameof(SearchRateLimitedDelay), nameof(AttemptTimeout), nameof(TotalTimeout), nameof(HedgingDelay), nameof(MinHedgingDelay),
     }.Select(name => $"{Section}__{name}")];
 
     public Uri BaseUrl { get; set; } = new("https://api.hubapi.com/");
@@ -53,6 +53,14 @@ public sealed class HubSpotClientOptions
     /// <summary>One attempt's timeout. HubSpot answers a batch of 100 in well under a second; a call hanging longer is
     /// better abandoned and retried than waited for.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest wait before a read (or batch update) still unanswered is sent again alongside the first
+    /// (hedging); also the wait before HubSpot's latency is known. Once it is, the wait is a few times the operation's
+    /// median answer, within <see cref="MinHedgingDelay"/> and this.</summary>
+    public TimeSpan HedgingDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The shortest hedging wait, however quick HubSpot's answers are.</summary>
+    public TimeSpan MinHedgingDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>A whole call's timeout across attempts and back-off.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(90);

@@ -150,7 +150,8 @@ public sealed class HubSpotLeadReader(HubSpotClient client)
             if (chunk.Count > 1)
             {
                 var halves = new[] { chunk.Take(chunk.Count / 2).ToList(), chunk.Skip(chunk.Count / 2).ToList() };
-                var errors = new[] { await TryReadAsync(halves[0]).ConfigureAwait(false), await TryReadAsync(halves[1]).ConfigureAwait(false) };
+                // Both halves at once: a split is on the lead's critical path, and each half takes its own budget slot anyway.
+                var errors = await Task.WhenAll(TryReadAsync(halves[0]), TryReadAsync(halves[1])).ConfigureAwait(false);
                 if (errors[0] is null || errors[1] is null)
                 {
                     for (var i = 0; i < 2; i++)

@@ -7,10 +7,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Timeout;
 
 namespace LeadScoring.Core.HubSpot;
 
-/// <summary>Registers the typed HubSpot client with its handler chain: retry (outermost) → auth → rate budget → network.</summary>
+/// <summary>Registers the typed HubSpot client with its handler chain: retry (outermost) → auth → rate budget → hedging → network.</summary>
 internal static class HubSpotServiceCollectionExtensions
 {
     public static IServiceCollection AddHubSpotClient(this IServiceCollection services, Action<HubSpotClientOptions>? configure = null)
@@ -37,6 +38,8 @@ internal static class HubSpotServiceCollectionExtensions
         services.TryAddSingleton<HubSpotRateBudget>();
         services.TryAddTransient<HubSpotAuthHandler>();
         services.TryAddTransient<HubSpotRateLimitHandler>();
+        services.TryAddSingleton<HubSpotLatency>();
+        services.TryAddTransient<HubSpotHedgingHandler>();
         services.AddHttpClient(OAuthAccessTokenSource.HttpClientName);
         services.TryAddSingleton<IHubSpotAccessTokenSource>(provider =>
             provider.GetRequiredService<IOptions<HubSpotClientOptions>>().Value.UsesOAuth
@@ -67,15 +70,21 @@ internal static class HubSpotServiceCollectionExtensions
                 UseJitter = true,
                 Delay = o.RetryBaseDelay,
 
-                // Transient only: connection failures, timeouts, 408, 429 and 5xx. Other 4xx are our mistakes.
-                ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome)),
+                // Transient only: connection failures, timeouts, 408, 429 and 5xx. Other 4xx are our mistakes. A call
+                // that is hedged has had its attempts already (HubSpotHedgingHandler), except for 429 and for this
+                // attempt timeout, which also counts the wait for rate budget (a queue longer than it is no HubSpot fault).
+                ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome)
+                    && (args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests || args.Outcome.Exception is TimeoutRejectedException
+                        || !HubSpotHedgingHandler.IsHedged(args.Context.GetRequestMessage()))),
                 DelayGenerator = args => ValueTask.FromResult(RetryDelay(args.Outcome.Result, o, clock)),
             });
             pipeline.AddTimeout(o.AttemptTimeout);
         });
 
-        // Inside the retry: each attempt gets a current token and its own rate-budget slot.
-        client.AddHttpMessageHandler<HubSpotAuthHandler>().AddHttpMessageHandler<HubSpotRateLimitHandler>().AddHttpMessageHandler<HubSpotMetricsHandler>();
+        // Inside the retry: each attempt gets a current token and its own rate-budget slot; inside the budget, a read
+        // still unanswered is hedged (each hedge with a slot of its own), so the hedging delay never counts budget waits.
+        client.AddHttpMessageHandler<HubSpotAuthHandler>().AddHttpMessageHandler<HubSpotRateLimitHandler>()
+            .AddHttpMessageHandler<HubSpotHedgingHandler>().AddHttpMessageHandler<HubSpotMetricsHandler>();
         return services;
     }
 

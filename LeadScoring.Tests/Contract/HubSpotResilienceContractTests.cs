@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using System.Net.Http.Json;
+using System.Diagnostics;
 using System.Net;
 using LeadScoring.Core.HubSpot;
 using LeadScoring.HubSpotEmulator;
@@ -85,5 +88,28 @@ public sealed class HubSpotResilienceContractTests
         Assert.That(all, Has.Count.EqualTo(10_250));
         Assert.That(all.Select(c => c.Id), Is.Unique);
         Assert.That((await emulator.RequestsAsync("/search")).Select(r => r.Status), Is.All.EqualTo(200), "never paged into HubSpot's 10k cap");
+    }
+
+    [Test]
+    public async Task LeadReader_Gather_FaultRate30Percent_HangsAreHedgedAndEveryLeadIsReadInSeconds()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 300, RateLimit = 100_000, SearchRateLimit = 50 });
+        await using var services = emulator.ClientServices(o => { o.RequestsPer10Seconds = 100_000; o.SearchRequestsPerSecond = 40; });
+        var reader = services.GetRequiredService<HubSpotLeadReader>();
+        var ids = (await HubSpotClientContractTests.ToListAsync(services.GetRequiredService<HubSpotClient>().SearchModifiedSinceAsync("contacts", DateTimeOffset.UnixEpoch, []))).Select(c => c.Id).ToList();
+        (await emulator.Admin.PutAsJsonAsync("/_emulator/fault-rate", new { rate = 0.3 })).EnsureSuccessStatusCode();
+        await emulator.ClearRequestsAsync();
+        var watch = Stopwatch.StartNew();
+
+        var gather = await reader.GatherAsync(ids);
+
+        watch.Stop();
+        var log = (await emulator.Admin.GetFromJsonAsync<JsonObject>("/_emulator/requests"))!["results"]!.AsArray();
+        var faults = log.Select(r => (string?)r!["fault"]).OfType<string>().ToList();
+        Assert.That(faults, Has.Some.EqualTo("random:hang"), "some calls really hung (15 s, past the 10-s attempt timeout)");
+        Assert.That(faults, Has.Some.StartsWith("random:5"), "some calls really answered 5xx");
+        Assert.That(gather.Failed, Is.Empty);
+        Assert.That(gather.Records.Keys, Is.EquivalentTo(ids), "every lead is read");
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(8)), "a hung read is hedged after a few times HubSpot's usual latency, not waited for 10 s");
     }
 }
