@@ -6,7 +6,7 @@ namespace LeadScoring.Tests.Docs;
 [TestFixture]
 internal sealed partial class DocsLinksTests
 {
-    private static readonly string Root = Infrastructure.Azurite.RepositoryRoot();
+    private static readonly string Root = Repository.Root();
 
     private static IEnumerable<string> Pages() =>
         new[] { Path.Combine(Root, "README.md") }.Concat(Directory.GetFiles(Path.Combine(Root, "docs"), "*.md"));
