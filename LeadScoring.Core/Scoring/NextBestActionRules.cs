@@ -55,7 +55,7 @@ public static class NextBestActionRules
 
     // Counts without a last-engagement date are engagement we know of, just not known to be recent: saying "none on record" would contradict them.
     private static bool HasAnyEngagement(LeadFeatures lead) =>
-        new[] { lead.EmailOpens, lead.EmailClicks, lead.EmailReplies, lead.MeetingsBooked, lead.MeetingsAttended, lead.CallsAttempted, lead.CallsConnected, lead.TotalEngagements,
-              lead.ActivitiesLast7Days, lead.ActivitiesLast30Days, lead.ActivitiesLast90Days }
-            .Any(count => count > 0);
+        lead.EmailOpens > 0 || lead.EmailClicks > 0 || lead.EmailReplies > 0 || lead.MeetingsBooked > 0 || lead.MeetingsAttended > 0
+        || lead.CallsAttempted > 0 || lead.CallsConnected > 0 || lead.TotalEngagements > 0
+        || lead.ActivitiesLast7Days > 0 || lead.ActivitiesLast30Days > 0 || lead.ActivitiesLast90Days > 0;
 }

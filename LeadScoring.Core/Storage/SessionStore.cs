@@ -60,13 +60,7 @@ public sealed class SessionStore(LeadScoringStorage storage)
             return;
         }
 
-        try
-        {
-            await _table.DeleteEntityAsync(Key(id), Row, ETag.All, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-        }
+        await DeleteRowAsync(Key(id), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -84,17 +78,22 @@ public sealed class SessionStore(LeadScoringStorage storage)
 
         foreach (var partition in expired)
         {
-            try
-            {
-                using var response = await _table.DeleteEntityAsync(partition, Row, ETag.All, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 404)
-            {
-                // Signed out meanwhile.
-            }
+            await DeleteRowAsync(partition, cancellationToken).ConfigureAwait(false);
         }
 
         return expired.Count;
+    }
+
+    // Absent is fine: signed out, or swept, meanwhile.
+    private async Task DeleteRowAsync(string partition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _table.DeleteEntityAsync(partition, Row, ETag.All, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
     }
 
     private static string Key(string id) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
