@@ -17,7 +17,7 @@ namespace LeadScoring.Tests.Dashboard;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-internal sealed class DashboardRoleTableTests
+internal sealed class DashboardRoleTableTests : HostFixture
 {
     private const string Anonymous = "anonymous";
     private const string ContactId = "9001";
@@ -82,24 +82,15 @@ internal sealed class DashboardRoleTableTests
     private static readonly HashSet<string> MetricsRepMustNotSee = new(StringComparer.OrdinalIgnoreCase) { "calls", "errorRate", "leadsScored", "hubSpotOperations", "webhooks" };
     private static readonly HashSet<string> IndividualsMarketingMustNotSee = new(StringComparer.OrdinalIgnoreCase) { "contactId", "score", "closeProbability", "exactScore" };
 
-    private TestHost _host = null!;
-
     [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        var settings = TestHost.ValidSettings();
-        settings["HubSpot:RetryBaseDelay"] = "00:00:00.050";
-        _host = await TestHost.StartAsync(settings);
-        await Seed(_host.Services);
-    }
+    public Task SeedAsync() => Seed(Host.Services);
 
-    [OneTimeTearDown]
-    public async Task StopAsync() => await _host.DisposeAsync();
+    protected override TestHostBuilder Configure(TestHostBuilder host) => host.With("HubSpot:RetryBaseDelay", "00:00:00.050");
 
     [Test]
     public void EveryRoute_HasARoleTableEntry()
     {
-        var routes = Routes(_host.Services);
+        var routes = Routes(Host.Services);
 
         var missing = routes.Where(r => !Expected.ContainsKey(r) && !OwnedByOtherWork.ContainsKey(r)).ToList();
         var stale = Expected.Keys.Where(k => !routes.Contains(k)).ToList();
@@ -127,7 +118,7 @@ internal sealed class DashboardRoleTableTests
     [TestCaseSource(nameof(Pairs))]
     public async Task Route_WithSession_AllowsExactlyItsRoles(string route, string caller)
     {
-        var cookie = caller == Anonymous ? null : await DashboardCallers.SignInAsync(_host.Client, caller);
+        var cookie = caller == Anonymous ? null : await DashboardCallers.SignInAsync(Host.Client, caller);
 
         using var response = await SendAsync(route, caller, cookie);
 
@@ -137,8 +128,8 @@ internal sealed class DashboardRoleTableTests
     [Test]
     public async Task SignInPage_EntraOff_HasNoMicrosoftButton_AndTheFaviconIsServed()
     {
-        var html = await _host.Client.GetStringAsync("/sign-in");
-        using var favicon = await _host.Client.GetAsync("/favicon.ico");
+        var html = await Host.Client.GetStringAsync("/sign-in");
+        using var favicon = await Host.Client.GetAsync("/favicon.ico");
 
         Assert.That(html, Does.Not.Contain("Microsoft").And.Not.Contain("/api/auth/entra").And.Not.Contain("{{ENTRA}}"));
         Assert.That(html, Does.Contain("rel=\"icon\""));
@@ -148,7 +139,7 @@ internal sealed class DashboardRoleTableTests
     [Test]
     public async Task Forbidden_PageForASession_IsAnHtmlPageWithTheRolesOwnPages_ApiStaysProblemJson()
     {
-        var cookie = await DashboardCallers.SignInAsync(_host.Client, "Rep");
+        var cookie = await DashboardCallers.SignInAsync(Host.Client, "Rep");
 
         using var page = await SendAsync("GET /model", "Rep", cookie);
         using var api = await SendAsync("GET /api/models", "Rep", cookie);
@@ -213,7 +204,7 @@ internal sealed class DashboardRoleTableTests
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("x-functions-key", DashboardCallers.KeyOf(path.Contains("queue", StringComparison.Ordinal) ? "Rep" : "Manager"));
-        using var response = await _host.Client.SendAsync(request);
+        using var response = await Host.Client.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), body);
@@ -258,7 +249,7 @@ internal sealed class DashboardRoleTableTests
 
     private async Task<HttpResponseMessage> SendAsync(string route, string caller, string? cookie)
     {
-        if (OwnedByOtherWork.ContainsKey(route) && !Routes(_host.Services).Contains(route))
+        if (OwnedByOtherWork.ContainsKey(route) && !Routes(Host.Services).Contains(route))
         {
             Assert.Ignore($"{route} is owned by other work and not built yet");
         }
@@ -281,7 +272,7 @@ internal sealed class DashboardRoleTableTests
             request.Headers.Add("x-functions-key", DashboardCallers.KeyOf(caller));
         }
 
-        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = _host.Address };
+        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = Host.Address };
         return await noRedirects.SendAsync(request);
     }
 

@@ -7,7 +7,6 @@ using LeadScoring.Core.Security;
 using LeadScoring.Tests.Host;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LeadScoring.Tests.Dashboard;
 
@@ -18,23 +17,17 @@ namespace LeadScoring.Tests.Dashboard;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-internal sealed class SecurityHardeningTests
+internal sealed class SecurityHardeningTests : HostFixture
 {
     // Real time, moved on by the tests: a frozen clock would stall the host's own timers and its shutdown.
     private readonly EndToEnd.ShiftedClock _clock = new();
-    private TestHost _host = null!;
 
-    [OneTimeSetUp]
-    public async Task StartAsync() =>
-        _host = await TestHost.StartAsync(services: s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(_clock)));
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await _host.DisposeAsync();
+    protected override TestHostBuilder Configure(TestHostBuilder host) => host.WithClock(_clock);
 
     [Test]
     public async Task Cookie_AfterSignOut_Is401()
     {
-        var cookie = await DashboardCallers.SignInAsync(_host.Client, "Admin");
+        var cookie = await DashboardCallers.SignInAsync(Host.Client, "Admin");
         Assert.That((await SendAsync(HttpMethod.Get, "/api/auth/me", cookie)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
         using var signOut = await SendAsync(HttpMethod.Post, "/api/auth/sign-out", cookie);
@@ -47,7 +40,7 @@ internal sealed class SecurityHardeningTests
     [Test]
     public async Task Cookie_AfterTheAbsoluteLifetime_Is401()
     {
-        var cookie = await DashboardCallers.SignInAsync(_host.Client, "Manager");
+        var cookie = await DashboardCallers.SignInAsync(Host.Client, "Manager");
         _clock.Offset += TimeSpan.FromHours(11);
         Assert.That((await SendAsync(HttpMethod.Get, "/api/auth/me", cookie)).StatusCode, Is.EqualTo(HttpStatusCode.OK), "within 12 hours");
 
@@ -62,15 +55,16 @@ internal sealed class SecurityHardeningTests
     {
         var prefix = TestHost.NewStoragePrefix();
         string admin, manager;
-        await using (var before = await TestHost.StartAsync(storagePrefix: prefix))
+        await using (var before = await TestHost.Configure().WithStoragePrefix(prefix).StartAsync())
         {
             admin = await DashboardCallers.SignInAsync(before.Client, "Admin");
             manager = await DashboardCallers.SignInAsync(before.Client, "Manager");
         }
 
-        var rotated = TestHost.ValidSettings();
-        rotated["LEAD_SCORE_API_KEYS"] = $"Admin=rotated-admin-key-00000001;Manager={TestHost.ManagerKey};Rep={TestHost.RepKey};Marketing={TestHost.MarketingKey}";
-        await using var after = await TestHost.StartAsync(rotated, storagePrefix: prefix);
+        await using var after = await TestHost.Configure()
+            .With("LEAD_SCORE_API_KEYS", $"Admin=rotated-admin-key-00000001;Manager={TestHost.ManagerKey};Rep={TestHost.RepKey};Marketing={TestHost.MarketingKey}")
+            .WithStoragePrefix(prefix)
+            .StartAsync();
 
         using var adminCall = await SendAsync(HttpMethod.Post, "/api/admin/rescore", admin, after.Client);
         using var managerCall = await SendAsync(HttpMethod.Get, "/api/dashboard/leads", manager, after.Client);
@@ -92,7 +86,7 @@ internal sealed class SecurityHardeningTests
         using var blocked = await KeyCallAsync(TestHost.AdminKey, "203.0.113.7");
         using var signIn = new HttpRequestMessage(HttpMethod.Post, "/api/auth/sign-in") { Content = JsonContent.Create(new { key = TestHost.AdminKey }) };
         signIn.Headers.Add("X-Forwarded-For", "203.0.113.7");
-        using var blockedSignIn = await _host.Client.SendAsync(signIn);
+        using var blockedSignIn = await Host.Client.SendAsync(signIn);
         using var other = await KeyCallAsync(TestHost.AdminKey, "198.51.100.20");
 
         Assert.Multiple(() =>
@@ -103,7 +97,7 @@ internal sealed class SecurityHardeningTests
             Assert.That(blocked.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero).And.LessThanOrEqualTo(TimeSpan.FromMinutes(1)));
             Assert.That(blockedSignIn.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
             Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(_host.Services.GetRequiredService<AdminAlerts>().Recent().Select(a => a.Kind), Does.Contain(AlertKind.WrongKeyBurst));
+            Assert.That(Host.Services.GetRequiredService<AdminAlerts>().Recent().Select(a => a.Kind), Does.Contain(AlertKind.WrongKeyBurst));
         });
 
         _clock.Offset += TimeSpan.FromMinutes(1);
@@ -118,14 +112,12 @@ internal sealed class SecurityHardeningTests
         var admin = "";
         for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline && !admin.Contains("127.0.0.1:9", StringComparison.Ordinal);)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health");
-            request.Headers.Add("x-functions-key", TestHost.AdminKey);
-            using var adminResponse = await _host.Client.SendAsync(request);
+            using var adminResponse = await Host.SendAsync(HttpMethod.Get, "/api/health", TestHost.AdminKey);
             admin = await adminResponse.Content.ReadAsStringAsync();
             await Task.Delay(200);
         }
 
-        var anonymous = await _host.Client.GetStringAsync("/api/health");
+        var anonymous = await Host.Client.GetStringAsync("/api/health");
 
         Assert.Multiple(() =>
         {
@@ -143,7 +135,7 @@ internal sealed class SecurityHardeningTests
     [TestCase("/assets/app.js")]
     public async Task Responses_CarrySecurityHeaders(string path)
     {
-        using var response = await _host.Client.GetAsync(path);
+        using var response = await Host.Client.GetAsync(path);
 
         Assert.Multiple(() =>
         {
@@ -168,7 +160,7 @@ internal sealed class SecurityHardeningTests
     [Test]
     public async Task SignInRedirect_WithAForgedHost_IsRelative()
     {
-        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _host.Address };
+        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Host.Address };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/leads");
         request.Headers.Host = "evil.example";
 
@@ -181,9 +173,7 @@ internal sealed class SecurityHardeningTests
     [Test]
     public async Task SignInRedirect_WithAPublicUrl_UsesIt()
     {
-        var settings = TestHost.ValidSettings();
-        settings[AuthSettings.PublicUrlName] = "https://leads.example.com";
-        await using var host = await TestHost.StartAsync(settings);
+        await using var host = await TestHost.Configure().With(AuthSettings.PublicUrlName, "https://leads.example.com").StartAsync();
         using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.Address };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/leads");
         request.Headers.Host = "evil.example";
@@ -203,7 +193,7 @@ internal sealed class SecurityHardeningTests
     [TestCase("Sec-Fetch-Site", "same-origin", HttpStatusCode.OK)]
     public async Task SignIn_PostedFromAnotherSite_Is403(string header, string value, HttpStatusCode expected)
     {
-        using var response = await SignInWithAsync(_host.Client, (header, value));
+        using var response = await SignInWithAsync(Host.Client, (header, value));
 
         Assert.That(response.StatusCode, Is.EqualTo(expected));
         Assert.That(response.Headers.Contains("Set-Cookie"), Is.EqualTo(expected == HttpStatusCode.OK));
@@ -212,7 +202,7 @@ internal sealed class SecurityHardeningTests
     [Test]
     public async Task SignIn_FromTheHostsOwnOrigin_Works()
     {
-        using var response = await SignInWithAsync(_host.Client, ("Origin", _host.Address.GetLeftPart(UriPartial.Authority)));
+        using var response = await SignInWithAsync(Host.Client, ("Origin", Host.Address.GetLeftPart(UriPartial.Authority)));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
@@ -227,7 +217,7 @@ internal sealed class SecurityHardeningTests
         };
         request.Headers.ExpectContinue = true;
 
-        using var response = await _host.Client.SendAsync(request);
+        using var response = await Host.Client.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
     }
@@ -253,10 +243,9 @@ internal sealed class SecurityHardeningTests
     [Test]
     public void BadAuthSetting_StopsTheHostNamingIt()
     {
-        var settings = TestHost.ValidSettings();
-        settings[AuthSettings.SessionLifetimeName] = "forever";
+        var host = TestHost.Configure().With(AuthSettings.SessionLifetimeName, "forever");
 
-        var error = Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(async () => await (await TestHost.StartAsync(settings)).DisposeAsync());
+        var error = Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(async () => await (await host.StartAsync()).DisposeAsync());
 
         Assert.That(error!.Message, Does.Contain(AuthSettings.SessionLifetimeName));
     }
@@ -265,7 +254,7 @@ internal sealed class SecurityHardeningTests
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Add("Cookie", cookie);
-        return await (client ?? _host.Client).SendAsync(request);
+        return await (client ?? Host.Client).SendAsync(request);
     }
 
     private async Task<HttpResponseMessage> KeyCallAsync(string key, string client)
@@ -273,7 +262,7 @@ internal sealed class SecurityHardeningTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/auth/me");
         request.Headers.Add("x-functions-key", key);
         request.Headers.Add("X-Forwarded-For", client);
-        return await _host.Client.SendAsync(request);
+        return await Host.Client.SendAsync(request);
     }
 
     private static async Task<HttpResponseMessage> SignInWithAsync(HttpClient client, (string Name, string Value) header)

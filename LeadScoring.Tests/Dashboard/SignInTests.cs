@@ -19,21 +19,16 @@ namespace LeadScoring.Tests.Dashboard;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-internal sealed class SignInTests
+internal sealed class SignInTests : HostFixture
 {
     private const string Issuer = "https://login.local.test/tenant-1/v2.0";
     private const string ClientId = "11111111-2222-3333-4444-555555555555";
     private static readonly SymmetricSecurityKey SigningKey = new(Encoding.UTF8.GetBytes("a-local-test-signing-key-of-at-least-256-bits!!"));
 
-    private TestHost _host = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        var settings = TestHost.ValidSettings();
-        settings["LEAD_SCORE_ENTRA_TENANT_ID"] = "tenant-1";
-        settings["LEAD_SCORE_ENTRA_CLIENT_ID"] = ClientId;
-        _host = await TestHost.StartAsync(settings, services: services =>
+    protected override TestHostBuilder Configure(TestHostBuilder host) => host
+        .With("LEAD_SCORE_ENTRA_TENANT_ID", "tenant-1")
+        .With("LEAD_SCORE_ENTRA_CLIENT_ID", ClientId)
+        .WithServices(services =>
         {
             // Locally issued tokens: the handler trusts this key and issuer instead of Entra's published metadata.
             services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o =>
@@ -48,15 +43,11 @@ internal sealed class SignInTests
                 o.ConfigurationManager = new Microsoft.IdentityModel.Protocols.StaticConfigurationManager<OpenIdConnectConfiguration>(o.Configuration);
             });
         });
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await _host.DisposeAsync();
 
     [Test]
     public async Task SignIn_WithARoleKey_SetsASecureHttpOnlyStrictSessionCookie()
     {
-        using var response = await _host.Client.PostAsJsonAsync("/api/auth/sign-in", new { key = TestHost.RepKey });
+        using var response = await Host.Client.PostAsJsonAsync("/api/auth/sign-in", new { key = TestHost.RepKey });
         var cookie = response.Headers.GetValues("Set-Cookie").Single();
         var me = await response.Content.ReadFromJsonAsync<JsonObject>();
 
@@ -69,7 +60,7 @@ internal sealed class SignInTests
     [Test]
     public async Task SignIn_AsAForm_Works()
     {
-        using var response = await _host.Client.PostAsync("/api/auth/sign-in", new FormUrlEncodedContent([new("key", TestHost.MarketingKey)]));
+        using var response = await Host.Client.PostAsync("/api/auth/sign-in", new FormUrlEncodedContent([new("key", TestHost.MarketingKey)]));
 
         Assert.That((string?)(await response.Content.ReadFromJsonAsync<JsonObject>())!["role"], Is.EqualTo("Marketing"));
     }
@@ -81,7 +72,7 @@ internal sealed class SignInTests
     [TestCase("key=abc", "text/plain", HttpStatusCode.UnsupportedMediaType, "detail", "as JSON")]
     public async Task SignIn_BadInput_SaysWhatIsWrong(string body, string contentType, HttpStatusCode status, string field, string message)
     {
-        using var response = await _host.Client.PostAsync("/api/auth/sign-in", new StringContent(body, Encoding.UTF8, contentType));
+        using var response = await Host.Client.PostAsync("/api/auth/sign-in", new StringContent(body, Encoding.UTF8, contentType));
         var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
 
         Assert.That(response.StatusCode, Is.EqualTo(status));
@@ -93,11 +84,11 @@ internal sealed class SignInTests
     [Test]
     public async Task SignOut_ExpiresTheSessionCookie()
     {
-        var cookie = await DashboardCallers.SignInAsync(_host.Client, "Manager");
+        var cookie = await DashboardCallers.SignInAsync(Host.Client, "Manager");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/sign-out");
         request.Headers.Add("Cookie", cookie);
 
-        using var response = await _host.Client.SendAsync(request);
+        using var response = await Host.Client.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         Assert.That(response.Headers.GetValues("Set-Cookie").Single(), Does.Contain("leadscoring.session=;").And.Contain("expires=Thu, 01 Jan 1970"));
@@ -136,7 +127,7 @@ internal sealed class SignInTests
     [Test]
     public async Task EntraSignIn_RedirectsToTheTenantsAuthorizeEndpoint()
     {
-        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _host.Address };
+        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Host.Address };
 
         using var response = await noRedirects.GetAsync("/api/auth/entra");
 
@@ -147,7 +138,7 @@ internal sealed class SignInTests
     [Test]
     public async Task SignInPage_EntraConfigured_OffersSignInWithMicrosoft()
     {
-        var html = await _host.Client.GetStringAsync("/sign-in");
+        var html = await Host.Client.GetStringAsync("/sign-in");
 
         Assert.That(html, Does.Contain("id=\"entra-sign-in\" href=\"/api/auth/entra\"").And.Not.Contain("{{ENTRA}}"));
     }
@@ -156,7 +147,7 @@ internal sealed class SignInTests
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new("Bearer", token);
-        return await _host.Client.SendAsync(request);
+        return await Host.Client.SendAsync(request);
     }
 
     private static string Token(string[] roles, SecurityKey key, string audience) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

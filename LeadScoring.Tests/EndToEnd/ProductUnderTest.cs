@@ -30,7 +30,7 @@ internal sealed class ProductUnderTest : IAsyncDisposable
         var (emulator, settings) = await StartEmulatorAsync(contacts, rateLimit, faultRate, extraSettings);
         try
         {
-            return new ProductUnderTest(emulator, await TestHost.StartAsync(settings, services: services));
+            return new ProductUnderTest(emulator, await TestHost.Configure().With(settings).WithServices(services).StartAsync());
         }
         catch
         {

@@ -85,12 +85,9 @@ public sealed class FunctionsConfigurationTests
     [Test]
     public async Task Host_LocalSettingsFile_SuppliesSettingsAndTestOverridesWin()
     {
-        var settings = TestHost.ValidSettings();
-        settings.Remove("HUBSPOT_ACCESS_TOKEN");
-        settings["LEAD_SCORE_MIN_CONFIDENCE"] = "0.9";
         const string Local = """{ "Values": { "HUBSPOT_ACCESS_TOKEN": "from-local-settings", "LEAD_SCORE_MIN_CONFIDENCE": "0.5" } }""";
 
-        await using var host = await TestHost.StartAsync(settings, Local);
+        await using var host = await TestHost.Configure().Without("HUBSPOT_ACCESS_TOKEN").With("LEAD_SCORE_MIN_CONFIDENCE", "0.9").WithLocalSettings(Local).StartAsync();
 
         var options = (Microsoft.Extensions.Options.IOptions<LeadScoring.Core.Settings.LeadScoringSettings>)host.Services
             .GetService(typeof(Microsoft.Extensions.Options.IOptions<LeadScoring.Core.Settings.LeadScoringSettings>))!;
@@ -101,10 +98,9 @@ public sealed class FunctionsConfigurationTests
     [Test]
     public void Host_MissingSetting_FailsToStartNamingIt()
     {
-        var settings = TestHost.ValidSettings();
-        settings.Remove("LEAD_SCORE_API_KEYS");
+        var host = TestHost.Configure().Without("LEAD_SCORE_API_KEYS");
 
-        var ex = Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => TestHost.StartAsync(settings));
+        var ex = Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync());
 
         Assert.That(ex!.Failures, Has.Some.StartsWith("LEAD_SCORE_API_KEYS: is required"));
     }

@@ -12,16 +12,8 @@ namespace LeadScoring.Tests.Host;
 /// answered 200/409 or scored before, and is now a 400 (or 413) naming the field or the limit.
 /// </summary>
 [TestFixture]
-public sealed class InputHardeningTests
+internal sealed class InputHardeningTests : HostFixture
 {
-    private TestHost _host = null!;
-
-    [OneTimeSetUp]
-    public async Task StartHost() => _host = await TestHost.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopHost() => await _host.DisposeAsync();
-
     // Was: 200, scored "Engaged today".
     [Test]
     public async Task Score_LastEngagementIn2099_400NamingTheField()
@@ -170,14 +162,8 @@ public sealed class InputHardeningTests
         Assert.That(detail, Does.Contain(named).And.Contain(limit.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " bytes"));
     }
 
-    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
-
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, string key = TestHost.ManagerKey)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Add("x-functions-key", key);
-        return await _host.Client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, string key = TestHost.ManagerKey) =>
+        Host.SendAsync(method, path, key, content);
 
     private static Task<Dictionary<string, string[]>> ExpectValidationProblemAsync(HttpResponseMessage response) => ValidationProblems.ExpectAsync(response);
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -7,24 +6,14 @@ namespace LeadScoring.Tests.Host;
 
 /// <summary>The README's score examples, run as written against the host: they answer 200, and what they say agrees with itself.</summary>
 [TestFixture]
-internal sealed partial class ReadmeExamplesTests
+internal sealed partial class ReadmeExamplesTests : HostFixture
 {
-    private TestHost _host = null!;
-
-    [OneTimeSetUp]
-    public async Task StartHost() => _host = await TestHost.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopHost() => await _host.DisposeAsync();
-
     [Test]
     public async Task ScoreExamples_AsWritten_Answer200()
     {
         foreach (var body in Examples())
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/score") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            request.Headers.Add("x-functions-key", TestHost.ManagerKey);
-            using var response = await _host.Client.SendAsync(request);
+            using var response = await Host.SendAsync(HttpMethod.Post, "/api/score", TestHost.ManagerKey, Json(body));
             var text = await response.Content.ReadAsStringAsync();
             await TestContext.Out.WriteLineAsync(body + "\n→ " + text);
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);

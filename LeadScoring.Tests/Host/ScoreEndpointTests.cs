@@ -9,21 +9,13 @@ namespace LeadScoring.Tests.Host;
 
 /// <summary>POST /api/score over real HTTP: the happy path and every kind of bad request.</summary>
 [TestFixture]
-public sealed class ScoreEndpointTests
+internal sealed class ScoreEndpointTests : HostFixture
 {
     private const string ValidLead = """
         {"contactId":"101","asOf":"2026-11-24T12:00:00Z","industry":"COMPUTER_SOFTWARE","employeeCount":400,"country":"US",
          "lifecycleStage":"salesqualifiedlead","engagementWindowDays":30,"emailOpens":6,"meetingsBooked":2,"meetingsAttended":2,
          "lastEngagementAt":"2026-11-22T12:00:00Z"}
         """;
-
-    private TestHost _host = null!;
-
-    [OneTimeSetUp]
-    public async Task StartHost() => _host = await TestHost.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopHost() => await _host.DisposeAsync();
 
     [Test]
     public async Task Score_ValidLeadWithManagerKey_ReturnsScoreDocument()
@@ -108,7 +100,7 @@ public sealed class ScoreEndpointTests
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/score") { Content = new StringContent(ValidLead, Encoding.UTF8, "text/plain") };
         request.Headers.Add("x-functions-key", TestHost.AdminKey);
 
-        using var response = await _host.Client.SendAsync(request);
+        using var response = await Host.Client.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType));
     }
@@ -133,7 +125,7 @@ public sealed class ScoreEndpointTests
         request.Headers.TransferEncodingChunked = true;
         request.Headers.Add("x-functions-key", TestHost.AdminKey);
 
-        using var response = await _host.Client.SendAsync(request);
+        using var response = await Host.Client.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
     }
@@ -168,9 +160,7 @@ public sealed class ScoreEndpointTests
     [Test]
     public async Task Health_AdminAndHubSpotUnreachable_ReportsDegradedWithTheReason()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health");
-        request.Headers.Add("x-functions-key", TestHost.AdminKey);
-        using var response = await _host.Client.SendAsync(request);
+        using var response = await Host.SendAsync(HttpMethod.Get, "/api/health", TestHost.AdminKey);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -183,21 +173,12 @@ public sealed class ScoreEndpointTests
     [Test]
     public async Task UnknownRoute_WithoutKey_Returns401NotLeakingRoutes()
     {
-        using var response = await _host.Client.GetAsync("/api/does-not-exist");
+        using var response = await Host.Client.GetAsync("/api/does-not-exist");
 
         Assert.That(response.StatusCode, Is.AnyOf(HttpStatusCode.Unauthorized, HttpStatusCode.NotFound));
     }
 
-    private async Task<HttpResponseMessage> PostAsync(string json, string? key)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/score") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        if (key is not null)
-        {
-            request.Headers.Add("x-functions-key", key);
-        }
-
-        return await _host.Client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> PostAsync(string json, string? key) => Host.SendAsync(HttpMethod.Post, "/api/score", key, Json(json));
 
     private static Task<Dictionary<string, string[]>> ExpectValidationProblemAsync(HttpResponseMessage response) => ValidationProblems.ExpectAsync(response);
 }

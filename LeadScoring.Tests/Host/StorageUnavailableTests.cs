@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
 using LeadScoring.Tests.EndToEnd;
-using LeadScoring.Tests.Infrastructure;
 
 namespace LeadScoring.Tests.Host;
 
@@ -13,30 +11,12 @@ namespace LeadScoring.Tests.Host;
 /// 503 with Retry-After, as the README promises, and so do the training-record routes — not a bare 500.
 /// </summary>
 [TestFixture]
-public sealed class StorageUnavailableTests
+internal sealed class StorageUnavailableTests : HostFixture
 {
     private const string Secret = "storage-outage-test-secret";
-    private AzuriteProcess _azurite = null!;
-    private TestHost _host = null!;
 
-    [OneTimeSetUp]
-    public async Task StartThenStopStorage()
-    {
-        _azurite = await Azurite.StartOwnAsync();
-        var settings = TestHost.ValidSettings();
-        settings["AzureWebJobsStorage"] = _azurite.ConnectionString;
-        settings["HUBSPOT_CLIENT_SECRET"] = Secret;
-        settings["HUBSPOT_PORTAL_ID"] = "1000001";
-        _host = await TestHost.StartAsync(settings);
-        await _azurite.DisposeAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        await _host.DisposeAsync();
-        await _azurite.DisposeAsync();
-    }
+    protected override TestHostBuilder Configure(TestHostBuilder host) =>
+        host.With("HUBSPOT_CLIENT_SECRET", Secret).With("HUBSPOT_PORTAL_ID", "1000001").WithStorageStoppedAfterStart();
 
     // Was: 500 (the queue write's exception escaped the function).
     [Test]
@@ -44,7 +24,7 @@ public sealed class StorageUnavailableTests
     {
         var json = $$"""[{"eventId":770001,"subscriptionId":310,"portalId":1000001,"occurredAt":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"subscriptionType":"contact.creation","attemptNumber":0,"objectId":51}]""";
 
-        using var response = await ProductUnderTest.PostSignedWebhookAsync(_host.Client, new Uri(_host.Address, "/api/hubspot/webhooks"), json, Secret);
+        using var response = await ProductUnderTest.PostSignedWebhookAsync(Host.Client, new Uri(Host.Address, "/api/hubspot/webhooks"), json, Secret);
 
         await ExpectUnavailableAsync(response);
     }
@@ -53,13 +33,8 @@ public sealed class StorageUnavailableTests
     [Test]
     public async Task CreateTrainingRecord_StorageDown_503WithRetryAfter()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/training-records")
-        {
-            Content = new StringContent("""{"classification":"Ideal","score":80,"features":{"industry":"FARMING"}}""", Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("x-functions-key", TestHost.ManagerKey);
-
-        using var response = await _host.Client.SendAsync(request);
+        using var response = await Host.SendAsync(HttpMethod.Post, "/api/training-records", TestHost.ManagerKey,
+            Json("""{"classification":"Ideal","score":80,"features":{"industry":"FARMING"}}"""));
 
         await ExpectUnavailableAsync(response);
     }
@@ -67,10 +42,7 @@ public sealed class StorageUnavailableTests
     [Test]
     public async Task ListTrainingRecords_StorageDown_503WithRetryAfter()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/training-records");
-        request.Headers.Add("x-functions-key", TestHost.ManagerKey);
-
-        using var response = await _host.Client.SendAsync(request);
+        using var response = await Host.SendAsync(HttpMethod.Get, "/api/training-records", TestHost.ManagerKey);
 
         await ExpectUnavailableAsync(response);
     }

@@ -8,7 +8,8 @@ namespace LeadScoring.Tests.Host;
 
 /// <summary>
 /// The real host on a free loopback port, with settings of the test's choosing and none from the machine's
-/// environment. Dispose to stop it.
+/// environment: <c>TestHost.StartAsync()</c> for a valid local run, <see cref="Configure"/> for one that differs.
+/// Dispose to stop it.
 /// </summary>
 internal sealed class TestHost : IAsyncDisposable
 {
@@ -19,11 +20,13 @@ internal sealed class TestHost : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly string _root;
+    private readonly IAsyncDisposable? _ownStorage;
 
-    private TestHost(WebApplication app, string root, Uri address)
+    private TestHost(WebApplication app, string root, Uri address, IAsyncDisposable? ownStorage)
     {
         _app = app;
         _root = root;
+        _ownStorage = ownStorage;
         Address = address;
         Client = new HttpClient { BaseAddress = address };
     }
@@ -34,7 +37,7 @@ internal sealed class TestHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Settings a valid local run has; tests override or remove entries.</summary>
+    /// <summary>Settings a valid local run has; <see cref="TestHostBuilder"/> starts from them.</summary>
     public static Dictionary<string, string?> ValidSettings() => new()
     {
         ["urls"] = "http://127.0.0.1:0",
@@ -47,50 +50,96 @@ internal sealed class TestHost : IAsyncDisposable
         ["LEAD_SCORE_API_KEYS"] = $"Admin={AdminKey};Manager={ManagerKey};Rep={RepKey};Marketing={MarketingKey}",
     };
 
+    /// <summary>A host of <see cref="ValidSettings"/> on the test run's Azurite.</summary>
+    public static Task<TestHost> StartAsync() => Configure().StartAsync();
+
+    /// <summary>A host that differs from a valid local run: say how, then <see cref="TestHostBuilder.StartAsync"/>.</summary>
+    public static TestHostBuilder Configure() => new();
+
+    public static string NewStoragePrefix() => "h" + Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>Sends a request with <c>x-functions-key: <paramref name="key"/></c> (no key header when null).</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, HttpContent? content = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        if (key is not null)
+        {
+            request.Headers.Add("x-functions-key", key);
+        }
+
+        return await Client.SendAsync(request);
+    }
+
     /// <summary>
     /// Builds and starts the host; the app root is a fresh folder holding the repository's host.json. The storage
     /// setting UseDevelopmentStorage=true means the test run's Azurite, with queue and table names of this host's own.
     /// </summary>
-    public static async Task<TestHost> StartAsync(IDictionary<string, string?>? settings = null, string? localSettingsJson = null, Action<IServiceCollection>? services = null, string? storagePrefix = null)
+    internal static async Task<TestHost> StartAsync(TestHostBuilder setup)
     {
         var root = Directory.CreateTempSubdirectory("leadscoring-host-").FullName;
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "host.json"), Path.Combine(root, "host.json"));
-        if (localSettingsJson is not null)
-        {
-            await File.WriteAllTextAsync(Path.Combine(root, "local.settings.json"), localSettingsJson);
-        }
-
-        var all = new Dictionary<string, string?>(settings ?? ValidSettings()) { ["AzureWebJobsScriptRoot"] = root };
-        if (all.GetValueOrDefault("AzureWebJobsStorage") == "UseDevelopmentStorage=true")
-        {
-            all["AzureWebJobsStorage"] = await Infrastructure.Azurite.ConnectionStringAsync();
-        }
-
-        // A shared prefix makes two hosts one deployment's instances (or one host restarted).
-        var prefix = storagePrefix ?? NewStoragePrefix();
-        var app = LocalFunctionsHost.Build(new HostStartOptions { Settings = all, UseProcessEnvironment = false, StoragePrefix = prefix, ConfigureServices = services });
+        AzuriteProcess? ownStorage = null;
+        WebApplication? app = null;
         try
         {
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "host.json"), Path.Combine(root, "host.json"));
+            if (setup.LocalSettingsJson is not null)
+            {
+                await File.WriteAllTextAsync(Path.Combine(root, "local.settings.json"), setup.LocalSettingsJson);
+            }
+
+            var all = new Dictionary<string, string?>(setup.Settings) { ["AzureWebJobsScriptRoot"] = root };
+            if (setup.StorageStoppedAfterStart)
+            {
+                ownStorage = await Infrastructure.Azurite.StartOwnAsync();
+                all["AzureWebJobsStorage"] = ownStorage.ConnectionString;
+            }
+            else if (all.GetValueOrDefault("AzureWebJobsStorage") == "UseDevelopmentStorage=true")
+            {
+                all["AzureWebJobsStorage"] = await Infrastructure.Azurite.ConnectionStringAsync();
+            }
+
+            // A shared prefix makes two hosts one deployment's instances (or one host restarted).
+            app = LocalFunctionsHost.Build(new HostStartOptions
+            {
+                Settings = all, UseProcessEnvironment = false, StoragePrefix = setup.StoragePrefix ?? NewStoragePrefix(), ConfigureServices = setup.Services,
+            });
             await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var host = new TestHost(app, root, new Uri(address), ownStorage);
+            if (ownStorage is not null)
+            {
+                await ownStorage.DisposeAsync();
+            }
+
+            return host;
         }
         catch
         {
-            await app.DisposeAsync();
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+
+            if (ownStorage is not null)
+            {
+                await ownStorage.DisposeAsync();
+            }
+
             Directory.Delete(root, recursive: true);
             throw;
         }
-
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestHost(app, root, new Uri(address));
     }
-
-    public static string NewStoragePrefix() => "h" + Guid.NewGuid().ToString("N")[..8];
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (_ownStorage is not null)
+        {
+            await _ownStorage.DisposeAsync();
+        }
+
         Directory.Delete(_root, recursive: true);
     }
 }

@@ -14,20 +14,12 @@ namespace LeadScoring.Tests.LocalHost;
 /// under the same name — and nothing the metadata does not list.
 /// </summary>
 [TestFixture]
-public sealed class FunctionsMetadataContractTests
+internal sealed class FunctionsMetadataContractTests : HostFixture
 {
-    private static TestHost _host = null!;
     private static List<MetadataFunction> _metadata = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _metadata = ReadMetadata(Path.Combine(AppContext.BaseDirectory, "functions.metadata"));
-        _host = await TestHost.StartAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await _host.DisposeAsync();
+    public void ReadFunctionsMetadata() => _metadata = ReadMetadata(Path.Combine(AppContext.BaseDirectory, "functions.metadata"));
 
     [Test]
     public void Metadata_ListsTheProductsFunctions()
@@ -40,7 +32,7 @@ public sealed class FunctionsMetadataContractTests
     public void EveryHttpFunction_IsServedAtItsRouteAndMethods()
     {
         var prefix = HostJsonRoutePrefix();
-        var served = _host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        var served = Host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<IEndpointNameMetadata>() is not null)
             .ToDictionary(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName, StringComparer.Ordinal);
         var http = _metadata.Where(f => f.Trigger == "httpTrigger").ToList();
@@ -66,8 +58,8 @@ public sealed class FunctionsMetadataContractTests
     [Test]
     public void EveryQueueTrigger_IsListenedToOnItsQueue()
     {
-        var listeners = _host.Services.GetServices<IHostedService>().OfType<QueueTriggerListener>().ToList();
-        var prefix = _host.Services.GetRequiredService<LeadScoring.Core.Storage.StorageNames>().Prefix;
+        var listeners = Host.Services.GetServices<IHostedService>().OfType<QueueTriggerListener>().ToList();
+        var prefix = Host.Services.GetRequiredService<LeadScoring.Core.Storage.StorageNames>().Prefix;
         Assert.That(
             listeners.Select(l => (l.Function.Name, Queue: l.QueueName[prefix.Length..])),
             Is.EquivalentTo(_metadata.Where(f => f.Trigger == "queueTrigger").Select(f => (f.Name, Queue: f.QueueName!))));
@@ -76,7 +68,7 @@ public sealed class FunctionsMetadataContractTests
     [Test]
     public void EveryTimer_RunsOnItsSchedule()
     {
-        var timers = _host.Services.GetServices<IHostedService>().OfType<TimerTriggerScheduler>().ToList();
+        var timers = Host.Services.GetServices<IHostedService>().OfType<TimerTriggerScheduler>().ToList();
         var from = new DateTime(2026, 12, 4, 10, 0, 30, DateTimeKind.Utc);
         Assert.That(
             timers.Select(t => (t.Function.Name, Next: t.Schedule.GetNextOccurrence(from))),
@@ -87,7 +79,7 @@ public sealed class FunctionsMetadataContractTests
     [Test]
     public void EveryOrchestratorAndActivity_IsRegisteredWithTheDurableWorker()
     {
-        var durable = _host.Services.GetRequiredService<DurableRegistrations>();
+        var durable = Host.Services.GetRequiredService<DurableRegistrations>();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(durable.Orchestrators, Is.EquivalentTo(_metadata.Where(f => f.Trigger == "orchestrationTrigger").Select(f => f.Name)));
@@ -98,7 +90,7 @@ public sealed class FunctionsMetadataContractTests
     [Test]
     public void EveryEntryPoint_IsTheMethodTheLocalHostCalls()
     {
-        var catalog = _host.Services.GetRequiredService<FunctionCatalog>();
+        var catalog = Host.Services.GetRequiredService<FunctionCatalog>();
         Assert.That(
             catalog.Functions.Select(f => (f.Name, EntryPoint: $"{f.Method.DeclaringType!.FullName}.{f.Method.Name}")),
             Is.EquivalentTo(_metadata.Select(f => (f.Name, f.EntryPoint))));

@@ -23,10 +23,10 @@ public sealed class TimerFunctionsTests
     [Test]
     public async Task BatchRescore_FreshInstall_StartsAtTheFirstTick_ThenOnlyOnceTheIntervalHasPassed()
     {
-        var settings = TestHost.ValidSettings();
-        settings["LEAD_SCORE_INITIAL_RESCORE"] = "true";
-        settings["LEAD_SCORE_UPDATE_INTERVAL"] = "300000"; // the seed's bare milliseconds: 5 minutes
-        await using var host = await TestHost.StartAsync(settings);
+        await using var host = await TestHost.Configure()
+            .With("LEAD_SCORE_INITIAL_RESCORE", "true")
+            .With("LEAD_SCORE_UPDATE_INTERVAL", "300000") // the seed's bare milliseconds: 5 minutes
+            .StartAsync();
         var clock = new FakeTimeProvider(Start);
         var (durable, started) = Durable();
         var timers = Timers(host, clock);
@@ -43,9 +43,7 @@ public sealed class TimerFunctionsTests
     [Test]
     public async Task BatchRescore_NotAFreshInstall_WaitsAWholeIntervalFirst_AndDoesNotStartASecondRunWhileOneRuns()
     {
-        var settings = TestHost.ValidSettings();
-        settings["LEAD_SCORE_UPDATE_INTERVAL"] = "15m";
-        await using var host = await TestHost.StartAsync(settings); // LEAD_SCORE_INITIAL_RESCORE=false
+        await using var host = await TestHost.Configure().With("LEAD_SCORE_UPDATE_INTERVAL", "15m").StartAsync(); // LEAD_SCORE_INITIAL_RESCORE=false
         var clock = new FakeTimeProvider(Start);
         var (durable, started) = Durable(running: true);
         var timers = Timers(host, clock);
@@ -61,9 +59,9 @@ public sealed class TimerFunctionsTests
     [Test]
     public async Task Retrain_IsDueOneRetrainIntervalAfterTheLastRun()
     {
-        var settings = TestHost.ValidSettings();
-        settings["LEAD_SCORE_RETRAIN_INTERVAL"] = "604800000"; // 7 days in the seed's milliseconds
-        await using var host = await TestHost.StartAsync(settings);
+        await using var host = await TestHost.Configure()
+            .With("LEAD_SCORE_RETRAIN_INTERVAL", "604800000") // 7 days in the seed's milliseconds
+            .StartAsync();
         var clock = new FakeTimeProvider(Start);
         var (durable, started) = Durable();
         var timers = Timers(host, clock);

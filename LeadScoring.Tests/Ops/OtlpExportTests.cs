@@ -28,12 +28,12 @@ internal sealed class OtlpExportTests
             return Results.Ok();
         });
         await collector.StartAsync();
-        var settings = TestHost.ValidSettings();
-        settings["OTEL_EXPORTER_OTLP_ENDPOINT"] = EmulatorApp.Address(collector).ToString().TrimEnd('/');
-        settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
-        settings["OTEL_METRIC_EXPORT_INTERVAL"] = "500";
-        settings["OTEL_BSP_SCHEDULE_DELAY"] = "200";
-        await using var host = await TestHost.StartAsync(settings);
+        await using var host = await TestHost.Configure()
+            .With("OTEL_EXPORTER_OTLP_ENDPOINT", EmulatorApp.Address(collector).ToString().TrimEnd('/'))
+            .With("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+            .With("OTEL_METRIC_EXPORT_INTERVAL", "500")
+            .With("OTEL_BSP_SCHEDULE_DELAY", "200")
+            .StartAsync();
 
         (await host.Client.GetAsync("/api/health")).EnsureSuccessStatusCode();
         var deadline = DateTime.UtcNow.AddSeconds(20);
