@@ -26,37 +26,25 @@ internal sealed class DashboardBrowserTests
 
     private static readonly string[] AllPages = ["leads", "trends", "model", "operations", "success", "training"];
 
-    private ProductUnderTest _product = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-    private string _screenshots = null!;
-    private List<string> _contactIds = null!;
+    private static readonly ViewportSize Desktop = new() { Width = 1280, Height = 900 };
+
+    private DashboardBrowser _dashboard = null!;
+
+    private ProductUnderTest Product => _dashboard.Product;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _product = await ProductUnderTest.StartAsync(contacts: 30);
-        _contactIds = await _product.ContactIdsAsync();
-        using (var admin = new HttpRequestMessage(HttpMethod.Post, "/api/admin/rescore"))
-        {
-            admin.Headers.Add("x-functions-key", TestHost.AdminKey);
-            (await _product.Host.Client.SendAsync(admin)).EnsureSuccessStatusCode();
-        }
-
-        await _product.WaitUntilScoredAsync(_contactIds, TimeSpan.FromSeconds(90));
-        (await _product.Emulator.Admin.PostAsJsonAsync($"/_emulator/contacts/{_contactIds[0]}/activity", new { type = "meeting" })).EnsureSuccessStatusCode();
-
-        _screenshots = DashboardBrowser.ScreenshotsDirectory();
-        (_playwright, _browser) = await DashboardBrowser.LaunchAsync();
+        _dashboard = await DashboardBrowser.StartAsync(contacts: 30, scoredWithin: TimeSpan.FromSeconds(90));
+        (await Product.Emulator.Admin.PostAsJsonAsync($"/_emulator/contacts/{_dashboard.ContactIds[0]}/activity", new { type = "meeting" })).EnsureSuccessStatusCode();
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        await DashboardBrowser.CloseAsync(_playwright, _browser);
-        if (_product is not null)
+        if (_dashboard is not null)
         {
-            await _product.DisposeAsync();
+            await _dashboard.DisposeAsync();
         }
     }
 
@@ -66,8 +54,7 @@ internal sealed class DashboardBrowserTests
     [TestCase("Marketing")]
     public async Task SignedInRole_SeesExactlyItsPages_WithRealDataAndNoSeriousAxeViolation(string role)
     {
-        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _product.Host.Address.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
-        context.SetDefaultTimeout(60_000);
+        await using var context = await _dashboard.NewContextAsync(Desktop);
         var page = await context.NewPageAsync();
         await SignInAsync(page, role);
         var problems = new List<string>();
@@ -83,7 +70,7 @@ internal sealed class DashboardBrowserTests
                 if (name == AllPages.First(p => !PagesOf[role].Contains(p)))
                 {
                     problems.AddRange((await page.RunAxe()).Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"403 /{name}: {v.Id} ({v.Impact}) {v.Help}"));
-                    await page.ScreenshotAsync(new() { Path = Path.Combine(_screenshots, $"{role.ToLowerInvariant()}-403-{name}.png"), FullPage = true });
+                    await _dashboard.ScreenshotAsync(page, $"{role.ToLowerInvariant()}-403-{name}");
                 }
 
                 continue;
@@ -104,9 +91,8 @@ internal sealed class DashboardBrowserTests
             Assert.That(menu, Has.Count.EqualTo(PagesOf[role].Length), $"{role}'s menu");
 
             await CheckContentAsync(page, role, name);
-            var axe = await page.RunAxe();
-            problems.AddRange(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"/{name}: {v.Id} ({v.Impact}) {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}"));
-            await page.ScreenshotAsync(new() { Path = Path.Combine(_screenshots, $"{role.ToLowerInvariant()}-{name}.png"), FullPage = true });
+            problems.AddRange(DashboardBrowser.Serious(await page.RunAxe()).Select(v => $"/{name}: {v}"));
+            await _dashboard.ScreenshotAsync(page, $"{role.ToLowerInvariant()}-{name}");
         }
 
         Assert.That(problems, Is.Empty, "serious or critical accessibility violations");
@@ -116,19 +102,16 @@ internal sealed class DashboardBrowserTests
     [Test]
     public async Task SuccessMetrics_AgreeWithTheEmulatorsDealHistory()
     {
-        var portal = await _product.Emulator.Admin.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/_emulator/portal");
+        var portal = await Product.Emulator.Admin.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/_emulator/portal");
         var since = DateTimeOffset.UtcNow.AddDays(-90);
         var closedWon = portal!["objects"]!["deals"]!.AsArray().Count(d =>
             (string?)d!["properties"]!["hs_is_closed_won"] == "true" && ParseTime((string?)d["properties"]!["closedate"]) >= since);
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/dashboard/success");
-        request.Headers.Add("x-functions-key", TestHost.MarketingKey);
-
-        using var response = await _product.Host.Client.SendAsync(request);
+        using var response = await Product.Host.SendAsync(HttpMethod.Get, "/api/dashboard/success", TestHost.MarketingKey);
         var success = await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>();
 
         Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK));
         Assert.That((int)success!["dealsClosedWon"]!, Is.EqualTo(closedWon).And.GreaterThan(0));
-        Assert.That(success["byPriority"]!.AsArray().Sum(t => (int)t!["leads"]!), Is.EqualTo(_contactIds.Count), "every scored lead is in one tier");
+        Assert.That(success["byPriority"]!.AsArray().Sum(t => (int)t!["leads"]!), Is.EqualTo(_dashboard.ContactIds.Count), "every scored lead is in one tier");
         Assert.That((int)success["high"]!["deals"]! + (int)success["rest"]!["deals"]!, Is.LessThanOrEqualTo(closedWon));
     }
 
@@ -140,8 +123,7 @@ internal sealed class DashboardBrowserTests
     [Test]
     public async Task ModelPage_WithARegistry_ShowsVersionsMetricsWhyRefusedAndPlots()
     {
-        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _product.Host.Address.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
-        context.SetDefaultTimeout(60_000);
+        await using var context = await _dashboard.NewContextAsync(Desktop);
         var page = await context.NewPageAsync();
         await page.RouteAsync("**/api/models", route => route.FulfillAsync(new() { Status = 200, ContentType = "application/json", Body = ModelRegistryJson }));
         await SignInAsync(page, "Manager");
@@ -150,7 +132,7 @@ internal sealed class DashboardBrowserTests
         await page.WaitForSelectorAsync("body[data-ready]", new() { State = WaitForSelectorState.Attached });
         var text = await page.InnerTextAsync("#content");
         var axe = await page.RunAxe();
-        await page.ScreenshotAsync(new() { Path = Path.Combine(_screenshots, "manager-model-registry.png"), FullPage = true });
+        await _dashboard.ScreenshotAsync(page, "manager-model-registry");
 
         Assert.That(text, Does.Contain("Model in use: rules-1/default@1+v3").And.Contain("v4").And.Contain("refused").And.Contain("AUC fell from 0.74 to 0.69").And.Contain("0.741"));
         Assert.That(await page.Locator("canvas").CountAsync(), Is.EqualTo(2), "calibration and lift plots");
@@ -174,8 +156,7 @@ internal sealed class DashboardBrowserTests
     [Test]
     public async Task SignIn_WithAWrongKey_SaysSoAndStaysOnTheSignInPage()
     {
-        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _product.Host.Address.ToString() });
-        context.SetDefaultTimeout(60_000);
+        await using var context = await _dashboard.NewContextAsync(viewport: null);
         var page = await context.NewPageAsync();
 
         await page.GotoAsync("/leads");
@@ -185,16 +166,12 @@ internal sealed class DashboardBrowserTests
         await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("not valid");
         Assert.That(page.Url, Does.Contain("/sign-in"));
         Assert.That(await page.Locator("a", new() { HasText = "Microsoft" }).CountAsync(), Is.Zero, "no Entra ID button while Entra ID is off");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(_screenshots, "sign-in.png"), FullPage = true });
+        await _dashboard.ScreenshotAsync(page, "sign-in");
     }
 
     private static async Task SignInAsync(IPage page, string role)
     {
-        await page.GotoAsync("/");
-        Assert.That(page.Url, Does.Contain("/sign-in"), "an anonymous visitor is sent to sign in");
-        await page.FillAsync("#key", DashboardCallers.KeyOf(role));
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync($"**/{PagesOf[role][0]}");
+        await DashboardBrowser.SignInAsync(page, role, landing: PagesOf[role][0]);
         var cookies = await page.Context.CookiesAsync();
         var session = cookies.Single(c => c.Name == "leadscoring.session");
         Assert.That((session.HttpOnly, session.Secure, session.SameSite), Is.EqualTo((true, true, SameSiteAttribute.Strict)));
@@ -226,7 +203,7 @@ internal sealed class DashboardBrowserTests
                         if (kind == "Ideal")
                         {
                             Assert.That((await page.RunAxe()).Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}"), Is.Empty, "classify dialog");
-                            await page.ScreenshotAsync(new() { Path = Path.Combine(_screenshots, "admin-leads-classify-dialog.png") });
+                            await _dashboard.ScreenshotAsync(page, "admin-leads-classify-dialog", fullPage: false);
                         }
 
                         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save training record" }).ClickAsync();
@@ -237,7 +214,7 @@ internal sealed class DashboardBrowserTests
                 break;
             case "trends":
                 Assert.That(text, Does.Contain("Drift, last 7 days vs the 7 before (PSI)").And.Contain("By lead source"));
-                Assert.That(text, Does.Not.Contain(_contactIds[0]));
+                Assert.That(text, Does.Not.Contain(_dashboard.ContactIds[0]));
                 Assert.That(text, Does.Match(@"\d{4}-W\d{2}"), "weeks labelled as ISO weeks");
                 Assert.That(text, Does.Not.Match(@"\b[A-Z]+_[A-Z_]+\b"), "no raw HubSpot codes such as OTHER_CAMPAIGNS");
                 Assert.That(await page.Locator("canvas[aria-label^='Leads per score band, per ISO week']").CountAsync(), Is.EqualTo(1));

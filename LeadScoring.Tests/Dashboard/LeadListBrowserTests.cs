@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using LeadScoring.Tests.EndToEnd;
 using LeadScoring.Tests.Host;
@@ -26,10 +25,9 @@ internal sealed class LeadListBrowserTests
     private const string RepOwner = "81000001";
     private const long Portal = 1000001;
 
-    private ProductUnderTest _product = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-    private string _screenshots = null!;
+    private static readonly ViewportSize Wide = new() { Width = 1440, Height = 900 };
+
+    private DashboardBrowser _dashboard = null!;
     private List<Truth> _truth = null!;
 
     private sealed record Truth(string Id, int Score, string Priority, string? Stage, string? Owner);
@@ -37,21 +35,11 @@ internal sealed class LeadListBrowserTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _screenshots = DashboardBrowser.ScreenshotsDirectory();
-        (_playwright, _browser) = await DashboardBrowser.LaunchAsync();
-        _product = await ProductUnderTest.StartAsync(contacts: Contacts, rateLimit: 5000, extraSettings: new Dictionary<string, string?>
+        _dashboard = await DashboardBrowser.StartAsync(contacts: Contacts, scoredWithin: TimeSpan.FromMinutes(15), rateLimit: 5000, extraSettings: new Dictionary<string, string?>
         {
             ["HUBSPOT_PORTAL_ID"] = Portal.ToString(CultureInfo.InvariantCulture),
             ["LEAD_SCORE_KEY_OWNERS"] = $"{TestHost.RepKey}={RepOwner}",
         });
-        var ids = await _product.ContactIdsAsync();
-        using (var admin = new HttpRequestMessage(HttpMethod.Post, "/api/admin/rescore"))
-        {
-            admin.Headers.Add("x-functions-key", TestHost.AdminKey);
-            (await _product.Host.Client.SendAsync(admin)).EnsureSuccessStatusCode();
-        }
-
-        await _product.WaitUntilScoredAsync(ids, TimeSpan.FromMinutes(15));
         _truth = await TruthAsync();
         Assert.That(_truth, Has.Count.EqualTo(Contacts));
     }
@@ -59,10 +47,9 @@ internal sealed class LeadListBrowserTests
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        await DashboardBrowser.CloseAsync(_playwright, _browser);
-        if (_product is not null)
+        if (_dashboard is not null)
         {
-            await _product.DisposeAsync();
+            await _dashboard.DisposeAsync();
         }
     }
 
@@ -73,7 +60,7 @@ internal sealed class LeadListBrowserTests
         var ranked = _truth.OrderByDescending(t => t.Score).ThenBy(t => long.Parse(t.Id, CultureInfo.InvariantCulture)).ToList();
 
         var first = await RowsAsync(page, "#lead-list");
-        await Shot(page, "manager-leads-list");
+        await _dashboard.ScreenshotAsync(page, "manager-leads-list");
         var axe = await page.RunAxe();
         await page.ClickAsync("#page-next");
         await Assertions.Expect(page.Locator("#page-label")).ToHaveTextAsync("Page 2");
@@ -83,7 +70,7 @@ internal sealed class LeadListBrowserTests
         {
             Assert.That(first.Select(r => (r[0], r[1])), Is.EqualTo(ranked.Take(50).Select(t => (t.Id, t.Score.ToString(CultureInfo.InvariantCulture)))));
             Assert.That(second.Select(r => r[0]), Is.EqualTo(ranked.Skip(50).Take(50).Select(t => t.Id)));
-            Assert.That(Serious(axe), Is.Empty);
+            Assert.That(DashboardBrowser.Serious(axe), Is.Empty);
         }
     }
 
@@ -99,7 +86,7 @@ internal sealed class LeadListBrowserTests
         await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#lead-filters button[type=submit]"), r => r.Url.Contains("stage=opportunity", StringComparison.Ordinal));
         await Assertions.Expect(page.Locator("#lead-list tbody tr")).ToHaveCountAsync(expected.Count);
         var filtered = await RowsAsync(page, "#lead-list");
-        await Shot(page, "manager-leads-filtered");
+        await _dashboard.ScreenshotAsync(page, "manager-leads-filtered");
 
         var wanted = _truth[^7].Id;
         await page.FillAsync("#stage", "");
@@ -131,7 +118,7 @@ internal sealed class LeadListBrowserTests
         var panel = await page.Locator("#lead-detail").BoundingBoxAsync();
         var scrolled = await page.EvaluateAsync<double>("() => window.scrollY");
         var viewport = page.ViewportSize!.Height;
-        await Shot(page, "manager-leads-detail", fullPage: false);
+        await _dashboard.ScreenshotAsync(page, "manager-leads-detail", fullPage: false);
         var axe = await page.RunAxe();
 
         using (Assert.EnterMultipleScope())
@@ -142,7 +129,7 @@ internal sealed class LeadListBrowserTests
             Assert.That(row!.Y, Is.InRange(0, viewport), "the clicked row is in view");
             Assert.That(panel.Y, Is.InRange(0, row.Y), "the panel starts in view, at or above the row");
             Assert.That(panel.Y + panel.Height, Is.GreaterThan(row.Y + row.Height), "and reaches past it");
-            Assert.That(Serious(axe), Is.Empty);
+            Assert.That(DashboardBrowser.Serious(axe), Is.Empty);
         }
     }
 
@@ -153,7 +140,7 @@ internal sealed class LeadListBrowserTests
         var rows = await RowsAsync(page, "#call-queue");
         var text = await page.InnerTextAsync("#content");
         var links = await page.Locator("#call-queue tbody a").EvaluateAllAsync<string[]>("as => as.map(a => a.href)");
-        await Shot(page, "rep-leads-queue");
+        await _dashboard.ScreenshotAsync(page, "rep-leads-queue");
         var axe = await page.RunAxe();
         var byId = _truth.ToDictionary(t => t.Id);
         var customers = _truth.Where(t => t.Stage is "customer" or "evangelist").Select(t => t.Id).ToHashSet();
@@ -173,7 +160,7 @@ internal sealed class LeadListBrowserTests
             Assert.That(text, Does.Not.Contain("Score").And.Not.Contain("score:").And.Not.Contain("/100").And.Not.Contain("points").And.Not.Contain("Close %"));
             Assert.That(answers, Is.Not.Empty);
             Assert.That(answers.SelectMany(Numbers), Is.Empty, "no number anywhere in the queue's API answers");
-            Assert.That(Serious(axe), Is.Empty);
+            Assert.That(DashboardBrowser.Serious(axe), Is.Empty);
         }
     }
 
@@ -186,22 +173,18 @@ internal sealed class LeadListBrowserTests
         await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#queue-filters button[type=submit]"), r => r.Url.Contains("mine=true", StringComparison.Ordinal));
         await Assertions.Expect(page.Locator("#call-queue tbody tr.mine")).ToHaveCountAsync(50);
         var ids = (await RowsAsync(page, "#call-queue")).Select(r => r[1].Replace("Contact ", "", StringComparison.Ordinal)).ToList();
-        await Shot(page, "rep-leads-mine");
+        await _dashboard.ScreenshotAsync(page, "rep-leads-mine");
         var owners = _truth.ToDictionary(t => t.Id, t => t.Owner);
 
         Assert.That(ids.Select(id => owners[id]), Has.All.EqualTo(RepOwner));
         Assert.That(answers.SelectMany(Numbers), Is.Empty);
     }
 
-    private async Task<IPage> OpenLeadsAsync(string role)
+    private async Task<IPage> OpenLeadsAsync(string role, Action<IPage>? watch = null)
     {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _product.Host.Address.ToString(), ViewportSize = new() { Width = 1440, Height = 900 } });
-        context.SetDefaultTimeout(60_000);
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/");
-        await page.FillAsync("#key", DashboardCallers.KeyOf(role));
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/leads");
+        var page = await (await _dashboard.NewContextAsync(Wide)).NewPageAsync();
+        watch?.Invoke(page);
+        await DashboardBrowser.SignInAsync(page, role, landing: "leads");
         await page.WaitForSelectorAsync("body[data-ready=true]", new() { State = WaitForSelectorState.Attached });
         return page;
     }
@@ -209,10 +192,7 @@ internal sealed class LeadListBrowserTests
     private async Task<(IPage Page, List<JsonDocument> Answers)> OpenQueueAsync()
     {
         var answers = new List<JsonDocument>();
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _product.Host.Address.ToString(), ViewportSize = new() { Width = 1440, Height = 900 } });
-        context.SetDefaultTimeout(60_000);
-        var page = await context.NewPageAsync();
-        page.Response += async (_, response) =>
+        var page = await OpenLeadsAsync("Rep", watch: opened => opened.Response += async (_, response) =>
         {
             if (response.Url.Contains("/api/dashboard/queue", StringComparison.Ordinal) && response.Ok)
             {
@@ -222,23 +202,12 @@ internal sealed class LeadListBrowserTests
                     answers.Add(JsonDocument.Parse(body));
                 }
             }
-        };
-        await page.GotoAsync("/");
-        await page.FillAsync("#key", TestHost.RepKey);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/leads");
-        await page.WaitForSelectorAsync("body[data-ready=true]", new() { State = WaitForSelectorState.Attached });
+        });
         return (page, answers);
     }
 
     private static async Task<List<string[]>> RowsAsync(IPage page, string list) =>
         [.. (await page.Locator($"{list} tbody tr").EvaluateAllAsync<string[][]>("trs => trs.map(tr => Array.from(tr.cells).map(td => td.innerText.trim()))"))];
-
-    private async Task Shot(IPage page, string name, bool fullPage = true) =>
-        await page.ScreenshotAsync(new() { Path = Path.Combine(_screenshots, name + ".png"), FullPage = fullPage });
-
-    private static IEnumerable<string> Serious(AxeResult axe) =>
-        axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id} ({v.Impact}) {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}");
 
     private static IEnumerable<string> Numbers(JsonDocument answer) => NumbersIn(answer.RootElement, "$");
 
@@ -253,7 +222,7 @@ internal sealed class LeadListBrowserTests
     /// <summary>What the emulator holds after the run: each contact's written ai_lead_score and ai_lead_fit, lifecycle stage and owner.</summary>
     private async Task<List<Truth>> TruthAsync()
     {
-        var portal = await _product.Emulator.Admin.GetFromJsonAsync<JsonObject>("/_emulator/portal");
+        var portal = await _dashboard.Product.Emulator.Admin.GetFromJsonAsync<JsonObject>("/_emulator/portal");
         return [.. portal!["objects"]!["contacts"]!.AsArray().Select(c =>
         {
             var p = c!["properties"]!;
