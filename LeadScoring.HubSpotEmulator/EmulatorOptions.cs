@@ -3,7 +3,7 @@ using System.Globalization;
 namespace LeadScoring.HubSpotEmulator;
 
 /// <summary>Everything the emulator can be started with. Command-line flags map one to one; tests set them directly.</summary>
-public sealed class EmulatorOptions
+public sealed record EmulatorOptions
 {
     /// <summary>Where Kestrel listens; <c>http://127.0.0.1:0</c> picks a free port.</summary>
     public string Urls { get; init; } = "http://127.0.0.1:7080";

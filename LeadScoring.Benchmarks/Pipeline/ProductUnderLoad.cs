@@ -1,14 +1,12 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using LeadScoring.HubSpotEmulator;
-using Microsoft.AspNetCore.Builder;
 
 namespace LeadScoring.Benchmarks.Pipeline;
 
 /// <summary>
 /// The whole product on loopback, as in the end-to-end tests but with the host as a real Release process: Azurite
-/// (<see cref="AzuriteProcess"/>: free ports, in memory or on disk), the HubSpot emulator in this process with its webhooks aimed at the host, and the host
+/// (<see cref="AzuriteProcess"/>: free ports, in memory or on disk), the HubSpot emulator in this process (<see cref="EmulatorServer"/>) with its webhooks aimed at the host, and the host
 /// (<see cref="HostProcess"/>: <c>dotnet LeadScoring.LocalHost.dll</c>, the local Functions host) configured through environment variables only. Dispose stops all three.
 /// </summary>
 internal sealed class ProductUnderLoad : IAsyncDisposable
@@ -26,11 +24,9 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
 
     public string StorageConnectionString { get; private set; } = "";
 
-    public WebApplication Emulator { get; private set; } = null!;
+    public EmulatorServer Emulator { get; private set; } = null!;
 
-    public EmulatorOptions EmulatorOptions { get; private set; } = null!;
-
-    public Uri EmulatorAddress { get; private set; } = null!;
+    public EmulatorOptions EmulatorOptions => Emulator.Options;
 
     public ChildProcess Host { get; private set; } = null!;
 
@@ -46,7 +42,20 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
     public string ScoreQueueName => $"{StoragePrefix}score-requests";
 
     /// <summary>Talks to the emulator (admin endpoints and, with the bearer token, its HubSpot API).</summary>
-    public HttpClient EmulatorClient { get; private set; } = null!;
+    public HttpClient EmulatorClient => Emulator.Client;
+
+    /// <summary>The host to run: <paramref name="given"/> (<c>--host-dll</c>) or the repository's Release build; it must exist.</summary>
+    public static string HostDll(string repositoryRoot, string? given)
+    {
+        var hostDll = Path.GetFullPath(given ?? Path.Combine(repositoryRoot, "LeadScoring.LocalHost", "bin", "Release", "net10.0", "LeadScoring.LocalHost.dll"));
+        if (!File.Exists(hostDll))
+        {
+            throw new InvalidOperationException(
+                $"{hostDll} does not exist: build the host first (dotnet build LeadScoring.LocalHost/LeadScoring.LocalHost.csproj -c Release), or give --host-dll.");
+        }
+
+        return hostDll;
+    }
 
     /// <summary>Starts Azurite only (the storage probe runs before the rest).</summary>
     public static async Task<ProductUnderLoad> StartStorageAsync(string repositoryRoot, bool onDisk, TextWriter log, CancellationToken cancellationToken)
@@ -75,9 +84,8 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
         var hostPort = Ports.Free();
         HostAddress = new Uri($"http://127.0.0.1:{hostPort}");
 
-        EmulatorOptions = new EmulatorOptions
+        var options = new EmulatorOptions
         {
-            Urls = "http://127.0.0.1:0",
             Contacts = setup.Contacts,
             RateLimit = setup.RateLimit,
             SearchRateLimit = setup.SearchRateLimit,
@@ -87,25 +95,18 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
             WebhookRetryScale = setup.WebhookRetryScale,
         };
         var started = DateTime.UtcNow;
-        var emulator = await EmulatorApp.StartAsync(EmulatorOptions, cancellationToken);
-        _owned.Add(new AsyncDisposer(async () =>
-        {
-            await emulator.StopAsync();
-            await emulator.DisposeAsync();
-        }));
-        Emulator = emulator;
-        EmulatorAddress = EmulatorApp.Address(emulator);
-        EmulatorClient = new HttpClient { BaseAddress = EmulatorAddress, Timeout = TimeSpan.FromSeconds(60) };
-        EmulatorClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", EmulatorOptions.AccessToken);
+        Emulator = await EmulatorServer.StartAsync(options, cancellationToken);
+        _owned.Add(Emulator);
+        Emulator.Client.Timeout = TimeSpan.FromSeconds(60);
         await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"  emulator on {EmulatorAddress} ({setup.Contacts} contacts seeded in {(DateTime.UtcNow - started).TotalSeconds:0.0} s, rate limit {setup.RateLimit}/10 s, search {setup.SearchRateLimit}/s)"));
+            $"  emulator on {Emulator.Address} ({setup.Contacts} contacts seeded in {(DateTime.UtcNow - started).TotalSeconds:0.0} s, rate limit {setup.RateLimit}/10 s, search {setup.SearchRateLimit}/s)"));
 
         File.Copy(Path.Combine(repositoryRoot, "host.json"), Path.Combine(WorkDirectory, "host.json"), overwrite: true);
         var environment = new Dictionary<string, string?>
         {
             ["urls"] = HostAddress.ToString().TrimEnd('/'),
             ["AzureWebJobsStorage"] = StorageConnectionString,
-            ["HUBSPOT_BASE_URL"] = EmulatorAddress.ToString(),
+            ["HUBSPOT_BASE_URL"] = Emulator.Address.ToString(),
             ["HUBSPOT_ACCESS_TOKEN"] = EmulatorOptions.AccessToken,
             ["HUBSPOT_CLIENT_SECRET"] = EmulatorOptions.ClientSecret,
             ["HUBSPOT_PORTAL_ID"] = EmulatorOptions.PortalId.ToString(CultureInfo.InvariantCulture),
@@ -151,12 +152,8 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
     }
 
     /// <summary>When the product first wrote <paramref name="property"/> on the contact (emulator clock = machine clock), or null.</summary>
-    public async Task<DateTimeOffset?> FirstWriteAsync(long contactId, string property, CancellationToken cancellationToken)
-    {
-        var json = JsonNode.Parse(await EmulatorClient.GetStringAsync(new Uri($"/_emulator/contacts/{contactId}/writes", UriKind.Relative), cancellationToken))!;
-        var first = json["writes"]!.AsArray().FirstOrDefault(w => (string?)w!["property"] == property);
-        return first is null ? null : DateTimeOffset.Parse((string)first["at"]!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-    }
+    public async Task<DateTimeOffset?> FirstWriteAsync(long contactId, string property, CancellationToken cancellationToken) =>
+        (await WritesAsync(contactId, cancellationToken)).FirstOrDefault(w => w.Property == property)?.At;
 
     /// <summary>
     /// Every contact id of the emulator's portal, in id order, from its admin ground truth: unlike <see cref="ContactIdsAsync"/>
@@ -169,26 +166,13 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
     }
 
     /// <summary>When the product first wrote <paramref name="property"/> on the contact at or after <paramref name="after"/>, or null.</summary>
-    public async Task<DateTimeOffset?> FirstWriteAfterAsync(long contactId, string property, DateTimeOffset after, CancellationToken cancellationToken)
-    {
-        var json = JsonNode.Parse(await EmulatorClient.GetStringAsync(new Uri($"/_emulator/contacts/{contactId}/writes", UriKind.Relative), cancellationToken))!;
-        return json["writes"]!.AsArray()
-            .Where(w => (string?)w!["property"] == property)
-            .Select(w => (DateTimeOffset?)DateTimeOffset.Parse((string)w!["at"]!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal))
-            .FirstOrDefault(at => at >= after);
-    }
+    public async Task<DateTimeOffset?> FirstWriteAfterAsync(long contactId, string property, DateTimeOffset after, CancellationToken cancellationToken) =>
+        (await WritesAsync(contactId, cancellationToken)).Where(w => w.Property == property).Select(w => (DateTimeOffset?)w.At).FirstOrDefault(at => at >= after);
 
     /// <summary>The emulator's log of HubSpot API requests (the last 50,000).</summary>
-    public async Task<List<ApiRequest>> ApiRequestsAsync(CancellationToken cancellationToken)
-    {
-        var json = JsonNode.Parse(await EmulatorClient.GetStringAsync(new Uri("/_emulator/requests", UriKind.Relative), cancellationToken))!;
-        return [.. json["results"]!.AsArray().Select(r => new ApiRequest(
-            (string)r!["method"]!, (string)r["path"]!, (int)r["status"]!,
-            DateTimeOffset.Parse((string)r["at"]!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal), (double)r["durationMs"]!))];
-    }
+    public Task<List<ApiRequest>> ApiRequestsAsync(CancellationToken cancellationToken) => Emulator.RequestsAsync(cancellationToken: cancellationToken);
 
-    public async Task ClearApiRequestsAsync(CancellationToken cancellationToken) =>
-        (await EmulatorClient.DeleteAsync(new Uri("/_emulator/requests", UriKind.Relative), cancellationToken)).EnsureSuccessStatusCode();
+    public Task ClearApiRequestsAsync(CancellationToken cancellationToken) => Emulator.ClearRequestsAsync(cancellationToken);
 
     /// <summary>The host's /api/health body (status and a reason per check).</summary>
     public async Task<string> HealthAsync(CancellationToken cancellationToken)
@@ -211,8 +195,6 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
                 // Best effort: stop the rest regardless.
             }
         }
-
-        EmulatorClient?.Dispose();
     }
 
     private async Task StartAzuriteAsync(string repositoryRoot, bool onDisk, TextWriter log, CancellationToken cancellationToken)
@@ -224,10 +206,8 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
         await log.WriteLineAsync($"  azurite {(onDisk ? "on disk (" + azurite.DataFolder + ")" : "in memory")} on 127.0.0.1:{azurite.Ports.Blob}/{azurite.Ports.Queue}/{azurite.Ports.Table} ({Azurite})");
     }
 
-    private sealed class AsyncDisposer(Func<Task> dispose) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await dispose();
-    }
+    private Task<List<PropertyWrite>> WritesAsync(long contactId, CancellationToken cancellationToken) =>
+        Emulator.WritesAsync(contactId.ToString(CultureInfo.InvariantCulture), cancellationToken);
 }
 
 /// <summary>
@@ -271,5 +251,3 @@ internal sealed record ProductSetup
     };
 }
 
-/// <summary>One HubSpot API request as the emulator logged it; <see cref="At"/> is when it arrived.</summary>
-internal sealed record ApiRequest(string Method, string Path, int Status, DateTimeOffset At, double DurationMs);

@@ -130,7 +130,7 @@ public sealed class HubSpotClientContractTests
         Assert.That(result.Failed, Is.Empty);
         Assert.That(await _emulator.RequestsAsync("/contacts/batch/update"), Has.Count.EqualTo(3));
         var writes = await _emulator.WritesAsync(_contacts[7].Id);
-        Assert.That(writes, Does.Contain((LeadScoreProperties.Score, "7")));
+        Assert.That(writes.Select(w => (w.Property, w.Value)), Does.Contain((LeadScoreProperties.Score, "7")));
     }
 
     [Test]
@@ -147,7 +147,7 @@ public sealed class HubSpotClientContractTests
 
         Assert.That(result.Updated, Is.EqualTo(new[] { _contacts[0].Id }));
         Assert.That(result.Failed.Select(f => f.Id), Is.EqualTo(new[] { "999999999" }));
-        Assert.That(await _emulator.WritesAsync(_contacts[0].Id), Does.Contain((LeadScoreProperties.Fit, "High")));
+        Assert.That((await _emulator.WritesAsync(_contacts[0].Id)).Select(w => (w.Property, w.Value)), Does.Contain((LeadScoreProperties.Fit, "High")));
     }
 
     [Test]

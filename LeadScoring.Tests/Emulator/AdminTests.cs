@@ -6,10 +6,10 @@ namespace LeadScoring.Tests.Emulator;
 [TestFixture]
 public sealed class AdminTests
 {
-    private EmulatorHost _emulator = null!;
+    private EmulatorServer _emulator = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync() => _emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = EmulatorHost.AnyPort, Contacts = 40 });
+    public async Task StartAsync() => _emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 40 });
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _emulator.DisposeAsync();

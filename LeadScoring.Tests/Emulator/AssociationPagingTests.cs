@@ -9,7 +9,7 @@ namespace LeadScoring.Tests.Emulator;
 public sealed class AssociationPagingTests
 {
     private const int ExtraEmails = 1_201;
-    private EmulatorHost _emulator = null!;
+    private EmulatorServer _emulator = null!;
     private string _busy = null!;
     private string _quiet = null!;
     private HashSet<long> _busyEmails = null!;
@@ -17,7 +17,7 @@ public sealed class AssociationPagingTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = EmulatorHost.AnyPort, Contacts = 20, RateLimit = 100_000, SearchRateLimit = 1000 });
+        _emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 20, RateLimit = 100_000, SearchRateLimit = 1000 });
         _busy = "1003";
         _quiet = "1004";
         var added = await _emulator.PostAsync($"/_emulator/contacts/{_busy}/activity", $$"""{"type":"email_open","count":{{ExtraEmails}}}""");

@@ -8,11 +8,11 @@ namespace LeadScoring.Tests.Emulator;
 public sealed class AuthenticationTests
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
-    private EmulatorHost _emulator = null!;
+    private EmulatorServer _emulator = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync() =>
-        _emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = EmulatorHost.AnyPort, Contacts = 30, TimeProvider = _clock });
+        _emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 30, TimeProvider = _clock });
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _emulator.DisposeAsync();

@@ -10,11 +10,11 @@ public sealed class BatchUpdateTimestampTests
 {
     // Sub-millisecond ticks, so any second clock read or rounding difference would show.
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero).AddTicks(1_234_567));
-    private EmulatorHost _emulator = null!;
+    private EmulatorServer _emulator = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync() =>
-        _emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = EmulatorHost.AnyPort, Contacts = 30, TimeProvider = _clock, RateLimit = 10_000 });
+        _emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 30, TimeProvider = _clock, RateLimit = 10_000 });
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _emulator.DisposeAsync();

@@ -13,7 +13,7 @@ public sealed class DailyLimitTests
     {
         // 18:30 on 1 March in New York (EST, UTC-5).
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 23, 30, 0, TimeSpan.Zero));
-        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = EmulatorHost.AnyPort, Contacts = 5, DailyLimit = 3, TimeProvider = clock });
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 5, DailyLimit = 3, TimeProvider = clock });
 
         var allowed = new List<HttpStatusCode>();
         for (var i = 0; i < 3; i++)
@@ -52,7 +52,7 @@ public sealed class DailyLimitTests
     public async Task GetDaily_ReportsMaxRemainingAndTheNextPortalMidnight(string zone, string now, string resetsAt)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture));
-        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = EmulatorHost.AnyPort, Contacts = 5, DailyLimit = 1000, TimeZone = zone, TimeProvider = clock });
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 5, DailyLimit = 1000, TimeZone = zone, TimeProvider = clock });
         await emulator.GetAsync("/crm/v3/objects/contacts/1001");
 
         var reply = await emulator.GetAsync("/_emulator/rate-limits/daily");
@@ -69,7 +69,7 @@ public sealed class DailyLimitTests
     [Test]
     public async Task PutDaily_Remaining_AllowsThatManyCallsThenAnswersHubSpotsDaily429()
     {
-        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = EmulatorHost.AnyPort, Contacts = 5 });
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 5 });
 
         var set = await emulator.SendAsync(HttpMethod.Put, "/_emulator/rate-limits/daily", """{"remaining":2}""");
         var first = await emulator.GetAsync("/crm/v3/objects/contacts/1001");
@@ -101,7 +101,7 @@ public sealed class DailyLimitTests
     [Test]
     public async Task PutDaily_RemainingAboveMax_GrantsItForTheRestOfTheDay()
     {
-        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = EmulatorHost.AnyPort, Contacts = 5, DailyLimit = 10 });
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 5, DailyLimit = 10 });
 
         await emulator.SendAsync(HttpMethod.Put, "/_emulator/rate-limits/daily", """{"remaining":50}""");
         var reply = await emulator.GetAsync("/crm/v3/objects/contacts/1001");
@@ -116,7 +116,7 @@ public sealed class DailyLimitTests
     [TestCase("""{}""")]
     public async Task PutDaily_BadRemaining_Returns400NamingRemaining(string body)
     {
-        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = EmulatorHost.AnyPort, Contacts = 0 });
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 0 });
 
         var reply = await emulator.SendAsync(HttpMethod.Put, "/_emulator/rate-limits/daily", body);
 

@@ -6,10 +6,10 @@ namespace LeadScoring.Tests.Emulator;
 [TestFixture]
 public sealed class FaultTests
 {
-    private EmulatorHost _emulator = null!;
+    private EmulatorServer _emulator = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync() => _emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = EmulatorHost.AnyPort, Contacts = 30 });
+    public async Task StartAsync() => _emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 30 });
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _emulator.DisposeAsync();
@@ -106,9 +106,9 @@ public sealed class FaultTests
     {
         async Task<List<int>> StatusesAsync()
         {
-            await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions
+            await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions
             {
-                Urls = EmulatorHost.AnyPort, Contacts = 10, Seed = 9, FaultRate = 0.4, FaultHang = TimeSpan.FromMilliseconds(20),
+                Contacts = 10, Seed = 9, FaultRate = 0.4, FaultHang = TimeSpan.FromMilliseconds(20),
             });
             var statuses = new List<int>();
             for (var i = 0; i < 30; i++)

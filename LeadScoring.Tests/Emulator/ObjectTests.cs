@@ -6,11 +6,11 @@ namespace LeadScoring.Tests.Emulator;
 [TestFixture]
 public sealed class ObjectTests
 {
-    private EmulatorHost _emulator = null!;
+    private EmulatorServer _emulator = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync() =>
-        _emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = EmulatorHost.AnyPort, Contacts = 300, SearchRateLimit = 1000 });
+        _emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 300, SearchRateLimit = 1000 });
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _emulator.DisposeAsync();

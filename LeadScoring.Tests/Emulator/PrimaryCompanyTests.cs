@@ -7,11 +7,11 @@ namespace LeadScoring.Tests.Emulator;
 [TestFixture]
 public sealed class PrimaryCompanyTests
 {
-    private EmulatorHost _emulator = null!;
+    private EmulatorServer _emulator = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync() =>
-        _emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = EmulatorHost.AnyPort, Contacts = 120, RateLimit = 10_000, SearchRateLimit = 1000 });
+        _emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 120, RateLimit = 10_000, SearchRateLimit = 1000 });
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _emulator.DisposeAsync();

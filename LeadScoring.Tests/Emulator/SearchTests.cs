@@ -8,11 +8,11 @@ namespace LeadScoring.Tests.Emulator;
 public sealed class SearchTests
 {
     private const int Contacts = 500;
-    private EmulatorHost _emulator = null!;
+    private EmulatorServer _emulator = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync() =>
-        _emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = EmulatorHost.AnyPort, Contacts = Contacts, Seed = 7, SearchRateLimit = 1000 });
+        _emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = Contacts, Seed = 7, SearchRateLimit = 1000 });
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _emulator.DisposeAsync();

@@ -62,7 +62,7 @@ public sealed class SeedTests
     [Test]
     public async Task Reset_WithAnotherSeed_ReseedsThePortal()
     {
-        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = EmulatorHost.AnyPort, Contacts = 20 });
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 20 });
         var before = (await emulator.GetAsync("/crm/v3/objects/contacts/1001")).Json!["properties"]!["email"]!.GetValue<string>();
 
         var reset = await emulator.PostAsync("/_emulator/reset", """{"seed":99,"contacts":25}""");
@@ -76,9 +76,9 @@ public sealed class SeedTests
 
     private static async Task<(string Portal, string Truth)> ExportAsync(int seed, int contacts = 150)
     {
-        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions
         {
-            Urls = EmulatorHost.AnyPort, Seed = seed, Contacts = contacts, TimeProvider = new FakeTimeProvider(Now),
+            Seed = seed, Contacts = contacts, TimeProvider = new FakeTimeProvider(Now),
         });
         return ((await emulator.GetAsync("/_emulator/portal")).Text, (await emulator.GetAsync("/_emulator/ground-truth")).Text);
     }

@@ -52,7 +52,7 @@ public sealed class TimeZoneAndAccountInfoTests
     [Test]
     public void Build_UnknownTimeZone_ThrowsNamingTheFlag()
     {
-        var error = Assert.Throws<ArgumentException>(() => EmulatorApp.Build(new EmulatorOptions { Urls = EmulatorHost.AnyPort, TimeZone = "Nowhere/Special" }));
+        var error = Assert.Throws<ArgumentException>(() => EmulatorApp.Build(new EmulatorOptions { TimeZone = "Nowhere/Special" }));
 
         Assert.That(error!.Message, Does.Contain("--time-zone"));
     }
@@ -65,7 +65,7 @@ public sealed class TimeZoneAndAccountInfoTests
         Console.SetError(captured);
         try
         {
-            var code = await EmulatorProgram.Main(["--time-zone", "Nowhere/Special", "--urls", EmulatorHost.AnyPort]);
+            var code = await EmulatorProgram.Main(["--time-zone", "Nowhere/Special", "--urls", EmulatorServer.AnyPort]);
 
             Assert.That(code, Is.EqualTo(2));
             Assert.That(captured.ToString(), Does.Contain("--time-zone"));
@@ -107,7 +107,7 @@ public sealed class TimeZoneAndAccountInfoTests
     public async Task AccountInfo_DefaultPortal_ReturnsHubSpotsDetailsWithTheOffsetOfTheCurrentInstant()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 20, 15, 0, 0, TimeSpan.Zero));
-        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = EmulatorHost.AnyPort, Contacts = 0, PortalId = 4242, TimeProvider = clock });
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 0, PortalId = 4242, TimeProvider = clock });
 
         var winter = await emulator.GetAsync("/account-info/v3/details");
         clock.SetUtcNow(new DateTimeOffset(2026, 7, 20, 15, 0, 0, TimeSpan.Zero));
@@ -130,7 +130,7 @@ public sealed class TimeZoneAndAccountInfoTests
     public async Task AccountInfo_ConfiguredTimeZone_IsReportedWithItsOffset(string configured, string reported, string offset, long milliseconds)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 20, 15, 0, 0, TimeSpan.Zero));
-        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = EmulatorHost.AnyPort, Contacts = 0, TimeZone = configured, TimeProvider = clock });
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 0, TimeZone = configured, TimeProvider = clock });
 
         var reply = await emulator.GetAsync("/account-info/v3/details");
 
@@ -146,7 +146,7 @@ public sealed class TimeZoneAndAccountInfoTests
     [Test]
     public async Task AccountInfo_WithoutToken_Returns401()
     {
-        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = EmulatorHost.AnyPort, Contacts = 0 });
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 0 });
         emulator.Client.DefaultRequestHeaders.Authorization = null;
 
         var reply = await emulator.GetAsync("/account-info/v3/details");
@@ -159,7 +159,7 @@ public sealed class TimeZoneAndAccountInfoTests
     public async Task AccountInfo_CountsAgainstTheRateLimitsLikeOtherCalls()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 20, 15, 0, 0, TimeSpan.Zero));
-        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Urls = EmulatorHost.AnyPort, Contacts = 5, RateLimit = 2, DailyLimit = 100, TimeProvider = clock });
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 5, RateLimit = 2, DailyLimit = 100, TimeProvider = clock });
 
         var first = await emulator.GetAsync("/account-info/v3/details");
         var second = await emulator.GetAsync("/crm/v3/objects/contacts/1001");

@@ -33,7 +33,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     public static async Task<WebhookReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(EmulatorHost.AnyPort);
+        builder.WebHost.UseUrls(EmulatorServer.AnyPort);
         builder.Logging.ClearProviders();
         var app = builder.Build();
         WebhookReceiver? receiver = null;

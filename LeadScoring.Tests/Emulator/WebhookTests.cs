@@ -10,15 +10,15 @@ public sealed class WebhookTests
 {
     private const string Secret = "webhook-test-secret";
     private WebhookReceiver _receiver = null!;
-    private EmulatorHost _emulator = null!;
+    private EmulatorServer _emulator = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
         _receiver = await WebhookReceiver.StartAsync();
-        _emulator = await EmulatorHost.StartAsync(new EmulatorOptions
+        _emulator = await EmulatorServer.StartAsync(new EmulatorOptions
         {
-            Urls = EmulatorHost.AnyPort, Contacts = 60, WebhookUrl = _receiver.Url, ClientSecret = Secret, WebhookRetryScale = 0.001,
+            Contacts = 60, WebhookUrl = _receiver.Url, ClientSecret = Secret, WebhookRetryScale = 0.001,
         });
     }
 

@@ -144,8 +144,8 @@ public sealed class ApiBudgetEndToEndTests
             var writes = await _product.Emulator.WritesAsync(id);
             result[id] = (
                 writes.Count(w => w.Property == LeadScoreProperties.Score),
-                writes.LastOrDefault(w => w.Property == LeadScoreProperties.Score).Value,
-                writes.LastOrDefault(w => w.Property == LeadScoreProperties.Fit).Value);
+                writes.LastOrDefault(w => w.Property == LeadScoreProperties.Score)?.Value,
+                writes.LastOrDefault(w => w.Property == LeadScoreProperties.Fit)?.Value);
         }
 
         return result;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using LeadScoring.Core.HubSpot;
+using LeadScoring.Tests.Contract;
 using LeadScoring.Tests.Host;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -85,7 +85,7 @@ internal sealed class ProductUnderTest : IAsyncDisposable
     public Task<string?> WrittenScoreAsync(string contactId) => WrittenScoreAsync(Emulator, contactId);
 
     public static async Task<string?> WrittenScoreAsync(EmulatorServer emulator, string contactId) =>
-        (await emulator.WritesAsync(contactId)).LastOrDefault(w => w.Property == LeadScoreProperties.Score).Value;
+        (await emulator.WritesAsync(contactId)).LastOrDefault(w => w.Property == LeadScoreProperties.Score)?.Value;
 
     /// <summary>Polls until every contact has a written score, or fails after the timeout.</summary>
     public Task WaitUntilScoredAsync(IEnumerable<string> contactIds, TimeSpan timeout) => WaitUntilScoredAsync(Emulator, contactIds, timeout);

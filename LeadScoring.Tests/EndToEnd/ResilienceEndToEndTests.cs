@@ -191,7 +191,7 @@ public sealed class CrashRecoveryEndToEndTests(int run)
         }
     }
 
-    private static async Task<int> CountScoredAsync(Contract.EmulatorServer emulator, IEnumerable<string> contacts)
+    private static async Task<int> CountScoredAsync(EmulatorServer emulator, IEnumerable<string> contacts)
     {
         var count = 0;
         foreach (var id in contacts)
@@ -202,9 +202,9 @@ public sealed class CrashRecoveryEndToEndTests(int run)
         return count;
     }
 
-    private sealed class EmulatorServerHandle(Contract.EmulatorServer emulator, Dictionary<string, string?> settings, string appRoot)
+    private sealed class EmulatorServerHandle(EmulatorServer emulator, Dictionary<string, string?> settings, string appRoot)
     {
-        public Contract.EmulatorServer Emulator { get; } = emulator;
+        public EmulatorServer Emulator { get; } = emulator;
 
         public Dictionary<string, string?> Settings { get; } = settings;
 

@@ -23,7 +23,7 @@ internal sealed class AlertReceiver : IAsyncDisposable
     public static async Task<AlertReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(EmulatorHost.AnyPort);
+        builder.WebHost.UseUrls(EmulatorServer.AnyPort);
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var receiver = new AlertReceiver(app);

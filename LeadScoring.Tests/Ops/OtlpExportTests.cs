@@ -19,7 +19,7 @@ internal sealed class OtlpExportTests
     {
         var received = new ConcurrentQueue<string>();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(EmulatorHost.AnyPort);
+        builder.WebHost.UseUrls(EmulatorServer.AnyPort);
         builder.Logging.ClearProviders();
         await using var collector = builder.Build();
         collector.MapPost("/v1/{signal}", (string signal) =>
