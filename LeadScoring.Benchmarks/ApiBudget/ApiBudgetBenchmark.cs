@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LeadScoring.Benchmarks.Pipeline;
@@ -31,35 +30,15 @@ internal static partial class ApiBudgetBenchmark
         var (options, error) = ApiBudgetOptions.Parse(args);
         if (options is null)
         {
-            if (!string.IsNullOrEmpty(error))
-            {
-                await Console.Error.WriteLineAsync("--api-budget: " + error);
-            }
-
-            await (string.IsNullOrEmpty(error) ? output : Console.Error).WriteLineAsync(ApiBudgetOptions.Usage);
-            return string.IsNullOrEmpty(error) ? 0 : 2;
+            return await HarnessCommand.UsageAsync("--api-budget", error, ApiBudgetOptions.Usage, output);
         }
 
-        // Ctrl-C, SIGTERM, SIGQUIT: stop measuring and let the disposals stop Azurite, the emulator and the host.
-        using var cancel = new CancellationTokenSource();
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            if (!cancel.IsCancellationRequested)
-            {
-                Console.Error.WriteLine($"{context.Signal}: stopping…");
-                cancel.Cancel();
-            }
-        }
-
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop);
+        using var stop = new StopSignals();
         var startedAt = DateTime.UtcNow;
         try
         {
             var root = Repository.Root();
-            var report = await MeasureAsync(options, args, root, output, cancel.Token);
+            var report = await MeasureAsync(options, args, root, output, stop.Token);
             var text = report.Render();
             await output.WriteLineAsync();
             await output.WriteLineAsync(text);
@@ -70,7 +49,7 @@ internal static partial class ApiBudgetBenchmark
             await output.WriteLineAsync($"Report written to {path}");
             return report.AllPassed ? 0 : 3;
         }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.Requested)
         {
             await Console.Error.WriteLineAsync("Cancelled; everything started was stopped.");
             return 130;
@@ -100,12 +79,7 @@ internal static partial class ApiBudgetBenchmark
 
     private static async Task<ApiBudgetReport> MeasureAsync(ApiBudgetOptions options, string[] args, string root, TextWriter log, CancellationToken cancellationToken)
     {
-        var hostDll = Path.GetFullPath(options.HostDll ?? Path.Combine(root, "LeadScoring.LocalHost", "bin", "Release", "net10.0", "LeadScoring.LocalHost.dll"));
-        if (!File.Exists(hostDll))
-        {
-            throw new InvalidOperationException(
-                $"{hostDll} does not exist: build the host first (dotnet build LeadScoring.LocalHost/LeadScoring.LocalHost.csproj -c Release), or give --host-dll.");
-        }
+        var hostDll = ProductUnderLoad.HostDll(root, options.HostDll);
 
         var setup = Setup(options);
         var report = new ApiBudgetReport(options, args, hostDll, setup, Git(Path.GetDirectoryName(hostDll)!), Git(root));
