@@ -47,6 +47,15 @@ public sealed class EmulatorServer : IAsyncDisposable
         return new EmulatorServer(await EmulatorApp.StartAsync(o, cancellationToken), o);
     }
 
+    /// <summary>The host settings that aim the product at this emulator: its address, token, webhook secret and workflow.</summary>
+    public Dictionary<string, string?> HostSettings() => new()
+    {
+        ["HUBSPOT_BASE_URL"] = Address.ToString(),
+        ["HUBSPOT_ACCESS_TOKEN"] = Options.AccessToken,
+        ["HUBSPOT_CLIENT_SECRET"] = Options.ClientSecret,
+        ["HUBSPOT_HIGH_PRIORITY_WORKFLOW_ID"] = Options.WorkflowId.ToString(CultureInfo.InvariantCulture),
+    };
+
     /// <summary>API requests it logged (the last 50,000) whose path contains <paramref name="pathContains"/> and whose method is <paramref name="method"/> (empty: any).</summary>
     public async Task<List<ApiRequest>> RequestsAsync(string pathContains = "", string method = "", CancellationToken cancellationToken = default)
     {

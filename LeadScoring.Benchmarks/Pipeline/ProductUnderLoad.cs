@@ -102,20 +102,14 @@ internal sealed class ProductUnderLoad : IAsyncDisposable
             $"  emulator on {Emulator.Address} ({setup.Contacts} contacts seeded in {(DateTime.UtcNow - started).TotalSeconds:0.0} s, rate limit {setup.RateLimit}/10 s, search {setup.SearchRateLimit}/s)"));
 
         File.Copy(Path.Combine(repositoryRoot, "host.json"), Path.Combine(WorkDirectory, "host.json"), overwrite: true);
-        var environment = new Dictionary<string, string?>
-        {
-            ["urls"] = HostAddress.ToString().TrimEnd('/'),
-            ["AzureWebJobsStorage"] = StorageConnectionString,
-            ["HUBSPOT_BASE_URL"] = Emulator.Address.ToString(),
-            ["HUBSPOT_ACCESS_TOKEN"] = EmulatorOptions.AccessToken,
-            ["HUBSPOT_CLIENT_SECRET"] = EmulatorOptions.ClientSecret,
-            ["HUBSPOT_PORTAL_ID"] = EmulatorOptions.PortalId.ToString(CultureInfo.InvariantCulture),
-            ["HUBSPOT_HIGH_PRIORITY_WORKFLOW_ID"] = EmulatorOptions.WorkflowId.ToString(CultureInfo.InvariantCulture),
-            ["LEAD_SCORE_API_KEYS"] = $"Admin={AdminKey};Manager=bench-manager-key-000000001;Rep=bench-rep-key-0000000000001;Marketing=bench-marketing-key-0000001",
-            ["LEAD_SCORE_STORAGE_PREFIX"] = StoragePrefix,
-            // The client's budget starts at the portal's limit instead of learning it from the first response.
-            ["HubSpot__RequestsPer10Seconds"] = setup.RateLimit.ToString(CultureInfo.InvariantCulture),
-        };
+        var environment = Emulator.HostSettings();
+        environment["urls"] = HostAddress.ToString().TrimEnd('/');
+        environment["AzureWebJobsStorage"] = StorageConnectionString;
+        environment["HUBSPOT_PORTAL_ID"] = EmulatorOptions.PortalId.ToString(CultureInfo.InvariantCulture);
+        environment["LEAD_SCORE_API_KEYS"] = $"Admin={AdminKey};Manager=bench-manager-key-000000001;Rep=bench-rep-key-0000000000001;Marketing=bench-marketing-key-0000001";
+        environment["LEAD_SCORE_STORAGE_PREFIX"] = StoragePrefix;
+        // The client's budget starts at the portal's limit instead of learning it from the first response.
+        environment["HubSpot__RequestsPer10Seconds"] = setup.RateLimit.ToString(CultureInfo.InvariantCulture);
         foreach (var (name, value) in setup.HostEnvironment)
         {
             environment[name] = value;

@@ -202,9 +202,7 @@ internal sealed class DashboardRoleTableTests : HostFixture
     [TestCase("/api/dashboard/queue?mine=true", "mine")]
     public async Task Lists_BadQuery_AnswerAValidationErrorNamingTheParameter(string path, string parameter)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("x-functions-key", DashboardCallers.KeyOf(path.Contains("queue", StringComparison.Ordinal) ? "Rep" : "Manager"));
-        using var response = await Host.Client.SendAsync(request);
+        using var response = await Host.SendAsync(HttpMethod.Get, path, DashboardCallers.KeyOf(path.Contains("queue", StringComparison.Ordinal) ? "Rep" : "Manager"));
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), body);

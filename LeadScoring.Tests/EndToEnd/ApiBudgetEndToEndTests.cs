@@ -126,10 +126,7 @@ public sealed class ApiBudgetEndToEndTests
     [Test]
     public async Task AdminRescore_UnknownScope_Is400NamingScope()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/rescore?scope=everything");
-        request.Headers.Add("x-functions-key", TestHost.AdminKey);
-
-        using var response = await _product.Host.Client.SendAsync(request);
+        using var response = await _product.Host.SendAsync(HttpMethod.Post, "/api/admin/rescore?scope=everything", TestHost.AdminKey);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("'scope'"));
@@ -154,19 +151,15 @@ public sealed class ApiBudgetEndToEndTests
     /// <summary>Starts an admin orchestration, waits for it to complete, and returns its output.</summary>
     internal async Task<JsonObject> RunAsync(string route, string instanceId)
     {
-        using (var start = new HttpRequestMessage(HttpMethod.Post, route))
+        using (var started = await _product.Host.SendAsync(HttpMethod.Post, route, TestHost.AdminKey))
         {
-            start.Headers.Add("x-functions-key", TestHost.AdminKey);
-            using var started = await _product.Host.Client.SendAsync(start);
             Assert.That(started.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await started.Content.ReadAsStringAsync());
         }
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (true)
         {
-            using var get = new HttpRequestMessage(HttpMethod.Get, $"/api/admin/orchestrations/{instanceId}");
-            get.Headers.Add("x-functions-key", TestHost.AdminKey);
-            using var answer = await _product.Host.Client.SendAsync(get);
+            using var answer = await _product.Host.SendAsync(HttpMethod.Get, $"/api/admin/orchestrations/{instanceId}", TestHost.AdminKey);
             var status = (await answer.Content.ReadFromJsonAsync<JsonObject>())!;
             if ((string)status["status"]! == "Completed")
             {

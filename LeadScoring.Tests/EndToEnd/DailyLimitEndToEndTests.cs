@@ -76,15 +76,11 @@ public sealed class DailyLimitEndToEndTests
         JsonObject? found = null;
         await WaitForAsync(async () =>
         {
-            using var list = new HttpRequestMessage(HttpMethod.Get, "/api/admin/orchestrations");
-            list.Headers.Add("x-functions-key", Host.TestHost.AdminKey);
-            using var answer = await product.Host.Client.SendAsync(list);
+            using var answer = await product.Host.SendAsync(HttpMethod.Get, "/api/admin/orchestrations", Host.TestHost.AdminKey);
             Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.OK), await answer.Content.ReadAsStringAsync());
             foreach (var item in (await answer.Content.ReadFromJsonAsync<JsonArray>())!.OfType<JsonObject>().Where(o => (string?)o["name"] == name))
             {
-                using var get = new HttpRequestMessage(HttpMethod.Get, $"/api/admin/orchestrations/{(string)item["instanceId"]!}");
-                get.Headers.Add("x-functions-key", Host.TestHost.AdminKey);
-                using var one = await product.Host.Client.SendAsync(get);
+                using var one = await product.Host.SendAsync(HttpMethod.Get, $"/api/admin/orchestrations/{(string)item["instanceId"]!}", Host.TestHost.AdminKey);
                 Assert.That(one.StatusCode, Is.EqualTo(HttpStatusCode.OK), await one.Content.ReadAsStringAsync());
                 var view = (await one.Content.ReadFromJsonAsync<JsonObject>())!;
                 if (match(view))
@@ -116,9 +112,7 @@ public sealed class DailyLimitEndToEndTests
     /// <summary>/api/health as an Admin sees it: with the details (anonymous callers get product words only).</summary>
     private static async Task<JsonObject?> AdminHealthAsync(ProductUnderTest product)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health");
-        request.Headers.Add("x-functions-key", Host.TestHost.AdminKey);
-        using var response = await product.Host.Client.SendAsync(request);
+        using var response = await product.Host.SendAsync(HttpMethod.Get, "/api/health", Host.TestHost.AdminKey);
         return await response.Content.ReadFromJsonAsync<JsonObject>();
     }
 }

@@ -235,9 +235,7 @@ public sealed class BatchRescoreEndToEndTests : ProductFixture
     [Test]
     public async Task AdminRescore_ScoresEveryContactAndEnrollsHighLeadsOnce()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/rescore");
-        request.Headers.Add("x-functions-key", TestHost.AdminKey);
-        using var response = await Product.Host.Client.SendAsync(request);
+        using var response = await Product.Host.SendAsync(HttpMethod.Post, "/api/admin/rescore", TestHost.AdminKey);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
         var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.That(((string)body["instanceId"]!, (bool)body["started"]!), Is.EqualTo(("batch-rescore", true)));
@@ -248,9 +246,7 @@ public sealed class BatchRescoreEndToEndTests : ProductFixture
         Assert.That((int)status["output"]!["Enqueued"]!, Is.GreaterThanOrEqualTo(Contacts.Count), "the orchestration's output counts every contact");
 
         // A second run: nothing changed, so nothing is written again and nobody is enrolled twice.
-        using var again = new HttpRequestMessage(HttpMethod.Post, "/api/admin/rescore");
-        again.Headers.Add("x-functions-key", TestHost.AdminKey);
-        (await Product.Host.Client.SendAsync(again)).EnsureSuccessStatusCode();
+        (await Product.Host.SendAsync(HttpMethod.Post, "/api/admin/rescore", TestHost.AdminKey)).EnsureSuccessStatusCode();
         await Task.Delay(3000);
         var enrollments = await Product.Emulator.EnrollmentsAsync();
         Assert.That(enrollments.Select(e => e.ContactId), Is.Unique);
@@ -266,9 +262,7 @@ public sealed class BatchRescoreEndToEndTests : ProductFixture
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            using var get = new HttpRequestMessage(HttpMethod.Get, statusUri);
-            get.Headers.Add("x-functions-key", TestHost.AdminKey);
-            using var answer = await Product.Host.Client.SendAsync(get);
+            using var answer = await Product.Host.SendAsync(HttpMethod.Get, statusUri, TestHost.AdminKey);
             var status = (await answer.Content.ReadFromJsonAsync<JsonObject>())!;
             if ((string)status["status"]! is not ("Running" or "Pending") || DateTime.UtcNow > deadline)
             {
@@ -282,27 +276,19 @@ public sealed class BatchRescoreEndToEndTests : ProductFixture
     [Test]
     public async Task AdminRetrain_TooLittleOutcomeData_TrainsNothingAndSaysSoInTheModelCard()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/retrain");
-        request.Headers.Add("x-functions-key", TestHost.AdminKey);
-
-        using var response = await Product.Host.Client.SendAsync(request);
+        using var response = await Product.Host.SendAsync(HttpMethod.Post, "/api/admin/retrain", TestHost.AdminKey);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         var card = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.That((string)card["status"]!, Is.EqualTo("skipped"));
         Assert.That((string)card["reason"]!, Does.Contain("not trained").And.Contain("LEAD_SCORE_MIN_OUTCOMES").And.Contain("logistic prior stays in use"));
-        using var models = new HttpRequestMessage(HttpMethod.Get, "/api/models");
-        models.Headers.Add("x-functions-key", TestHost.RepKey);
-        Assert.That((await Product.Host.Client.SendAsync(models)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "reps never see model metrics");
+        Assert.That((await Product.Host.SendAsync(HttpMethod.Get, "/api/models", TestHost.RepKey)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "reps never see model metrics");
     }
 
     [Test]
     public async Task AdminRescore_WithRepKey_IsForbidden()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/rescore");
-        request.Headers.Add("x-functions-key", TestHost.RepKey);
-
-        using var response = await Product.Host.Client.SendAsync(request);
+        using var response = await Product.Host.SendAsync(HttpMethod.Post, "/api/admin/rescore", TestHost.RepKey);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
     }

@@ -59,11 +59,7 @@ internal sealed class ProductUnderTest : IAsyncDisposable
         });
         var settings = TestHost.ValidSettings();
         settings["urls"] = $"http://127.0.0.1:{hostPort}";
-        settings["HUBSPOT_BASE_URL"] = emulator.Address.ToString();
-        settings["HUBSPOT_ACCESS_TOKEN"] = emulator.Options.AccessToken;
-        settings["HUBSPOT_CLIENT_SECRET"] = emulator.Options.ClientSecret;
-        settings["HUBSPOT_HIGH_PRIORITY_WORKFLOW_ID"] = emulator.Options.WorkflowId.ToString(CultureInfo.InvariantCulture);
-        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in emulator.HostSettings().Concat(extraSettings ?? new Dictionary<string, string?>()))
         {
             settings[key] = value;
         }

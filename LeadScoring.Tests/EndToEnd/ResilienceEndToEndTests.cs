@@ -63,9 +63,7 @@ public sealed class ResilienceEndToEndTests
     /// <summary>POST /api/admin/rescore: the BatchRescore orchestration starts (its activities retry injected faults themselves).</summary>
     internal static async Task RescoreAsync(ProductUnderTest product)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/rescore");
-        request.Headers.Add("x-functions-key", TestHost.AdminKey);
-        using var response = await product.Host.Client.SendAsync(request);
+        using var response = await product.Host.SendAsync(HttpMethod.Post, "/api/admin/rescore", TestHost.AdminKey);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
     }
 }

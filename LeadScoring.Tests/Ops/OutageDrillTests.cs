@@ -87,9 +87,7 @@ internal sealed class OutageDrillTests
 
     private static async Task RescoreAsync(ProductUnderTest product)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/rescore");
-        request.Headers.Add("x-functions-key", TestHost.AdminKey);
-        (await product.Host.Client.SendAsync(request)).EnsureSuccessStatusCode();
+        (await product.Host.SendAsync(HttpMethod.Post, "/api/admin/rescore", TestHost.AdminKey)).EnsureSuccessStatusCode();
     }
 
     private static async Task<string> HealthAsync(ProductUnderTest product) =>
@@ -97,9 +95,7 @@ internal sealed class OutageDrillTests
 
     private static async Task<JsonObject> OpsAsync(ProductUnderTest product)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/ops");
-        request.Headers.Add("x-functions-key", TestHost.ManagerKey);
-        using var response = await product.Host.Client.SendAsync(request);
+        using var response = await product.Host.SendAsync(HttpMethod.Get, "/api/ops", TestHost.ManagerKey);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
@@ -107,9 +103,7 @@ internal sealed class OutageDrillTests
     /// <summary>/api/health as an Admin sees it: with the details (anonymous callers get product words only).</summary>
     private static async Task<JsonObject?> AdminHealthAsync(ProductUnderTest product)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health");
-        request.Headers.Add("x-functions-key", Host.TestHost.AdminKey);
-        using var response = await product.Host.Client.SendAsync(request);
+        using var response = await product.Host.SendAsync(HttpMethod.Get, "/api/health", Host.TestHost.AdminKey);
         return await response.Content.ReadFromJsonAsync<JsonObject>();
     }
 }

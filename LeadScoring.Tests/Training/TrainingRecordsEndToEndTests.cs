@@ -139,10 +139,7 @@ public sealed class TrainingRecordsEndToEndTests
     [Test]
     public async Task AnyRoute_RepKey_IsForbidden()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/training-records");
-        request.Headers.Add("x-functions-key", TestHost.RepKey);
-
-        using var response = await _product.Host.Client.SendAsync(request);
+        using var response = await _product.Host.SendAsync(HttpMethod.Get, "/api/training-records", TestHost.RepKey);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
     }
@@ -214,10 +211,6 @@ public sealed class TrainingRecordsEndToEndTests
         return all;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Add("x-functions-key", TestHost.ManagerKey);
-        return await _product.Host.Client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content) =>
+        _product.Host.SendAsync(method, path, TestHost.ManagerKey, content);
 }
