@@ -184,6 +184,20 @@ internal static partial class ApiBudgetBenchmark
 
     [GeneratedRegex(@"/(\d+|[^/]*(@|%40)[^/]*)(?=/|$)")]
     private static partial Regex IdSegment();
+
+    /// <summary>The host's per-lead line (WebhookLatency): the numbers by stage.</summary>
+    [GeneratedRegex(@"Webhook lead stages: total (?<total>\d+) ms = queue (?<queue>\d+) ms, schedule (?<schedule>\d+) ms, dispatch (?<dispatch>\d+) ms, "
+        + @"gather wait (?<wait>\d+) ms, gather (?<gather>\d+) ms \(budget wait max (?<gatherBudget>\d+) ms, HubSpot max (?<gatherHubSpot>\d+) ms, \d+ calls\), "
+        + @"score (?<score>\d+) ms, write-back (?<write>\d+) ms \(budget wait (?<writeBudget>\d+) ms, HubSpot (?<writeHubSpot>\d+) ms\)")]
+    internal static partial Regex StageLine();
+
+    internal static readonly string[] StageNames = ["total", "queue", "schedule", "dispatch", "wait", "gather", "gatherBudget", "gatherHubSpot", "score", "write", "writeBudget", "writeHubSpot"];
+
+    internal static readonly string[] StageLabels =
+    [
+        "queued → written (host)", "score-requests queue", "dequeued → ScoreLeads scheduled", "scheduled → activity started (task hub)", "wait for a shared gather",
+        "gather", "gather: longest budget wait", "gather: longest HubSpot call", "score", "write-back", "write-back: budget wait", "write-back: HubSpot",
+    ];
 }
 
 /// <summary>The phases against one running product; each returns its part of the report.</summary>
@@ -472,6 +486,7 @@ internal sealed class ApiBudgetRun(ProductUnderLoad product, HttpClient host, Ap
         phase.Metric("webhook post → ai_lead_score written max", Sec(latency?.Max));
         phase.Metric("webhook ack (host HTTP answer) p50 / max", latency is null ? "n/a" : FormattableString.Invariant(
             $"{Distribution.Of(results.Where(r => r.Ok).Select(r => r.Milliseconds))?.P50 ?? 0:0.0} / {Distribution.Of(results.Where(r => r.Ok).Select(r => r.Milliseconds))?.Max ?? 0:0.0} ms"));
+        StageTimings(phase, product.Host.LogPath);
         phase.Metric("batch when the first webhook went", batchState);
         Outcome(phase, done, "batch status");
         phase.Metric("batch elapsed (POST → Completed)", FormattableString.Invariant($"{(done.End - start).TotalSeconds:0.0} s"));
@@ -491,6 +506,41 @@ internal sealed class ApiBudgetRun(ProductUnderLoad product, HttpClient host, Ap
 
         LogFull(phase, api);
         return phase;
+    }
+
+    /// <summary>
+    /// Where the webhook leads' time went, from the host's "Webhook lead stages" lines (queue write → score written in
+    /// HubSpot; the webhook's own HTTP answer comes before it): p50 / p95 / max per stage, over every lead the host
+    /// followed — the harness's webhooks and the emulator's own announcements of the same changes.
+    /// </summary>
+    private static void StageTimings(PhaseReport phase, string hostLog)
+    {
+        string text;
+        try
+        {
+            using var stream = new FileStream(hostLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            text = reader.ReadToEnd();
+        }
+        catch (IOException ex)
+        {
+            phase.Notes.Add("stage timings: host log unreadable: " + ex.Message);
+            return;
+        }
+
+        var leads = ApiBudgetBenchmark.StageLine().Matches(text)
+            .Select(m => ApiBudgetBenchmark.StageNames.ToDictionary(n => n, n => double.Parse(m.Groups[n].Value, CultureInfo.InvariantCulture))).ToList();
+        if (leads.Count == 0)
+        {
+            phase.Notes.Add("stage timings: the host logged no \"Webhook lead stages\" lines (an older host?)");
+            return;
+        }
+
+        foreach (var (name, label) in ApiBudgetBenchmark.StageNames.Zip(ApiBudgetBenchmark.StageLabels))
+        {
+            var d = Distribution.Of(leads.Select(l => l[name]))!;
+            phase.Metric($"stage: {label} p50 / p95 / max", FormattableString.Invariant($"{d.P50:0} / {d.P95:0} / {d.Max:0} ms ({d.Count} leads)"));
+        }
     }
 
     private static void Outcome(PhaseReport phase, Completion done, string metric = "status")

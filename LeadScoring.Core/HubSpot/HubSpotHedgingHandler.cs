@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Threading.RateLimiting;
 using LeadScoring.Core.Monitoring;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -16,8 +17,9 @@ namespace LeadScoring.Core.HubSpot;
 /// answering 5xx, 408, a timeout or a dropped connection is followed at once by the next. So a call HubSpot lets hang
 /// costs a hedging delay (a few times its usual latency) rather than a 10-second attempt timeout, and a 5xx costs a
 /// round trip rather than a back-off. At most <see cref="HubSpotClientOptions.MaxAttempts"/> attempts in all; 429s are
-/// not hedged (the retry outside honours Retry-After), nor are 401/403 and other refusals. It sits inside the rate
-/// budget's handler, so the hedging delay counts from when the call may go, never from a wait for budget.
+/// not hedged (the retry outside honours Retry-After), nor are 401/403 and other refusals. The first attempt has its
+/// slot from the resilience pipeline outside, and each hedge waits for its own before its attempt timeout starts, so
+/// neither the hedging delay nor an attempt timeout ever counts a wait for budget.
 /// </summary>
 internal sealed class HubSpotHedgingHandler : DelegatingHandler
 {
@@ -45,7 +47,7 @@ internal sealed class HubSpotHedgingHandler : DelegatingHandler
                 ActionGenerator = args =>
                 {
                     args.ActionContext.Properties.Set(HedgeKey, true);
-                    return () => args.Callback(args.ActionContext);
+                    return () => HedgeAsync(args.ActionContext, args.Callback);
                 },
             })
             .AddTimeout(o.AttemptTimeout)
@@ -98,7 +100,31 @@ internal sealed class HubSpotHedgingHandler : DelegatingHandler
     private static bool IsHedgeable(Outcome<HttpResponseMessage> outcome, bool cancelled) =>
         !cancelled && outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests && HttpClientHedgingResiliencePredicates.IsTransient(outcome);
 
-    /// <summary>One attempt: the request itself, or for a hedge a copy of it sent with a rate-budget slot of its own.</summary>
+    /// <summary>
+    /// A hedge waits for a rate-budget slot of its own before its attempt (and the attempt's timeout) begins: waiting
+    /// for our own budget is not a slow HubSpot.
+    /// </summary>
+    private async ValueTask<Outcome<HttpResponseMessage>> HedgeAsync(ResilienceContext context, Func<ResilienceContext, ValueTask<Outcome<HttpResponseMessage>>> attempt)
+    {
+        RateLimitLease lease;
+        try
+        {
+            lease = await _budget.AcquireAsync(search: false, HubSpotWork.Lane, context.CancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // the outcome carries the exception to the hedging strategy, which decides
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Outcome.FromException<HttpResponseMessage>(ex);
+        }
+
+        using (lease)
+        {
+            return await attempt(context).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One attempt: the request itself, or for a hedge a copy of it (its slot taken in <see cref="HedgeAsync"/>).</summary>
     private async ValueTask<Outcome<HttpResponseMessage>> AttemptAsync(ResilienceContext context)
     {
         var request = context.Properties.GetValue(RequestKey, null!);
@@ -109,8 +135,6 @@ internal sealed class HubSpotHedgingHandler : DelegatingHandler
             HttpResponseMessage response;
             if (context.Properties.GetValue(HedgeKey, false))
             {
-                using var lease = await _budget.AcquireAsync(search: false, HubSpotWork.Lane, context.CancellationToken).ConfigureAwait(false);
-                started = _clock.GetTimestamp();
                 response = await base.SendAsync(Copy(request, context.Properties.GetValue(BodyKey, null)), context.CancellationToken).ConfigureAwait(false);
                 _budget.Observe(response);
             }

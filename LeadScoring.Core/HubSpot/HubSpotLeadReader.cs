@@ -230,7 +230,14 @@ public sealed class HubSpotLeadReader(HubSpotClient client)
 }
 
 /// <summary>What a tolerant gather read: the leads assembled, and those it could not read with why (the last failure).</summary>
-public sealed record LeadGather(IReadOnlyDictionary<string, HubSpotLeadRecord> Records, IReadOnlyDictionary<string, Exception> Failed);
+public sealed record LeadGather(IReadOnlyDictionary<string, HubSpotLeadRecord> Records, IReadOnlyDictionary<string, Exception> Failed)
+{
+    /// <summary>For a shared gather: how long the caller waited for it to start, and what its HubSpot calls spent.</summary>
+    public SharedGatherTiming? Timing { get; init; }
+}
+
+/// <summary>How long a caller waited for its shared gather to start, and where that gather's HubSpot calls spent their time.</summary>
+public sealed record SharedGatherTiming(TimeSpan Waited, HubSpotCallTimes Calls);
 
 /// <summary>
 /// The first phase of a batched gather: contacts (allow-listed properties only, so no PII) with the ids of their

@@ -20,41 +20,96 @@ public enum HubSpotWorkLane
 public static class HubSpotWork
 {
     private static readonly AsyncLocal<HubSpotWorkLane?> Current = new();
+    private static readonly AsyncLocal<HubSpotCallTimes?> Measuring = new();
 
     /// <summary>The lane of the calls made here and now.</summary>
     public static HubSpotWorkLane Lane => Current.Value ?? HubSpotWorkLane.RealTime;
+
+    /// <summary>Where the calls made here and now record their times, if someone is measuring them.</summary>
+    internal static HubSpotCallTimes? Times => Measuring.Value;
 
     public static IDisposable Enter(HubSpotWorkLane lane)
     {
         var previous = Current.Value;
         Current.Value = lane;
-        return new Scope(previous);
+        return new Scope(() => Current.Value = previous);
     }
 
-    private sealed class Scope(HubSpotWorkLane? previous) : IDisposable
+    /// <summary>Collects the rate-budget waits and HubSpot times of the calls made in the scope, until it is disposed.</summary>
+    public static IDisposable Measure(HubSpotCallTimes times)
     {
-        public void Dispose() => Current.Value = previous;
+        var previous = Measuring.Value;
+        Measuring.Value = times;
+        return new Scope(() => Measuring.Value = previous);
+    }
+
+    private sealed class Scope(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
+    }
+}
+
+/// <summary>
+/// What a piece of work's HubSpot calls spent their time on: waiting for our own rate budget, or HubSpot answering.
+/// Calls run in parallel, so the sums are not elapsed time; the maxima show what one call on the critical path cost.
+/// </summary>
+public sealed class HubSpotCallTimes
+{
+    private long _waits;
+    private long _waitTicks;
+    private long _maxWaitTicks;
+    private long _calls;
+    private long _callTicks;
+    private long _maxCallTicks;
+
+    /// <summary>Rate-budget slots taken (hedges and retries included).</summary>
+    public long Waits => Interlocked.Read(ref _waits);
+
+    public TimeSpan TotalWait => TimeSpan.FromTicks(Interlocked.Read(ref _waitTicks));
+
+    public TimeSpan MaxWait => TimeSpan.FromTicks(Interlocked.Read(ref _maxWaitTicks));
+
+    /// <summary>HTTP attempts sent to HubSpot.</summary>
+    public long Calls => Interlocked.Read(ref _calls);
+
+    public TimeSpan TotalCall => TimeSpan.FromTicks(Interlocked.Read(ref _callTicks));
+
+    public TimeSpan MaxCall => TimeSpan.FromTicks(Interlocked.Read(ref _maxCallTicks));
+
+    internal void BudgetWaited(TimeSpan wait) => Add(ref _waits, ref _waitTicks, ref _maxWaitTicks, wait);
+
+    internal void Called(TimeSpan elapsed) => Add(ref _calls, ref _callTicks, ref _maxCallTicks, elapsed);
+
+    private static void Add(ref long count, ref long total, ref long max, TimeSpan value)
+    {
+        Interlocked.Increment(ref count);
+        Interlocked.Add(ref total, value.Ticks);
+        long seen;
+        while (value.Ticks > (seen = Interlocked.Read(ref max)) && Interlocked.CompareExchange(ref max, value.Ticks, seen) != seen)
+        {
+        }
     }
 }
 
 /// <summary>
 /// Client-side pacing so 429s are rare instead of routine: a sliding 10-second window sized to a share of the
 /// portal's burst limit (learned from X-HubSpot-RateLimit-Max), and a separate per-second window for search,
-/// which has its own limit and sends no headers. Batch calls also pass a second window that is
-/// <see cref="HubSpotClientOptions.RealTimeReservePer10Seconds"/> smaller, so a whole-portal batch never takes the
-/// slots a webhook's lead needs, and batch calls wait while a real-time call is waiting. After HubSpot's DAILY 429 every call fails fast until the portal's midnight.
-/// Shared by every HubSpot call of the process.
+/// which has its own limit and sends no headers. Real-time calls queue on the shared window; batch calls never do:
+/// one at a time they take a slot only while no real-time call is waiting and more than the reserve is free
+/// (<see cref="HubSpotClientOptions.RealTimeReservePer10Seconds"/>, more while webhooks arrive), so a whole-portal
+/// batch never takes the slots a webhook's lead needs and a webhook's call never queues behind batch calls.
+/// After HubSpot's DAILY 429 every call fails fast until the portal's midnight. Shared by every HubSpot call of the process.
 /// </summary>
 public sealed class HubSpotRateBudget : IDisposable
 {
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan YieldPoll = TimeSpan.FromMilliseconds(20);
+    private readonly TimeSpan _window;
     private readonly HubSpotClientOptions _options;
     private readonly TimeProvider _clock;
     private readonly RateLimiter _search;
     private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _batchTurn = new(1, 1);
     private RateLimiter _general;
-    private RateLimiter _batch;
     private int _generalLimit;
     private long _dailyLimitedUntilTicks; // UTC ticks; 0 = not limited
     private int _realTimeWaiting;
@@ -62,14 +117,20 @@ public sealed class HubSpotRateBudget : IDisposable
     private volatile HubSpotPortalTimeZone _timeZone = HubSpotPortalTimeZone.Utc;
 
     public HubSpotRateBudget(IOptions<HubSpotClientOptions> options, TimeProvider clock)
+        : this(options, clock, TimeSpan.FromSeconds(10))
+    {
+    }
+
+    /// <summary>With a window other than HubSpot's 10 seconds (tests: the limiter replenishes on real timers).</summary>
+    internal HubSpotRateBudget(IOptions<HubSpotClientOptions> options, TimeProvider clock, TimeSpan window)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(clock);
         _options = options.Value;
         _clock = clock;
+        _window = window;
         _generalLimit = Budget(_options.RequestsPer10Seconds);
-        _general = Sliding(_generalLimit, Window, 10);
-        _batch = Sliding(BatchLimit(_generalLimit), Window, 10);
+        _general = Sliding(_generalLimit, _window, 10);
         _search = Sliding(Math.Max(1, _options.SearchRequestsPerSecond), TimeSpan.FromSeconds(1), 4);
     }
 
@@ -101,52 +162,71 @@ public sealed class HubSpotRateBudget : IDisposable
     public async ValueTask<RateLimitLease> AcquireAsync(bool search, HubSpotWorkLane lane, CancellationToken cancellationToken)
     {
         ThrowIfDailyLimited();
-        RateLimiter limiter;
-        RateLimiter? batch;
-        lock (_lock)
-        {
-            limiter = search ? _search : _general;
-            batch = !search && lane == HubSpotWorkLane.Batch ? _batch : null;
-        }
-
-        // Batch first: batch work reaches the shared window only as fast as its own smaller window lets it, so the
-        // shared window always has the reserve free for real-time callers. And batch yields: while a real-time call
-        // waits for the shared window, no batch call joins its queue, so real-time calls are served first.
-        var batchLease = batch is null ? null : Acquired(await batch.AcquireAsync(1, cancellationToken).ConfigureAwait(false));
-        var realTime = !search && batch is null;
+        var started = _clock.GetTimestamp();
         try
         {
-            // And the reserve follows demand: while webhooks are arriving, batch work leaves the shared window as many
-            // free slots as real-time work used in the last window (plus one gather's burst), so a webhook's calls are
-            // served at once instead of each waiting a second for the window to move.
-            while (batch is not null && (Volatile.Read(ref _realTimeWaiting) > 0 || (RealTimeReserve() is > 0 and var reserve && Available(limiter) <= reserve)))
+            return search ? Acquired(await _search.AcquireAsync(1, cancellationToken).ConfigureAwait(false))
+                : lane == HubSpotWorkLane.Batch ? await AcquireBatchAsync(cancellationToken).ConfigureAwait(false)
+                : await AcquireRealTimeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            HubSpotWork.Times?.BudgetWaited(_clock.GetElapsedTime(started));
+        }
+    }
+
+    private async ValueTask<RateLimitLease> AcquireRealTimeAsync(CancellationToken cancellationToken)
+    {
+        RateLimiter limiter;
+        lock (_lock)
+        {
+            limiter = _general;
+        }
+
+        Interlocked.Increment(ref _realTimeWaiting);
+        RecordRealTimeCall();
+        try
+        {
+            return Acquired(await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _realTimeWaiting);
+        }
+    }
+
+    /// <summary>
+    /// A batch call takes a shared slot only by a non-queueing attempt (which a waiting real-time call always beats),
+    /// and only while more than the reserve is free: the check and the take are one step, and one batch call at a
+    /// time makes it, so a crowd of batch calls can neither overshoot the reserve nor stand in the real-time queue.
+    /// </summary>
+    private async ValueTask<RateLimitLease> AcquireBatchAsync(CancellationToken cancellationToken)
+    {
+        await _batchTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (true)
             {
+                lock (_lock)
+                {
+                    if (Volatile.Read(ref _realTimeWaiting) == 0 && Available(_general) > Math.Max(_generalLimit - BatchLimit(_generalLimit), RealTimeReserve()))
+                    {
+                        var lease = _general.AttemptAcquire(1);
+                        if (lease.IsAcquired)
+                        {
+                            return lease;
+                        }
+
+                        lease.Dispose();
+                    }
+                }
+
                 await Task.Delay(YieldPoll, _clock, cancellationToken).ConfigureAwait(false);
             }
-
-            if (realTime)
-            {
-                Interlocked.Increment(ref _realTimeWaiting);
-                RecordRealTimeCall();
-            }
-
-            try
-            {
-                var lease = Acquired(await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false));
-                return batchLease is null ? lease : new BothLeases(batchLease, lease);
-            }
-            finally
-            {
-                if (realTime)
-                {
-                    Interlocked.Decrement(ref _realTimeWaiting);
-                }
-            }
         }
-        catch
+        finally
         {
-            batchLease?.Dispose();
-            throw;
+            _batchTurn.Release();
         }
     }
 
@@ -169,12 +249,10 @@ public sealed class HubSpotRateBudget : IDisposable
             }
 
             // Leases already granted stay valid; only new requests use the new size.
-            var (oldGeneral, oldBatch) = (_general, _batch);
-            _general = Sliding(budget, Window, 10);
-            _batch = Sliding(BatchLimit(budget), Window, 10);
+            var old = _general;
+            _general = Sliding(budget, _window, 10);
             _generalLimit = budget;
-            oldGeneral.Dispose();
-            oldBatch.Dispose();
+            old.Dispose();
         }
     }
 
@@ -189,8 +267,8 @@ public sealed class HubSpotRateBudget : IDisposable
     public void Dispose()
     {
         _general.Dispose();
-        _batch.Dispose();
         _search.Dispose();
+        _batchTurn.Dispose();
     }
 
     private void ThrowIfDailyLimited()
@@ -204,8 +282,8 @@ public sealed class HubSpotRateBudget : IDisposable
     private int Budget(int limit) => Math.Max(1, (int)Math.Floor(limit * _options.RateBudgetShare));
 
     /// <summary>
-    /// Shared-window slots batch work leaves free right now beyond its own window: none when no real-time work is about
-    /// (the batch window already keeps the static reserve free), else what real-time work used in the last window plus
+    /// Shared-window slots batch work leaves free right now beyond the static reserve: none when no real-time work is
+    /// about, else what real-time work used in the last window plus
     /// a gather's burst, at least the static reserve and never more than half the budget, so a stream of webhooks
     /// slows a whole-portal batch but never stops it.
     /// </summary>
@@ -236,7 +314,7 @@ public sealed class HubSpotRateBudget : IDisposable
 
     private void Prune()
     {
-        var oldest = _clock.GetTimestamp() - (long)(Window.TotalSeconds * _clock.TimestampFrequency);
+        var oldest = _clock.GetTimestamp() - (long)(_window.TotalSeconds * _clock.TimestampFrequency);
         while (_realTimeCalls.TryPeek(out var at) && at < oldest)
         {
             _realTimeCalls.Dequeue();
@@ -263,43 +341,21 @@ public sealed class HubSpotRateBudget : IDisposable
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         AutoReplenishment = true,
     });
-
-    private sealed class BothLeases(RateLimitLease first, RateLimitLease second) : RateLimitLease
-    {
-        public override bool IsAcquired => true;
-
-        public override IEnumerable<string> MetadataNames => [];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                second.Dispose();
-                first.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-    }
 }
 
 /// <summary>
-/// Takes a rate-budget slot for each attempt (retries included) in the caller's <see cref="HubSpotWork.Lane"/>,
-/// learns limits from responses, and turns HubSpot's DAILY 429 into <see cref="HubSpotDailyLimitException"/>
-/// (not retried: the allowance is back only at the portal's midnight).
+/// Learns limits from responses, and turns HubSpot's DAILY 429 into <see cref="HubSpotDailyLimitException"/>
+/// (not retried: the allowance is back only at the portal's midnight). The slot itself is taken by the resilience
+/// pipeline (<see cref="HubSpotServiceCollectionExtensions"/>), before an attempt's timeout starts.
 /// </summary>
 internal sealed class HubSpotRateLimitHandler(HubSpotRateBudget budget) : DelegatingHandler
 {
+    /// <summary>Search has a rate limit of its own.</summary>
+    public static bool IsSearch(HttpRequestMessage? request) =>
+        request?.RequestUri is { } uri && (uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0]).EndsWith("/search", StringComparison.Ordinal);
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var search = request.RequestUri?.AbsolutePath.EndsWith("/search", StringComparison.Ordinal) == true;
-        using var lease = await budget.AcquireAsync(search, HubSpotWork.Lane, cancellationToken).ConfigureAwait(false);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         budget.Observe(response);
         if (response.StatusCode == HttpStatusCode.TooManyRequests && await IsDailyLimitAsync(response, cancellationToken).ConfigureAwait(false))

@@ -7,11 +7,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
-using Polly.Timeout;
+using Polly.RateLimiting;
 
 namespace LeadScoring.Core.HubSpot;
 
-/// <summary>Registers the typed HubSpot client with its handler chain: retry (outermost) → auth → rate budget → hedging → network.</summary>
+/// <summary>Registers the typed HubSpot client with its handler chain: retry (outermost) → rate budget → attempt timeout → auth → limits learnt → hedging → network.</summary>
 internal static class HubSpotServiceCollectionExtensions
 {
     public static IServiceCollection AddHubSpotClient(this IServiceCollection services, Action<HubSpotClientOptions>? configure = null)
@@ -62,6 +62,7 @@ internal static class HubSpotServiceCollectionExtensions
         {
             var o = context.ServiceProvider.GetRequiredService<IOptions<HubSpotClientOptions>>().Value;
             var clock = context.ServiceProvider.GetRequiredService<TimeProvider>();
+            var budget = context.ServiceProvider.GetRequiredService<HubSpotRateBudget>();
             pipeline.AddTimeout(o.TotalTimeout);
             pipeline.AddRetry(new HttpRetryStrategyOptions
             {
@@ -71,18 +72,28 @@ internal static class HubSpotServiceCollectionExtensions
                 Delay = o.RetryBaseDelay,
 
                 // Transient only: connection failures, timeouts, 408, 429 and 5xx. Other 4xx are our mistakes. A call
-                // that is hedged has had its attempts already (HubSpotHedgingHandler), except for 429 and for this
-                // attempt timeout, which also counts the wait for rate budget (a queue longer than it is no HubSpot fault).
+                // that is hedged has had its attempts already (HubSpotHedgingHandler), except for 429.
                 ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome)
-                    && (args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests || args.Outcome.Exception is TimeoutRejectedException
-                        || !HubSpotHedgingHandler.IsHedged(args.Context.GetRequestMessage()))),
+                    && (args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests || !HubSpotHedgingHandler.IsHedged(args.Context.GetRequestMessage()))),
                 DelayGenerator = args => ValueTask.FromResult(RetryDelay(args.Outcome.Result, o, clock)),
             });
-            pipeline.AddTimeout(o.AttemptTimeout);
+
+            // Each attempt (retries included) takes its rate-budget slot in the caller's lane before its timeout starts:
+            // waiting for our own budget is not a slow HubSpot, and must neither time an attempt out nor start a hedge.
+            pipeline.AddRateLimiter(new RateLimiterStrategyOptions
+            {
+                RateLimiter = args => budget.AcquireAsync(HubSpotRateLimitHandler.IsSearch(args.Context.GetRequestMessage()), HubSpotWork.Lane, args.Context.CancellationToken),
+            });
+
+            // Hedged calls time each of their attempts inside the hedging handler (a hedge waits for its own slot first).
+            pipeline.AddTimeout(new HttpTimeoutStrategyOptions
+            {
+                TimeoutGenerator = args => ValueTask.FromResult(HubSpotHedgingHandler.IsHedged(args.Context.GetRequestMessage()) ? Timeout.InfiniteTimeSpan : o.AttemptTimeout),
+            });
         });
 
-        // Inside the retry: each attempt gets a current token and its own rate-budget slot; inside the budget, a read
-        // still unanswered is hedged (each hedge with a slot of its own), so the hedging delay never counts budget waits.
+        // Inside the pipeline: each attempt gets a current token; responses teach the budget HubSpot's limit; a read
+        // still unanswered is hedged (each hedge with a slot of its own), the hedging delay counting from the send.
         client.AddHttpMessageHandler<HubSpotAuthHandler>().AddHttpMessageHandler<HubSpotRateLimitHandler>()
             .AddHttpMessageHandler<HubSpotHedgingHandler>().AddHttpMessageHandler<HubSpotMetricsHandler>();
         return services;

@@ -1,3 +1,4 @@
+using LeadScoring.Core.HubSpot;
 using System.Diagnostics;
 using System.Text;
 
@@ -25,7 +26,9 @@ internal sealed class HubSpotMetricsHandler(LeadScoringMetrics metrics, TimeProv
         finally
         {
             activity?.SetTag("http.response.status_code", status);
-            metrics.HubSpotCall(operation, status, clock.GetElapsedTime(started));
+            var elapsed = clock.GetElapsedTime(started);
+            metrics.HubSpotCall(operation, status, elapsed);
+            HubSpotWork.Times?.Called(elapsed);
         }
     }
 

@@ -15,26 +15,54 @@ public sealed record ContactBatchOutcome(int Requested, int Found, int Scored, i
 /// write back what changed. The same step serves webhook work and each chunk of the batch rescore; they differ in
 /// size and in the rate budget's lane, which the caller sets.
 /// </summary>
-public sealed partial class ContactBatchScoring(HubSpotLeadReader reader, ScoreLeadsSteps steps, SharedLeadGathers shared, ILogger<ContactBatchScoring> logger)
+public sealed partial class ContactBatchScoring(HubSpotLeadReader reader, ScoreLeadsSteps steps, SharedLeadGathers shared, WebhookLatency latency, ILogger<ContactBatchScoring> logger)
 {
     public async Task<ContactBatchOutcome> ScoreAsync(IReadOnlyCollection<string> contactIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(contactIds);
+        var lane = HubSpotWork.Lane;
+        if (lane == HubSpotWorkLane.RealTime)
+        {
+            latency.Started(contactIds);
+        }
+
         var started = Stopwatch.GetTimestamp();
+
         // Webhook work shares gathers with webhook work waiting at the same time; a batch chunk is a big gather already.
-        var gather = HubSpotWork.Lane == HubSpotWorkLane.RealTime
-            ? await shared.GatherAsync(contactIds, reader.GatherAsync, cancellationToken).ConfigureAwait(false)
-            : await reader.GatherAsync(contactIds, cancellationToken).ConfigureAwait(false);
+        LeadGather gather;
+        var gatherCalls = new HubSpotCallTimes();
+        if (lane == HubSpotWorkLane.RealTime)
+        {
+            gather = await shared.GatherAsync(contactIds, reader.GatherAsync, cancellationToken).ConfigureAwait(false);
+            gatherCalls = gather.Timing?.Calls ?? gatherCalls;
+        }
+        else
+        {
+            using (HubSpotWork.Measure(gatherCalls))
+            {
+                gather = await reader.GatherAsync(contactIds, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var gathered = Stopwatch.GetTimestamp();
         var scored = await steps.ScoreAsync([.. gather.Records.Values], cancellationToken).ConfigureAwait(false);
         var scoredAt = Stopwatch.GetTimestamp();
-        var written = scored.Leads.Count == 0 ? WriteBackOutcome.None : await steps.WriteBackAsync(scored.Leads, cancellationToken).ConfigureAwait(false);
+        var writeCalls = new HubSpotCallTimes();
+        WriteBackOutcome written;
+        using (HubSpotWork.Measure(writeCalls))
+        {
+            written = scored.Leads.Count == 0 ? WriteBackOutcome.None : await steps.WriteBackAsync(scored.Leads, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (gatherTime, scoreTime, writeTime) = (Stopwatch.GetElapsedTime(started, gathered), Stopwatch.GetElapsedTime(gathered, scoredAt), Stopwatch.GetElapsedTime(scoredAt));
         if (logger.IsEnabled(LogLevel.Information))
         {
-            var (gatherMs, scoreMs, writeMs) = (Stopwatch.GetElapsedTime(started, gathered).TotalMilliseconds,
-                Stopwatch.GetElapsedTime(gathered, scoredAt).TotalMilliseconds, Stopwatch.GetElapsedTime(scoredAt).TotalMilliseconds);
-            var lane = HubSpotWork.Lane;
-            LogTimings(logger, contactIds.Count, lane, gatherMs, scoreMs, writeMs);
+            LogTimings(logger, contactIds.Count, lane, gatherTime.TotalMilliseconds, gatherCalls.MaxWait.TotalMilliseconds, gatherCalls.MaxCall.TotalMilliseconds, gatherCalls.Calls,
+                scoreTime.TotalMilliseconds, writeTime.TotalMilliseconds, writeCalls.MaxWait.TotalMilliseconds);
+        }
+        if (lane == HubSpotWorkLane.RealTime)
+        {
+            latency.Done(contactIds, new WebhookWorkTimes(gather.Timing?.Waited ?? TimeSpan.Zero, gatherTime, gatherCalls, scoreTime, writeTime, writeCalls));
         }
 
         var unread = gather.Failed.Select(f => new LeadFailure(f.Key, "gather", $"{f.Value.GetType().Name}: {f.Value.Message}"));
@@ -42,6 +70,8 @@ public sealed partial class ContactBatchScoring(HubSpotLeadReader reader, ScoreL
             contactIds.Count, gather.Records.Count, scored.Leads.Count - written.Failed.Count, written.Written.Count, [.. written.High], [.. unread, .. written.Failed], [.. scored.Failed]);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Scored {Contacts} contacts ({Lane}): gather {GatherMs:0} ms, score {ScoreMs:0} ms, write-back {WriteMs:0} ms")]
-    private static partial void LogTimings(ILogger logger, int contacts, HubSpotWorkLane lane, double gatherMs, double scoreMs, double writeMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scored {Contacts} contacts ({Lane}): gather {GatherMs:0} ms (budget wait max {GatherBudgetMaxMs:0} ms, "
+        + "HubSpot max {GatherHubSpotMaxMs:0} ms, {GatherCalls} calls), score {ScoreMs:0} ms, write-back {WriteMs:0} ms (budget wait max {WriteBudgetMaxMs:0} ms)")]
+    private static partial void LogTimings(ILogger logger, int contacts, HubSpotWorkLane lane, double gatherMs, double gatherBudgetMaxMs, double gatherHubSpotMaxMs, long gatherCalls,
+        double scoreMs, double writeMs, double writeBudgetMaxMs);
 }

@@ -33,6 +33,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<WebhookEventBuffer>();
         services.TryAddSingleton<RecentWebhookEvents>();
         services.TryAddSingleton<SharedLeadGathers>();
+        services.TryAddSingleton<WebhookLatency>();
         services.TryAddTransient<WebhookIntake>();
         services.TryAddTransient<ScoreLeadsSteps>();
         services.TryAddTransient<ContactBatchScoring>();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LeadScoring.Core.HubSpot;
 
 namespace LeadScoring.Core.Pipeline;
@@ -50,6 +51,7 @@ public sealed class SharedLeadGathers
             return new LeadGather(new Dictionary<string, HubSpotLeadRecord>(StringComparer.Ordinal), new Dictionary<string, Exception>(StringComparer.Ordinal));
         }
 
+        var asked = Stopwatch.GetTimestamp();
         Group group;
         var start = false;
         lock (_gate)
@@ -79,7 +81,7 @@ public sealed class SharedLeadGathers
         }
 
         var all = await group.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return For(all, ids);
+        return For(all, ids) with { Timing = new SharedGatherTiming(Stopwatch.GetElapsedTime(asked, Math.Max(asked, group.StartedAt)), group.Times) };
     }
 
     private void Run(Group group) => _ = Task.Run(async () =>
@@ -88,6 +90,8 @@ public sealed class SharedLeadGathers
         {
             // The gather serves several callers, so no one caller's cancellation stops it; HubSpot calls have their own timeouts.
             using var lane = HubSpotWork.Enter(HubSpotWorkLane.RealTime);
+            using var measure = HubSpotWork.Measure(group.Times);
+            group.StartedAt = Stopwatch.GetTimestamp();
             group.Done.TrySetResult(await group.Gather(group.Ids, CancellationToken.None).ConfigureAwait(false));
         }
         catch (Exception ex)
@@ -141,6 +145,11 @@ public sealed class SharedLeadGathers
         public TaskCompletionSource<LeadGather> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public int Count => _ids.Count;
+
+        /// <summary>When the gather started (Stopwatch ticks).</summary>
+        public long StartedAt { get; set; }
+
+        public HubSpotCallTimes Times { get; } = new();
 
         public IReadOnlyCollection<string> Ids => _ids;
 

@@ -15,7 +15,7 @@ namespace LeadScoring.Functions.Functions;
 /// <c>score-requests-poison</c> by the Functions host after host.json's maxDequeueCount.
 /// </summary>
 internal sealed partial class ScoreRequestsFunction(
-    ScoreLeadsSteps steps, ScoreLeadsStarter starter, PipelineErrorLog errors, Microsoft.Extensions.Options.IOptions<PipelineOptions> options, TimeProvider clock, ILogger<ScoreRequestsFunction> logger)
+    ScoreLeadsSteps steps, ScoreLeadsStarter starter, WebhookLatency latency, PipelineErrorLog errors, Microsoft.Extensions.Options.IOptions<PipelineOptions> options, TimeProvider clock, ILogger<ScoreRequestsFunction> logger)
 {
     public const string QueueName = "score-requests";
 
@@ -46,7 +46,9 @@ internal sealed partial class ScoreRequestsFunction(
         if (sorted.Contacts.Count + sorted.Companies.Count + sorted.Deals.Count > 0)
         {
             var input = new ScoreLeadsInput([.. sorted.Contacts], [.. sorted.Companies], [.. sorted.Deals], request.Kind == ScoreRequestKind.WebhookEvents ? "webhook" : request.Reason, ActivityRetry.From(options.Value));
+            latency.Dequeued(sorted.Contacts, request.RequestedAt);
             var instance = await starter.StartAsync(durable, input, cancellationToken);
+            latency.Scheduled(sorted.Contacts);
             LogScheduled(logger, instance, sorted.Contacts.Count, sorted.Companies.Count + sorted.Deals.Count);
         }
 

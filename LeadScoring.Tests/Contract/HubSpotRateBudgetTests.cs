@@ -63,6 +63,65 @@ public sealed class HubSpotRateBudgetTests
     }
 
     [Test]
+    public async Task BatchCallsWaitingForTheWindow_NeverStandAheadOfARealTimeCall()
+    {
+        // A 1-second window (the limiter replenishes on real timers): the whole budget is taken, then batch calls queue
+        // up first and a webhook's call after them.
+        using var budget = new HubSpotRateBudget(
+            Options.Create(new HubSpotClientOptions { RequestsPer10Seconds = 20, RateBudgetShare = 1, RealTimeReservePer10Seconds = 5 }), TimeProvider.System, TimeSpan.FromSeconds(1));
+        var taken = new List<System.Threading.RateLimiting.RateLimitLease>();
+        for (var i = 0; i < 20; i++)
+        {
+            taken.Add(await budget.AcquireAsync(false, i < 15 ? HubSpotWorkLane.Batch : HubSpotWorkLane.RealTime, CancellationToken.None));
+        }
+
+        var order = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var batch = Enumerable.Range(0, 10).Select(async i =>
+        {
+            var lease = await budget.AcquireAsync(false, HubSpotWorkLane.Batch, CancellationToken.None);
+            order.Enqueue("batch");
+            return lease;
+        }).ToList();
+        await Task.Delay(100);
+        var webhook = Task.Run(async () =>
+        {
+            var lease = await budget.AcquireAsync(false, HubSpotWorkLane.RealTime, CancellationToken.None);
+            order.Enqueue("webhook");
+            return lease;
+        });
+
+        taken.Add(await webhook.WaitAsync(TimeSpan.FromSeconds(5)));
+        await Task.Delay(300);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(order.First(), Is.EqualTo("webhook"), "the real-time call is served first although batch calls were waiting before it");
+            Assert.That(order.Count(o => o == "batch"), Is.LessThanOrEqualTo(20 - 1 - 5), "and batch calls still leave the reserve free");
+        });
+        foreach (var lease in taken.Concat(batch.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result)))
+        {
+            lease.Dispose();
+        }
+    }
+
+    [Test]
+    public async Task AcquireAsync_InsideAMeasuredScope_RecordsTheWaitForBudget()
+    {
+        using var budget = Budget(requestsPer10Seconds: 20, reserve: 5);
+        var times = new HubSpotCallTimes();
+
+        using (HubSpotWork.Measure(times))
+        {
+            (await budget.AcquireAsync(false, HubSpotWorkLane.RealTime, CancellationToken.None)).Dispose();
+            (await budget.AcquireAsync(true, HubSpotWorkLane.Batch, CancellationToken.None)).Dispose();
+        }
+
+        (await budget.AcquireAsync(false, HubSpotWorkLane.RealTime, CancellationToken.None)).Dispose();
+        Assert.That(times.Waits, Is.EqualTo(2), "only the calls made inside the scope");
+        Assert.That(times.MaxWait, Is.LessThan(TimeSpan.FromSeconds(1)));
+    }
+
+    [Test]
     public async Task ReserveThatFollowsDemand_NeverTakesMoreThanHalfTheBudget()
     {
         using var budget = Budget(requestsPer10Seconds: 40, reserve: 5);

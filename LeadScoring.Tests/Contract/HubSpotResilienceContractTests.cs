@@ -45,6 +45,27 @@ public sealed class HubSpotResilienceContractTests
     }
 
     [Test]
+    public async Task Search_WaitingForBudgetLongerThanTheAttemptTimeout_IsNotTimedOut()
+    {
+        // One search a second and a 1-second attempt timeout: the fourth search waits ~3 s for its slot.
+        // Waiting for our own budget is not a slow HubSpot, so no attempt may time out on it.
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 5, SearchRateLimit = 5 });
+        await using var services = emulator.ClientServices(o =>
+        {
+            o.SearchRequestsPerSecond = 1;
+            o.AttemptTimeout = TimeSpan.FromSeconds(1);
+            o.MaxAttempts = 2; // Polly's least; a timed-out wait would time out again
+        });
+        var client = services.GetRequiredService<HubSpotClient>();
+        var watch = Stopwatch.StartNew();
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => HubSpotClientContractTests.ToListAsync(client.SearchModifiedSinceAsync("contacts", DateTimeOffset.UnixEpoch, []))));
+
+        Assert.That(watch.Elapsed, Is.GreaterThan(TimeSpan.FromSeconds(2.5)), "the budget did make the searches wait");
+        Assert.That((await emulator.RequestsAsync("/search")).Select(r => r.Status), Is.EqualTo(new[] { 200, 200, 200, 200 }), "one attempt each: none timed out");
+    }
+
+    [Test]
     public async Task OAuth_TokenExpiresEarly_401RefreshesOnceAndSucceeds()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 5 });
