@@ -1,3 +1,6 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
 namespace LeadScoring.Core.HubSpot;
 
 /// <summary>How the HubSpot client connects and paces itself. Bound from LeadScoringSettings at start-up.</summary>
@@ -66,4 +69,50 @@ public sealed class HubSpotClientOptions
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(90);
 
     internal bool UsesOAuth => string.IsNullOrEmpty(AccessToken) && !string.IsNullOrEmpty(OAuthRefreshToken);
+}
+
+/// <summary>Start-up validation of the HubSpot tuning settings: each failure names its environment variable.</summary>
+internal sealed class HubSpotClientOptionsValidator : IValidateOptions<HubSpotClientOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HubSpotClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = Check(options);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => e.ToString()));
+    }
+
+    public static IReadOnlyList<ValidationError> Check(HubSpotClientOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var errors = new List<ValidationError>();
+        var c = CultureInfo.InvariantCulture;
+        void Require(bool ok, string setting, string rule, object value)
+        {
+            if (!ok)
+            {
+                errors.Add(new($"{HubSpotClientOptions.Section}__{setting}", string.Create(c, $"{rule} (got {value})")));
+            }
+        }
+
+        Require(o.RequestsPer10Seconds is >= 1 and <= 1_000_000, nameof(o.RequestsPer10Seconds), "must be a whole number from 1 to 1000000: the portal's burst limit (100 / 110 / 190 / 250 by tier)", o.RequestsPer10Seconds);
+        Require(o.RateBudgetShare is > 0 and <= 1, nameof(o.RateBudgetShare), "must be more than 0 and at most 1: the share of the limit this app takes", o.RateBudgetShare);
+        var budget = (int)(o.RequestsPer10Seconds * o.RateBudgetShare);
+        Require(o.RealTimeReservePer10Seconds >= 0 && (o.RealTimeReservePer10Seconds < budget || budget < 1), nameof(o.RealTimeReservePer10Seconds), $"must be at least 0 and less than the budget ({budget} = {nameof(o.RequestsPer10Seconds)} × {nameof(o.RateBudgetShare)}), or batch work could never call HubSpot", o.RealTimeReservePer10Seconds);
+        Require(o.SearchRequestsPerSecond is >= 1 and <= 100, nameof(o.SearchRequestsPerSecond), "must be a whole number from 1 to 100 (HubSpot allows 5 searches a second)", o.SearchRequestsPerSecond);
+        Require(o.MaxAttempts is >= 1 and <= 10, nameof(o.MaxAttempts), "must be a whole number from 1 (no retry) to 10", o.MaxAttempts);
+        foreach (var (setting, value) in new[] { (nameof(o.RetryBaseDelay), o.RetryBaseDelay), (nameof(o.RateLimitedDelay), o.RateLimitedDelay), (nameof(o.SearchRateLimitedDelay), o.SearchRateLimitedDelay) })
+        {
+            Require(value > TimeSpan.Zero && value <= TimeSpan.FromMinutes(10), setting, "must be more than 0 and at most 10 minutes (a time span such as 00:00:01)", value);
+        }
+
+        // Polly's timeout strategy accepts 10 ms to 24 h.
+        foreach (var (setting, value) in new[] { (nameof(o.AttemptTimeout), o.AttemptTimeout), (nameof(o.TotalTimeout), o.TotalTimeout) })
+        {
+            Require(value >= TimeSpan.FromMilliseconds(10) && value <= TimeSpan.FromHours(24), setting, "must be from 10 ms to 24 hours (a time span such as 00:00:10)", value);
+        }
+
+        Require(o.MinHedgingDelay > TimeSpan.Zero, nameof(o.MinHedgingDelay), "must be more than 0", o.MinHedgingDelay);
+        Require(o.HedgingDelay >= o.MinHedgingDelay, nameof(o.HedgingDelay), $"must be at least {nameof(o.MinHedgingDelay)} ({o.MinHedgingDelay}): the hedging wait lies between the two", o.HedgingDelay);
+        return errors;
+    }
 }

@@ -38,10 +38,13 @@ internal sealed class HubSpotHedgingHandler : DelegatingHandler
         ArgumentNullException.ThrowIfNull(options);
         (_budget, _latency, _clock) = (budget, latency, clock);
         var o = options.Value;
-        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = clock }
-            .AddHedging(new HedgingStrategyOptions<HttpResponseMessage>
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = clock };
+        // HubSpot__MaxAttempts=1: one attempt, no hedge (Polly's hedging needs at least one).
+        if (o.MaxAttempts > 1)
+        {
+            builder.AddHedging(new HedgingStrategyOptions<HttpResponseMessage>
             {
-                MaxHedgedAttempts = Math.Max(0, o.MaxAttempts - 1),
+                MaxHedgedAttempts = o.MaxAttempts - 1,
                 ShouldHandle = args => ValueTask.FromResult(IsHedgeable(args.Outcome, args.Context.CancellationToken.IsCancellationRequested)),
                 DelayGenerator = args => ValueTask.FromResult(latency.HedgingDelay(args.Context.Properties.GetValue(OperationKey, ""))),
                 ActionGenerator = args =>
@@ -49,9 +52,10 @@ internal sealed class HubSpotHedgingHandler : DelegatingHandler
                     args.ActionContext.Properties.Set(HedgeKey, true);
                     return () => HedgeAsync(args.ActionContext, args.Callback);
                 },
-            })
-            .AddTimeout(o.AttemptTimeout)
-            .Build();
+            });
+        }
+
+        _pipeline = builder.AddTimeout(o.AttemptTimeout).Build();
     }
 
     /// <summary>Whether a request may be sent again while an earlier copy may still be under way.</summary>

@@ -28,7 +28,9 @@ internal static class HubSpotServiceCollectionExtensions
             })
 
             // Advanced tuning without code: HubSpot__RequestsPer10Seconds=190 for a Professional portal, etc.
-            .Configure<IConfiguration>((o, configuration) => configuration.GetSection(HubSpotClientOptions.Section).Bind(o));
+            .Configure<IConfiguration>((o, configuration) => configuration.GetSection(HubSpotClientOptions.Section).Bind(o))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubSpotClientOptions>, HubSpotClientOptionsValidator>());
         if (configure is not null)
         {
             options.PostConfigure(configure);
@@ -64,19 +66,23 @@ internal static class HubSpotServiceCollectionExtensions
             var clock = context.ServiceProvider.GetRequiredService<TimeProvider>();
             var budget = context.ServiceProvider.GetRequiredService<HubSpotRateBudget>();
             pipeline.AddTimeout(o.TotalTimeout);
-            pipeline.AddRetry(new HttpRetryStrategyOptions
+            // HubSpot__MaxAttempts=1 means no retry (Polly's retry needs at least one).
+            if (o.MaxAttempts > 1)
             {
-                MaxRetryAttempts = Math.Max(0, o.MaxAttempts - 1),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = o.RetryBaseDelay,
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = o.MaxAttempts - 1,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = o.RetryBaseDelay,
 
-                // Transient only: connection failures, timeouts, 408, 429 and 5xx. Other 4xx are our mistakes. A call
-                // that is hedged has had its attempts already (HubSpotHedgingHandler), except for 429.
-                ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome)
-                    && (args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests || !HubSpotHedgingHandler.IsHedged(args.Context.GetRequestMessage()))),
-                DelayGenerator = args => ValueTask.FromResult(RetryDelay(args.Outcome.Result, o, clock)),
-            });
+                    // Transient only: connection failures, timeouts, 408, 429 and 5xx. Other 4xx are our mistakes. A call
+                    // that is hedged has had its attempts already (HubSpotHedgingHandler), except for 429.
+                    ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome)
+                        && (args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests || !HubSpotHedgingHandler.IsHedged(args.Context.GetRequestMessage()))),
+                    DelayGenerator = args => ValueTask.FromResult(RetryDelay(args.Outcome.Result, o, clock)),
+                });
+            }
 
             // Each attempt (retries included) takes its rate-budget slot in the caller's lane before its timeout starts:
             // waiting for our own budget is not a slow HubSpot, and must neither time an attempt out nor start a hedge.
