@@ -59,22 +59,10 @@ internal sealed class HubSpotHedgingHandler : DelegatingHandler
     }
 
     /// <summary>Whether a request may be sent again while an earlier copy may still be under way.</summary>
-    public static bool IsHedged(HttpRequestMessage? request)
-    {
-        if (request?.RequestUri is not { } uri)
-        {
-            return false;
-        }
-
-        if (request.Method == HttpMethod.Get)
-        {
-            return true;
-        }
-
-        var path = uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0];
-        return request.Method == HttpMethod.Post
-            && (path.EndsWith("/batch/read", StringComparison.Ordinal) || path.EndsWith("/batch/update", StringComparison.Ordinal));
-    }
+    public static bool IsHedged(HttpRequestMessage? request) =>
+        HubSpotRateLimitHandler.PathOf(request) is { } path
+        && (request!.Method == HttpMethod.Get
+            || (request.Method == HttpMethod.Post && (path.EndsWith("/batch/read", StringComparison.Ordinal) || path.EndsWith("/batch/update", StringComparison.Ordinal))));
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

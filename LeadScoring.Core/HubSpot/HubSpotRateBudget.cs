@@ -351,8 +351,11 @@ public sealed class HubSpotRateBudget : IDisposable
 internal sealed class HubSpotRateLimitHandler(HubSpotRateBudget budget) : DelegatingHandler
 {
     /// <summary>Search has a rate limit of its own.</summary>
-    public static bool IsSearch(HttpRequestMessage? request) =>
-        request?.RequestUri is { } uri && (uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0]).EndsWith("/search", StringComparison.Ordinal);
+    public static bool IsSearch(HttpRequestMessage? request) => PathOf(request)?.EndsWith("/search", StringComparison.Ordinal) == true;
+
+    /// <summary>The request's path without its query, whether the URI is absolute yet (in the pipeline, before the base address) or not.</summary>
+    internal static string? PathOf(HttpRequestMessage? request) =>
+        request?.RequestUri is not { } uri ? null : uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0];
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

@@ -1,6 +1,6 @@
-using LeadScoring.Core.HubSpot;
 using System.Diagnostics;
 using System.Text;
+using LeadScoring.Core.HubSpot;
 
 namespace LeadScoring.Core.Monitoring;
 

@@ -8,12 +8,16 @@ namespace LeadScoring.Core.Pipeline;
 /// Where a webhook's lead spends its time on the way to HubSpot, as this instance saw it: on the score-requests queue,
 /// in the worker until its ScoreLeads is scheduled, in the task hub until the activity starts, waiting for a shared
 /// gather, gathering (of which waiting for rate budget, and HubSpot answering), scoring and writing back. One line per
-/// lead at Information; a lead whose stages ran on other instances is not reported.
+/// lead at Information; a lead whose stages ran on other instances, or whose work failed, is not reported, and is
+/// forgotten once it is <see cref="StaleAfter"/> old and room is needed.
 /// </summary>
 public sealed partial class WebhookLatency(TimeProvider clock, ILogger<WebhookLatency> logger)
 {
     /// <summary>Leads followed at once; beyond this (a backlog) new ones are not followed.</summary>
     internal const int Capacity = 10_000;
+
+    /// <summary>A lead followed this long without being written never will be here (another instance took it, or its work failed).</summary>
+    internal static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(10);
 
     private readonly ConcurrentDictionary<string, Marks> _leads = new(StringComparer.Ordinal);
 
@@ -25,6 +29,18 @@ public sealed partial class WebhookLatency(TimeProvider clock, ILogger<WebhookLa
     {
         ArgumentNullException.ThrowIfNull(contactIds);
         var now = clock.GetUtcNow();
+        if (_leads.Count >= Capacity)
+        {
+            // Full: only leads nobody will report on fill it, so make room by forgetting the stale ones.
+            foreach (var (id, marks) in _leads)
+            {
+                if (now - marks.Dequeued > StaleAfter)
+                {
+                    _leads.TryRemove(id, out _);
+                }
+            }
+        }
+
         foreach (var id in contactIds)
         {
             if (_leads.Count < Capacity)

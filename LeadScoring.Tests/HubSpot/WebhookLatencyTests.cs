@@ -62,6 +62,22 @@ public sealed class WebhookLatencyTests
         Assert.That(logs.Lines.Single(l => l.Contains("Webhook lead stages", StringComparison.Ordinal)), Does.Contain("total 1000 ms = queue 1000 ms"));
     }
 
+    [Test]
+    public void Dequeued_FullOfLeadsNeverWrittenHere_ForgetsTheStaleOnesAndFollowsTheNew()
+    {
+        var (clock, logs, latency) = Start();
+        latency.Dequeued(Enumerable.Range(0, WebhookLatency.Capacity).Select(i => $"other-{i}"), clock.GetUtcNow());
+        latency.Dequeued(["too-soon"], clock.GetUtcNow());
+        Assert.That(latency.Following, Is.EqualTo(WebhookLatency.Capacity), "full, and nothing is stale yet");
+
+        clock.Advance(WebhookLatency.StaleAfter + TimeSpan.FromSeconds(1));
+        latency.Dequeued(["7"], clock.GetUtcNow());
+        ScheduleStartAndFinish(latency, "7");
+
+        Assert.That(latency.Following, Is.Zero, "the stale leads are forgotten, 7 is reported and forgotten");
+        Assert.That(logs.Lines.Count(l => l.Contains("Webhook lead stages", StringComparison.Ordinal)), Is.EqualTo(1));
+    }
+
     private static void ScheduleStartAndFinish(WebhookLatency latency, string id)
     {
         latency.Scheduled([id]);
