@@ -96,9 +96,11 @@ internal static class BacktestCommand
             stdout.WriteLine(Invariant($"  {column.Column,-24} {column.AucAlone:0.000}{drop}"));
         }
 
-        foreach (var leak in leakage.Where(c => c.ProbableLeak))
+        foreach (var leak in leakage.Where(c => c.Flagged))
         {
-            stdout.WriteLine($"WARNING: '{leak.Column}' is a probable leak: {leak.Reason}. If it is known only after the outcome, rerun with --exclude {leak.Column}.");
+            stdout.WriteLine(leak.ProbableLeak
+                ? $"WARNING: '{leak.Column}' is a probable leak: {leak.Reason}. If it is known only after the outcome, rerun with --exclude {leak.Column}."
+                : $"WARNING: '{leak.Column}' is dominant: {leak.Reason}. Check it is recorded before the outcome; if not, rerun with --exclude {leak.Column}.");
         }
 
         stdout.WriteLine();

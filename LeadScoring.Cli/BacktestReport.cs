@@ -54,13 +54,13 @@ internal static class BacktestReport
         s.AppendLine();
         s.AppendLine("## Leakage scan");
         s.AppendLine();
-        Line($"A column is a probable leak when alone it predicts the label with out-of-fold AUC > {LeakageScan.AloneThreshold}, or when the model loses more than {LeakageScan.DropThreshold} AUC without it. Flagged columns are not excluded automatically.");
+        Line($"A column is a probable leak when alone it predicts the label with out-of-fold AUC > {LeakageScan.AloneThreshold}; it is dominant when the model loses more than {LeakageScan.DropThreshold} AUC without it — check that it is recorded before the outcome. Flagged columns are not excluded automatically.");
         s.AppendLine();
-        s.AppendLine("| column | AUC alone | AUC lost without it | probable leak |");
+        s.AppendLine("| column | AUC alone | AUC lost without it | finding |");
         s.AppendLine("|---|---|---|---|");
         foreach (var c in leakage)
         {
-            Line($"| {c.Column} | {c.AucAlone:0.000} | {(c.AucDrop is { } d ? d.ToString("0.000", CultureInfo.InvariantCulture) : "")} | {(c.ProbableLeak ? "**yes**: " + c.Reason : "")} |");
+            Line($"| {c.Column} | {c.AucAlone:0.000} | {(c.AucDrop is { } d ? d.ToString("0.000", CultureInfo.InvariantCulture) : "")} | {(c.ProbableLeak ? "**probable leak**: " + c.Reason : c.Dominant ? "**dominant**: " + c.Reason : "")} |");
         }
 
         s.AppendLine();

@@ -3,13 +3,22 @@ namespace LeadScoring.Core.Learning;
 /// <summary>How well one column predicts the label on its own, and whether that smells of a leak.</summary>
 /// <param name="AucAlone">Out-of-fold AUC of the column by itself (0.5 = no signal).</param>
 /// <param name="AucDrop">Holdout AUC lost when the learner is trained without the column; null when not measured.</param>
-public sealed record ColumnLeakage(string Column, double AucAlone, double? AucDrop, bool ProbableLeak, string? Reason);
+/// <param name="ProbableLeak">Alone it predicts the label (AUC above <see cref="LeakageScan.AloneThreshold"/>): almost surely recorded after the outcome.</param>
+/// <param name="Dominant">The model leans on it (loses more than <see cref="LeakageScan.DropThreshold"/> AUC without it): the scan can't tell
+/// whether it is known before the outcome — the user must check.</param>
+public sealed record ColumnLeakage(string Column, double AucAlone, double? AucDrop, bool ProbableLeak, string? Reason, bool Dominant = false)
+{
+    /// <summary>Worth a warning: a probable leak, or a column the model leans on.</summary>
+    public bool Flagged => ProbableLeak || Dominant;
+}
 
 /// <summary>
-/// Looks for columns that are probably known only after the outcome. Two signs, either enough: the column alone
-/// predicts the label with out-of-fold AUC above <see cref="AloneThreshold"/> (0.9); or the model loses more than
-/// <see cref="DropThreshold"/> (0.05) AUC without it — one column carrying the model, as the call duration does
-/// in bank marketing (alone it reaches only ≈ 0.81). It reports; excluding a column is the user's decision.
+/// Looks for columns that may be known only after the outcome, with two different findings: a column that alone
+/// predicts the label with out-of-fold AUC above <see cref="AloneThreshold"/> (0.9) is a probable leak; a column the
+/// model loses more than <see cref="DropThreshold"/> (0.05) AUC without it is dominant — one column carrying the
+/// model, as the call duration does in bank marketing (alone ≈ 0.81). Dominance is not evidence of a leak (a
+/// legitimate strong column looks the same); it says where to check when the column is recorded. It reports;
+/// excluding a column is the user's decision.
 /// </summary>
 public static class LeakageScan
 {
@@ -60,9 +69,9 @@ public static class LeakageScan
             progress?.Report($"leakage scan: training without '{column.Column}'");
             var without = HoldoutAuc(learner, trainData.Without([column.Column]), testData.Without([column.Column]), cancellationToken);
             var drop = full - without;
-            var leak = column.ProbableLeak || drop > DropThreshold;
-            var reason = column.Reason ?? (drop > DropThreshold ? $"the model loses {drop:0.000} AUC without it (> {DropThreshold}): one column carries the model" : null);
-            alone[k] = column with { AucDrop = drop, ProbableLeak = leak, Reason = reason };
+            var dominant = drop > DropThreshold;
+            var reason = column.Reason ?? (dominant ? $"the model leans on it: it loses {drop:0.000} AUC without it (> {DropThreshold})" : null);
+            alone[k] = column with { AucDrop = drop, Dominant = dominant, Reason = reason };
         }
 
         return alone;

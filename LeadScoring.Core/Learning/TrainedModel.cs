@@ -19,7 +19,9 @@ public sealed record ModelInfo(
     LearnerOptions Options);
 
 /// <summary>How much one source column pushed one prediction, in log-odds units of the uncalibrated score (+ raises it).</summary>
-public sealed record FeatureContribution(string Column, string Value, double Contribution);
+/// <param name="Known">False when the lead has no value for the column: the trees still route "missing" somewhere, but
+/// an absent value is never a reason to show anyone.</param>
+public sealed record FeatureContribution(string Column, string Value, double Contribution, bool Known = true);
 
 /// <summary>A calibrated probability with every column's contribution, largest magnitude first.</summary>
 public sealed record ExplainedPrediction(double Probability, double Score, IReadOnlyList<FeatureContribution> Contributions)
@@ -72,6 +74,17 @@ public sealed class TrainedModel
         return [.. RawScores(_ml, _model, _encoder, features).Select(_calibrator.Apply)];
     }
 
+    /// <summary>The uncalibrated scores (log-odds scale) for every row: what a recalibration is fitted on.</summary>
+    public double[] PredictRawScores(FeatureTable features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        return RawScores(_ml, _model, _encoder, features);
+    }
+
+    /// <summary>The same trees with another score → probability map (the ranking is unchanged when the map rises).</summary>
+    internal TrainedModel WithCalibrator(ProbabilityCalibrator calibrator, string why) =>
+        new(_ml, _model, _inputSchema, _encoder, calibrator, Info with { Calibration = $"{calibrator.Description}, {why}" });
+
     /// <summary>Probability, raw score and per-column contributions for every row.</summary>
     public IReadOnlyList<ExplainedPrediction> Explain(FeatureTable features)
     {
@@ -92,7 +105,7 @@ public sealed class TrainedModel
             }
 
             var contributions = columns
-                .Select((column, c) => new FeatureContribution(column.Name, column.Display(r), perColumn[c]))
+                .Select((column, c) => new FeatureContribution(column.Name, column.Display(r), perColumn[c], !column.IsMissing(r)))
                 .OrderByDescending(x => Math.Abs(x.Contribution))
                 .ThenBy(x => x.Column, StringComparer.Ordinal)
                 .ToList();

@@ -38,6 +38,11 @@ internal static class LeadScoreWriteback
             text.Append(CultureInfo.InvariantCulture, $" {(reason.Impact >= 0 ? "+" : "")}{reason.Impact:0.#} {reason.Text}.");
         }
 
+        if (score.BandNote is { } note)
+        {
+            text.Append(' ').Append(note);
+        }
+
         if (score.Confidence < 0.5)
         {
             text.Append(CultureInfo.InvariantCulture, $" Low confidence ({score.Confidence:0.##}): {score.MissingData.Count} factors have no data.");

@@ -117,6 +117,9 @@ public sealed record LeadScore
     public required string ModelVersion { get; init; }
 
     public required DateTimeOffset ScoredAt { get; init; }
+
+    /// <summary>Why the close probability and the band disagree, when they do (only with a learned model); null otherwise.</summary>
+    public string? BandNote { get; init; }
 }
 
 /// <summary>A training record the lead resembles.</summary>

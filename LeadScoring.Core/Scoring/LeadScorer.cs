@@ -87,7 +87,30 @@ public sealed class LeadScorer
             Weights = w,
             ModelVersion = learned is null ? ModelVersion : $"{ModelVersion}+{learned.ModelVersion}",
             ScoredAt = now,
+            BandNote = learned is null ? null : BandNote(priority, score, close, learned),
         };
+    }
+
+    /// <summary>
+    /// A sentence when the learned close probability sits in another band than the score (as the prior maps bands to
+    /// probabilities): the score is the rules' weighting, the probability what leads like this one did — a rep seeing
+    /// "Medium (72)" next to "76 %" deserves to know why both are right.
+    /// </summary>
+    internal string? BandNote(Priority priority, int score, double close, LearnedCloseProbability learned)
+    {
+        var curve = Profile.CloseProbability;
+        var highFrom = Curves.Logistic(PriorityBands.HighFrom, curve.Midpoint, curve.Scale);
+        var mediumFrom = Curves.Logistic(PriorityBands.MediumFrom, curve.Midpoint, curve.Scale);
+        var probabilityBand = close >= highFrom ? Priority.High : close >= mediumFrom ? Priority.Medium : Priority.Low;
+        if (probabilityBand == priority)
+        {
+            return null;
+        }
+
+        var direction = probabilityBand > priority ? "higher" : "lower";
+        var driver = learned.Contributions.Count > 0 ? $", mostly because of {learned.Contributions[0].Feature} = {learned.Contributions[0].Value}" : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"The close probability ({close:0%}) is {direction} than a {priority} score ({score}) usually means: it comes from how leads like this one closed (model {learned.ModelVersion}{driver}), while the score weighs fit, engagement, outcome and recency as the rules do.");
     }
 
     /// <summary>

@@ -282,6 +282,8 @@ public sealed class BatchRescoreEndToEndTests : ProductFixture
         var card = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.That((string)card["status"]!, Is.EqualTo("skipped"));
         Assert.That((string)card["reason"]!, Does.Contain("not trained").And.Contain("LEAD_SCORE_MIN_OUTCOMES").And.Contain("logistic prior stays in use"));
+        Assert.That(card["version"], Is.Null, "a run that trained nothing made no model version");
+        Assert.That((string)card["run"]!, Does.StartWith("run-"));
         Assert.That((await Product.Host.SendAsync(HttpMethod.Get, "/api/models", TestHost.RepKey)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "reps never see model metrics");
     }
 

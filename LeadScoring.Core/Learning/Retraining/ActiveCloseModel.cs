@@ -32,7 +32,7 @@ public sealed class ActiveCloseModel(Monitoring.LeadScoringMetrics? metrics = nu
         return new LearnedCloseProbability(
             prediction.Probability,
             current.Version,
-            [.. prediction.Contributions.Take(ReportedContributions).Select(c => new ModelContribution(c.Column, c.Value, Math.Round(c.Contribution, 3)))]);
+            [.. prediction.Contributions.Where(c => c.Known).Take(ReportedContributions).Select(c => new ModelContribution(c.Column, c.Value, Math.Round(c.Contribution, 3)))]);
     }
 
     public void Use(string version, TrainedModel model, ComponentWeights? weights, DateTimeOffset trainedAt)

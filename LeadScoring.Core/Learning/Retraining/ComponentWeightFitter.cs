@@ -59,10 +59,12 @@ internal static class ComponentWeightFitter
         var newHeldOut = Auc(heldOut, best);
         var kept = best != defaults && newHeldOut >= oldHeldOut + MinimumGain;
         var why = best == defaults
-            ? "no weighting within the band ranks the training leads better than the current one"
+            ? $"weights unchanged: no weighting within ±{band:0.00} of the current one ranks the training leads better"
             : kept
-                ? $"held-out AUC {oldHeldOut:0.000} → {newHeldOut:0.000}"
-                : $"the refit ranked the training leads better but not the held-out ones (AUC {oldHeldOut:0.000} → {newHeldOut:0.000}); the current weights stay";
+                ? $"weights refitted: they rank the held-out leads better, AUC {oldHeldOut:0.000} → {newHeldOut:0.000} (+{newHeldOut - oldHeldOut:0.000})"
+                : newHeldOut < oldHeldOut
+                    ? $"weights unchanged: the refit ranks the training leads better but the held-out leads worse (AUC {oldHeldOut:0.000} → {newHeldOut:0.000})"
+                    : $"weights unchanged: the refit's gain on the held-out leads ({newHeldOut - oldHeldOut:+0.0000} AUC) is below the {MinimumGain:0.000} it takes to move them";
         return new WeightRefit(defaults, kept ? best : defaults, oldHeldOut, newHeldOut, kept, why);
     }
 

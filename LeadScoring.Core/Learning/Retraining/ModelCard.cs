@@ -30,13 +30,24 @@ public sealed record ModelsOverview(string? Current, string? PinnedVersion, IRea
 /// <summary>A calibration bin as the dashboard plots it: an equal-count bin (by rank) from <see cref="Low"/> to <see cref="High"/> predicted (null on cards written before).</summary>
 public sealed record CalibrationPoint(double Predicted, double Observed, int Count, double? Low = null, double? High = null);
 
+/// <summary>Verdicts as camelCase words in JSON: <c>notWorse</c>, <c>crediblyWorse</c>, <c>inconclusive</c>, <c>miscalibrated</c>.</summary>
+internal sealed class PromotionVerdictJsonConverter() : JsonStringEnumConverter<PromotionVerdict>(System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false);
+
 /// <summary>
-/// The model card: everything known about one retraining — data, metrics on the most recent slice, weights and the
+/// The model card: everything known about one retraining — data, metrics on the most recent outcomes, weights and the
 /// decision with its reason. Stored in the registry table; the model itself is a blob named after <see cref="Version"/>.
 /// </summary>
 public sealed record ModelCard
 {
-    public required string Version { get; init; }
+    /// <summary>The model's version; null for a skipped run, which trained no model.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>A skipped run's name in the registry (<c>run-…</c>); null for a trained model, which goes by its version.</summary>
+    public string? Run { get; init; }
+
+    /// <summary>The registry key: the version, or a skipped run's name.</summary>
+    [JsonIgnore]
+    public string Key => Version ?? Run ?? throw new InvalidOperationException("A model card needs a version or, for a skipped run, a run name.");
 
     public required DateTimeOffset CreatedAt { get; init; }
 
@@ -57,6 +68,12 @@ public sealed record ModelCard
     /// <summary>Hand-classified training records added to the training rows.</summary>
     public int TrainingRecords { get; init; }
 
+    /// <summary>Rows the promoted candidate's trees and calibrator were trained on (outcomes before its fold, plus records).</summary>
+    public int TrainingRows { get; init; }
+
+    /// <summary>Time-ordered folds of recent outcomes the candidates were judged on, and their rows in all.</summary>
+    public int EvaluationFolds { get; init; }
+
     public int EvaluationRows { get; init; }
 
     public int EvaluationPositives { get; init; }
@@ -67,7 +84,14 @@ public sealed record ModelCard
 
     public double? LogLoss { get; init; }
 
+    /// <summary>Calibration error on the newest fold: after recalibrating there (cross-fitted) when that helped, else as trained.</summary>
     public double? Ece { get; init; }
+
+    /// <summary>The same before recalibration: what the candidate trained on older outcomes would have said.</summary>
+    public double? EceBeforeRecalibration { get; init; }
+
+    /// <summary>The largest calibration error accepted: the policy's fixed limit, or what chance gives at this size if larger.</summary>
+    public double? CalibrationBound { get; init; }
 
     public double? LiftAt10 { get; init; }
 
@@ -75,6 +99,19 @@ public sealed record ModelCard
     public string? Baseline { get; init; }
 
     public double? BaselineAuc { get; init; }
+
+    /// <summary>Mean over the folds of the candidate's AUC minus the baseline's on the same rows, and its paired-bootstrap 95 % interval.</summary>
+    public double? AucDifference { get; init; }
+
+    public double? AucDifferenceLow { get; init; }
+
+    public double? AucDifferenceHigh { get; init; }
+
+    /// <summary>How much worse than the baseline (in AUC) the interval's lower end may reach and still promote.</summary>
+    public double? Margin { get; init; }
+
+    /// <summary>What the promotion rules concluded; null for a skipped run or a card written before verdicts.</summary>
+    public PromotionVerdict? Verdict { get; init; }
 
     /// <summary>The component weights this model scores with (refitted or unchanged).</summary>
     public ComponentWeights? Weights { get; init; }

@@ -25,13 +25,17 @@ public sealed class ModelRegistry(LeadScoringStorage storage, TimeProvider clock
     public string NewVersion() =>
         string.Create(CultureInfo.InvariantCulture, $"m{clock.GetUtcNow():yyyyMMdd-HHmmss}-{Random.Shared.Next(100, 1000)}");
 
+    /// <summary>A skipped run's name: sortable by time like versions, but never mistaken for one.</summary>
+    public string NewRunName() =>
+        string.Create(CultureInfo.InvariantCulture, $"run-{clock.GetUtcNow():yyyyMMdd-HHmmss}-{Random.Shared.Next(100, 1000)}");
+
     /// <summary>Stores the card (and the model file first, when there is one: a card never points at a missing file).</summary>
     public async Task SaveAsync(ModelCard card, Stream? model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(card);
         if (model is not null)
         {
-            await _files.GetBlobClient(BlobName(card.Version)).UploadAsync(model, overwrite: true, cancellationToken).ConfigureAwait(false);
+            await _files.GetBlobClient(BlobName(card.Key)).UploadAsync(model, overwrite: true, cancellationToken).ConfigureAwait(false);
         }
 
         await _table.UpsertEntityAsync(ToEntity(card), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
@@ -158,7 +162,7 @@ public sealed class ModelRegistry(LeadScoringStorage storage, TimeProvider clock
     }
 
     private static TableEntity ToEntity(ModelCard card) =>
-        new(CardPartition, TableOperations.Key(card.Version, nameof(card)))
+        new(CardPartition, TableOperations.Key(card.Key, nameof(card)))
         {
             ["Status"] = card.Status.ToString(),
             ["CreatedAt"] = card.CreatedAt,

@@ -58,8 +58,10 @@ public sealed class RetrainEndToEndTests
         Assert.That((string)card["baseline"]!, Is.EqualTo("the logistic prior"));
         var version = (string)card["version"]!;
 
-        // The decision is the policy's, on the most recent slice.
-        var policyPromotes = (double)card["auc"]! >= (double)card["baselineAuc"]! - 0.005 && (double)card["ece"]! <= 0.05;
+        // The decision is the policy's: the interval of the paired AUC difference over the recent folds, and calibration after recalibrating.
+        Assert.That((int)card["evaluationFolds"]!, Is.EqualTo(Retrainer.FoldCount));
+        Assert.That((double)card["aucDifferenceLow"]!, Is.LessThanOrEqualTo((double)card["aucDifference"]!).And.LessThanOrEqualTo((double)card["aucDifferenceHigh"]!));
+        var policyPromotes = (double)card["aucDifferenceLow"]! >= -(double)card["margin"]! && (double)card["ece"]! <= (double)card["calibrationBound"]!;
         Assert.That((string)card["status"]!, Is.EqualTo(policyPromotes ? "promoted" : "refused"), (string?)card["reason"]);
         var active = _product.Host.Services.GetRequiredService<ActiveCloseModel>();
         Assert.That(active.Version, Is.EqualTo(policyPromotes ? version : null));

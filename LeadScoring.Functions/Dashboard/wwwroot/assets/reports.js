@@ -110,13 +110,15 @@ window.LeadScoringReports = function (ui) {
       content.replaceChildren(h("p", { class: "empty", id: "no-model" }, "No model trained yet — in use: " + inUse + " (close probability = 1 / (1 + e^−(score − 85) / 10))."));
       return;
     }
-    const current = registry.models.find((m) => m.version === registry.current) || registry.models[0];
+    // A skipped run trained no model: it has a run name, no version, and nothing to chart.
+    const trained = registry.models.filter((m) => m.version);
+    const current = trained.find((m) => m.version === registry.current) || trained[0];
     content.replaceChildren(
       h("p", {}, "Model in use: ", h("strong", { id: "model-in-use" }, inUse), registry.pinnedVersion ? " (pinned to " + registry.pinnedVersion + ")" : ""),
-      table("Model versions", ["Version", "Status", "Created", "Rows", "Positives", "AUC", "PR-AUC", "Log loss", "ECE", "Lift@10 %", "Weights fit/eng/out/rec", "Why"],
-        registry.models.map((m) => [m.version, m.status, ui.when(m.createdAt), m.rows, m.positives, num(m.auc, 3), num(m.prAuc, 3), num(m.logLoss, 3), num(m.ece, 3), num(m.liftAt10, 2),
-          m.weights ? [m.weights.fit, m.weights.engagement, m.weights.outcome, m.weights.recency].map((w) => num(w, 2)).join(" / ") : "—", m.reason || ""]), [3, 4, 5, 6, 7, 8, 9]),
-      h("div", { class: "charts" }, calibrationChart(current.version, current.calibration || []), liftChart(current.version, current.liftByDecile || [])));
+      table("Model versions", ["Version", "Status", "Created", "Rows", "Positives", "AUC", "AUC vs baseline (95 %)", "PR-AUC", "Log loss", "ECE", "Lift@10 %", "Weights fit/eng/out/rec", "Why"],
+        registry.models.map((m) => [m.version || "— (no model)", m.status, ui.when(m.createdAt), m.rows, m.positives, num(m.auc, 3), m.aucDifference == null ? "—" : num(m.aucDifference, 3) + " (" + num(m.aucDifferenceLow, 3) + " to " + num(m.aucDifferenceHigh, 3) + ")", num(m.prAuc, 3), num(m.logLoss, 3), num(m.ece, 3), num(m.liftAt10, 2),
+          m.weights ? [m.weights.fit, m.weights.engagement, m.weights.outcome, m.weights.recency].map((w) => num(w, 2)).join(" / ") : "—", m.reason || ""]), [3, 4, 5, 7, 8, 9, 10]),
+      current ? h("div", { class: "charts" }, calibrationChart(current.version, current.calibration || []), liftChart(current.version, current.liftByDecile || [])) : h("p", { class: "empty" }, "No run has trained a model yet."));
   }
 
   return { success, trends, model };
