@@ -41,6 +41,7 @@ internal static class HubSpotServiceCollectionExtensions
         services.TryAddTransient<HubSpotAuthHandler>();
         services.TryAddTransient<HubSpotRateLimitHandler>();
         services.TryAddSingleton<HubSpotLatency>();
+        services.TryAddSingleton<HubSpotPortal>();
         services.TryAddTransient<HubSpotHedgingHandler>();
         services.AddHttpClient(OAuthAccessTokenSource.HttpClientName);
         services.TryAddSingleton<IHubSpotAccessTokenSource>(provider =>
