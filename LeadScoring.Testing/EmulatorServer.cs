@@ -68,9 +68,9 @@ public sealed class EmulatorServer : IAsyncDisposable
     public async Task ClearRequestsAsync(CancellationToken cancellationToken = default) =>
         (await Admin.DeleteAsync(new Uri("/_emulator/requests", UriKind.Relative), cancellationToken)).EnsureSuccessStatusCode();
 
-    public async Task AddFaultAsync(int status, int count, string? pathContains = null, int? retryAfterSeconds = null)
+    public async Task AddFaultAsync(int status, int count, string? pathContains = null, int? retryAfterSeconds = null, int? hangSeconds = null)
     {
-        var body = new JsonObject { ["status"] = status, ["count"] = count, ["pathContains"] = pathContains, ["retryAfterSeconds"] = retryAfterSeconds };
+        var body = new JsonObject { ["status"] = status, ["count"] = count, ["pathContains"] = pathContains, ["retryAfterSeconds"] = retryAfterSeconds, ["hangSeconds"] = hangSeconds };
         (await Admin.PostAsJsonAsync("/_emulator/faults", body)).EnsureSuccessStatusCode();
     }
 

@@ -290,6 +290,7 @@ internal sealed class ApiBudgetRun(ProductUnderLoad product, HttpClient host, Ap
         phase.Operations = ApiBudgetBenchmark.Operations(calls);
         phase.Summary = FormattableString.Invariant($"initial rescore {done.Snapshot?.Status ?? "?"} in {elapsed:0.0} s, {calls.Count} HubSpot calls");
         CoverageNote(phase, done);
+        FaultTimeline(phase, calls, start);
         if (before.Count > 0)
         {
             phase.Notes.Add($"not counted: {before.Count} HubSpot calls before the batch (host start-up): " +
@@ -567,6 +568,23 @@ internal sealed class ApiBudgetRun(ProductUnderLoad product, HttpClient host, Ap
             phase.Notes.Add(FormattableString.Invariant(
                 $"the batch handed {enqueued} of {options.Contacts} contacts to ScoreLeads: it did not cover the whole portal (a host that ignores ?scope=portal rescores since the checkpoint)"));
         }
+    }
+
+    /// <summary>
+    /// Under faults, where the time went: each failed or slow call (offset from the start, duration, status), and when
+    /// the searches and the write-back ran, so a lost hedge or a held batch shows as a gap.
+    /// </summary>
+    private void FaultTimeline(PhaseReport phase, List<ApiRequest> calls, DateTimeOffset start)
+    {
+        if (options.FaultRate <= 0)
+        {
+            return;
+        }
+
+        static bool Marked(ApiRequest r) => r.Status >= 500 || r.DurationMs >= 1000 || r.Path.EndsWith("/search", StringComparison.Ordinal) || r.Path.EndsWith("/batch/update", StringComparison.Ordinal);
+        var at = (ApiRequest r) => (r.At - start).TotalSeconds;
+        phase.Notes.Add("under faults, the searches, the write-back and every failed or slow call (sent at +s, took ms, status): " + string.Join("; ",
+            calls.Where(Marked).OrderBy(at).Select(r => FormattableString.Invariant($"+{at(r):0.00} {ApiBudgetBenchmark.Operation(r)} {r.DurationMs:0} ms {r.Status}"))));
     }
 
     private static void LogFull(PhaseReport phase, List<ApiRequest> api)

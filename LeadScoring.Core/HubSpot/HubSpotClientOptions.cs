@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Core.HubSpot;
@@ -80,6 +82,44 @@ internal sealed class HubSpotClientOptionsValidator : IValidateOptions<HubSpotCl
         var errors = Check(options);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => e.ToString()));
     }
+
+    /// <summary>
+    /// Throws, naming each <c>HubSpot__</c> variable and its value, when a tuning value is not of its setting's type
+    /// (a whole number, a number, a time span) — before the configuration binder would throw in its own words.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">Some value does not parse.</exception>
+    public static void ThrowIfUnparsable(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var errors = new List<string>();
+        foreach (var property in typeof(HubSpotClientOptions).GetProperties().Where(p => p.CanWrite && TuningProperty(p.Name)))
+        {
+            if (section[property.Name] is not { } value)
+            {
+                continue;
+            }
+
+            try
+            {
+                // The converter the binder uses, with the invariant culture as the binder does.
+                _ = TypeDescriptor.GetConverter(property.PropertyType).ConvertFromInvariantString(value);
+            }
+            catch (Exception ex) when (ex is FormatException or NotSupportedException or ArgumentException or OverflowException || ex.InnerException is FormatException or OverflowException)
+            {
+                var kind = property.PropertyType == typeof(int) ? "a whole number such as 3"
+                    : property.PropertyType == typeof(double) ? "a number such as 0.9"
+                    : property.PropertyType == typeof(TimeSpan) ? "a time span such as 00:00:10" : $"a {property.PropertyType.Name}";
+                errors.Add(new ValidationError($"{HubSpotClientOptions.Section}__{property.Name}", $"must be {kind} (got '{value}')").ToString());
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(HubSpotClientOptions), errors);
+        }
+    }
+
+    private static bool TuningProperty(string name) => HubSpotClientOptions.TuningNames.Contains($"{HubSpotClientOptions.Section}__{name}", StringComparer.Ordinal);
 
     public static IReadOnlyList<ValidationError> Check(HubSpotClientOptions o)
     {

@@ -6,14 +6,15 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Hedging;
+using Polly.Timeout;
 
 namespace LeadScoring.Core.HubSpot;
 
 /// <summary>
-/// Hedging for the calls that may safely be sent twice (reads, and batch updates, which set the same values; not search,
-/// whose 5-per-second limit a hedge would push past):
+/// Hedging for the calls that may safely be sent twice (reads, searches, and batch updates, which set the same values):
 /// when an attempt has had its rate-budget slot and is still unanswered after <see cref="HubSpotLatency.HedgingDelay"/>,
-/// a second one goes (with its own slot) while the first keeps running, and the first good answer wins; an attempt
+/// a second one goes (with its own slot — a search's from the search budget, so HubSpot's 5-per-second search limit
+/// holds) while the first keeps running, and the first good answer wins; an attempt
 /// answering 5xx, 408, a timeout or a dropped connection is followed at once by the next. So a call HubSpot lets hang
 /// costs a hedging delay (a few times its usual latency) rather than a 10-second attempt timeout, and a 5xx costs a
 /// round trip rather than a back-off. At most <see cref="HubSpotClientOptions.MaxAttempts"/> attempts in all; 429s are
@@ -55,14 +56,20 @@ internal sealed class HubSpotHedgingHandler : DelegatingHandler
             });
         }
 
-        _pipeline = builder.AddTimeout(o.AttemptTimeout).Build();
+        // Each attempt's timeout follows HubSpot's latency too: once every attempt is sent, a hung one is all that is left
+        // to wait for, and waiting 10 s for a call that usually takes 20 ms only holds up the split that follows.
+        _pipeline = builder.AddTimeout(new TimeoutStrategyOptions
+        {
+            TimeoutGenerator = args => ValueTask.FromResult(latency.AttemptTimeout(args.Context.Properties.GetValue(OperationKey, ""))),
+        }).Build();
     }
 
-    /// <summary>Whether a request may be sent again while an earlier copy may still be under way.</summary>
+    /// <summary>Whether a request may be sent again while an earlier copy may still be under way (it changes nothing, or sets the same values again).</summary>
     public static bool IsHedged(HttpRequestMessage? request) =>
         HubSpotRateLimitHandler.PathOf(request) is { } path
         && (request!.Method == HttpMethod.Get
-            || (request.Method == HttpMethod.Post && (path.EndsWith("/batch/read", StringComparison.Ordinal) || path.EndsWith("/batch/update", StringComparison.Ordinal))));
+            || (request.Method == HttpMethod.Post && (path.EndsWith("/batch/read", StringComparison.Ordinal) || path.EndsWith("/batch/update", StringComparison.Ordinal)
+                || path.EndsWith("/search", StringComparison.Ordinal))));
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -93,15 +100,15 @@ internal sealed class HubSpotHedgingHandler : DelegatingHandler
         !cancelled && outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests && HttpClientHedgingResiliencePredicates.IsTransient(outcome);
 
     /// <summary>
-    /// A hedge waits for a rate-budget slot of its own before its attempt (and the attempt's timeout) begins: waiting
-    /// for our own budget is not a slow HubSpot.
+    /// A hedge waits for a rate-budget slot of its own (a search's in the search window) before its attempt (and the
+    /// attempt's timeout) begins: waiting for our own budget is not a slow HubSpot.
     /// </summary>
     private async ValueTask<Outcome<HttpResponseMessage>> HedgeAsync(ResilienceContext context, Func<ResilienceContext, ValueTask<Outcome<HttpResponseMessage>>> attempt)
     {
         RateLimitLease lease;
         try
         {
-            lease = await _budget.AcquireAsync(search: false, HubSpotWork.Lane, context.CancellationToken).ConfigureAwait(false);
+            lease = await _budget.AcquireAsync(HubSpotRateLimitHandler.IsSearch(context.Properties.GetValue(RequestKey, null!)), HubSpotWork.Lane, context.CancellationToken).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // the outcome carries the exception to the hedging strategy, which decides
         catch (Exception ex)
@@ -187,6 +194,9 @@ public sealed class HubSpotLatency(IOptions<HubSpotClientOptions> options)
     /// <summary>The hedging delay is this many times the median answer: well past the usual spread, far short of a hang.</summary>
     internal const int MedianMultiple = 4;
 
+    /// <summary>A hedged attempt is given up after this many hedging delays (32 × the median answer; at most the attempt timeout).</summary>
+    internal const int AttemptTimeoutMultiple = 8;
+
     private readonly ConcurrentDictionary<string, Window> _operations = new(StringComparer.Ordinal);
     private readonly Window _all = new();
 
@@ -214,6 +224,17 @@ public sealed class HubSpotLatency(IOptions<HubSpotClientOptions> options)
 
         var delay = m * MedianMultiple;
         return delay < o.MinHedgingDelay ? o.MinHedgingDelay : delay > o.HedgingDelay ? o.HedgingDelay : delay;
+    }
+
+    /// <summary>
+    /// How long one attempt of a hedged call may take: <see cref="AttemptTimeoutMultiple"/> × its hedging delay (2 s at
+    /// the least, with the default 250 ms floor), at most <see cref="HubSpotClientOptions.AttemptTimeout"/>.
+    /// </summary>
+    public TimeSpan AttemptTimeout(string operation)
+    {
+        var timeout = HedgingDelay(operation) * AttemptTimeoutMultiple;
+        var most = options.Value.AttemptTimeout;
+        return timeout < most ? timeout : most;
     }
 
     private sealed class Window

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Runtime.ExceptionServices;
 
 namespace LeadScoring.Core.HubSpot;
@@ -46,7 +45,7 @@ public sealed class HubSpotLeadReader(HubSpotClient client)
         {
             var objects = new ConcurrentBag<HubSpotObject>();
             var unread = new ConcurrentDictionary<string, Exception>(StringComparer.Ordinal);
-            await ReadIsolatingFailuresAsync(r.Value, HubSpotClient.BatchSize, async (ids, token) =>
+            await HubSpotFailureIsolation.RunAsync(r.Value, HubSpotClient.BatchSize, async (ids, token) =>
             {
                 foreach (var o in await ReadObjectsAsync(r.Key, ids, token).ConfigureAwait(false))
                 {
@@ -88,7 +87,7 @@ public sealed class HubSpotLeadReader(HubSpotClient client)
     private async Task<LeadContacts> ReadContactsAsync(IReadOnlyList<string> contactIds, ConcurrentDictionary<string, Exception> failed, CancellationToken cancellationToken)
     {
         var read = new ConcurrentBag<HubSpotObject>();
-        await ReadIsolatingFailuresAsync(contactIds, HubSpotClient.BatchSize, async (ids, token) =>
+        await HubSpotFailureIsolation.RunAsync(contactIds, HubSpotClient.BatchSize, async (ids, token) =>
         {
             foreach (var c in (await client.BatchReadAsync("contacts", ids, HubSpotProperties.Contact, token).ConfigureAwait(false)).Objects)
             {
@@ -110,7 +109,7 @@ public sealed class HubSpotLeadReader(HubSpotClient client)
         {
             var from = type == "deals" ? withDeals : found;
             var linked = new ConcurrentDictionary<string, IReadOnlyList<string>>(found.Select(id => KeyValuePair.Create(id, (IReadOnlyList<string>)[])), StringComparer.Ordinal);
-            await ReadIsolatingFailuresAsync(from, HubSpotClient.AssociationBatchSize, async (ids, token) =>
+            await HubSpotFailureIsolation.RunAsync(from, HubSpotClient.AssociationBatchSize, async (ids, token) =>
             {
                 foreach (var (id, targets) in await client.GetAssociationsAsync("contacts", ids, type, token).ConfigureAwait(false))
                 {
@@ -122,74 +121,6 @@ public sealed class HubSpotLeadReader(HubSpotClient client)
         await Task.WhenAll(links).ConfigureAwait(false);
         return new LeadContacts([.. contacts], primaryCompany, links.ToDictionary(t => t.Result.Type, t => t.Result.Links, StringComparer.Ordinal));
     }
-
-    /// <summary>
-    /// Runs <paramref name="read"/> over <paramref name="ids"/> in chunks of <paramref name="size"/>. A chunk whose call
-    /// fails transiently is read again as two halves; a half that fails while the other succeeds is split further
-    /// (the fault may be one input's), and when both halves fail the fault is HubSpot's, not the inputs': the chunk's
-    /// ids are recorded in <paramref name="failed"/> at once, so an endpoint that is down costs 3 calls, not 2n.
-    /// </summary>
-    private static async Task ReadIsolatingFailuresAsync(
-        IReadOnlyList<string> ids, int size, Func<IReadOnlyList<string>, CancellationToken, Task> read, ConcurrentDictionary<string, Exception> failed, CancellationToken cancellationToken)
-    {
-        async Task<Exception?> TryReadAsync(IReadOnlyList<string> chunk)
-        {
-            try
-            {
-                await read(chunk, cancellationToken).ConfigureAwait(false);
-                return null;
-            }
-            catch (Exception ex) when (IsIsolatable(ex, cancellationToken))
-            {
-                return ex;
-            }
-        }
-
-        async Task IsolateAsync(IReadOnlyList<string> chunk, Exception error)
-        {
-            if (chunk.Count > 1)
-            {
-                var halves = new[] { chunk.Take(chunk.Count / 2).ToList(), chunk.Skip(chunk.Count / 2).ToList() };
-                // Both halves at once: a split is on the lead's critical path, and each half takes its own budget slot anyway.
-                var errors = await Task.WhenAll(TryReadAsync(halves[0]), TryReadAsync(halves[1])).ConfigureAwait(false);
-                if (errors[0] is null || errors[1] is null)
-                {
-                    for (var i = 0; i < 2; i++)
-                    {
-                        if (errors[i] is { } halfError)
-                        {
-                            await IsolateAsync(halves[i], halfError).ConfigureAwait(false);
-                        }
-                    }
-
-                    return;
-                }
-            }
-
-            foreach (var id in chunk)
-            {
-                failed.TryAdd(id, error);
-            }
-        }
-
-        await Parallel.ForEachAsync(ids.Chunk(size), new ParallelOptions { MaxDegreeOfParallelism = HubSpotClient.ConcurrentBatches, CancellationToken = cancellationToken }, async (chunk, _) =>
-        {
-            if (await TryReadAsync(chunk).ConfigureAwait(false) is { } error)
-            {
-                await IsolateAsync(chunk, error).ConfigureAwait(false);
-            }
-        }).ConfigureAwait(false);
-    }
-
-    // Worth splitting: an outage, a rate limit the retries did not outlast, a timeout, a dropped connection, or a
-    // batch HubSpot answered 207 for. Not: HubSpot refusing the request as such, the daily limit, our own cancellation.
-    private static bool IsIsolatable(Exception ex, CancellationToken cancellationToken) => ex switch
-    {
-        HubSpotDailyLimitException => false,
-        HubSpotApiException api => api.IsTransient || api.StatusCode == HttpStatusCode.MultiStatus,
-        OperationCanceledException => !cancellationToken.IsCancellationRequested,
-        _ => true,
-    };
 
     /// <summary>Objects of one type (companies, deals or an engagement type) by batch read, with that type's allow-list.</summary>
     private async Task<IReadOnlyList<HubSpotObject>> ReadObjectsAsync(string objectType, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)

@@ -131,7 +131,9 @@ public sealed class HubSpotRateBudget : IDisposable
         _window = window;
         _generalLimit = Budget(_options.RequestsPer10Seconds);
         _general = Sliding(_generalLimit, _window, 10);
-        _search = Sliding(Math.Max(1, _options.SearchRequestsPerSecond), TimeSpan.FromSeconds(1), 4);
+        // Two segments longer: in a 1-second window the time a call takes to reach HubSpot (a new connection after a
+        // hung call was given up, a cold start) is a large share, and calls granted ~1 s apart could arrive closer.
+        _search = Sliding(Math.Max(1, _options.SearchRequestsPerSecond), TimeSpan.FromSeconds(1), 4, extraSegments: 2);
     }
 
     /// <summary>Requests allowed per 10 seconds right now.</summary>
@@ -332,11 +334,11 @@ public sealed class HubSpotRateBudget : IDisposable
     /// A sliding window one segment longer than HubSpot's: the limiter forgets a request when its segment expires,
     /// which for a request made late in a segment would be before HubSpot's exact rolling window forgets it.
     /// </summary>
-    private static SlidingWindowRateLimiter Sliding(int permits, TimeSpan window, int segments) => new(new SlidingWindowRateLimiterOptions
+    private static SlidingWindowRateLimiter Sliding(int permits, TimeSpan window, int segments, int extraSegments = 1) => new(new SlidingWindowRateLimiterOptions
     {
         PermitLimit = permits,
-        Window = window + (window / segments),
-        SegmentsPerWindow = segments + 1,
+        Window = window + (window * extraSegments / segments),
+        SegmentsPerWindow = segments + extraSegments,
         QueueLimit = 10_000,
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         AutoReplenishment = true,

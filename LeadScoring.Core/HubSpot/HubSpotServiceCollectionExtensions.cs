@@ -28,7 +28,14 @@ internal static class HubSpotServiceCollectionExtensions
             })
 
             // Advanced tuning without code: HubSpot__RequestsPer10Seconds=190 for a Professional portal, etc.
-            .Configure<IConfiguration>((o, configuration) => configuration.GetSection(HubSpotClientOptions.Section).Bind(o))
+            .Configure<IConfiguration>((o, configuration) =>
+            {
+                // The binder's own error ("Failed to convert configuration value at 'HubSpot:MaxAttempts'…") names
+                // neither the variable nor the value: check that every value parses first.
+                var section = configuration.GetSection(HubSpotClientOptions.Section);
+                HubSpotClientOptionsValidator.ThrowIfUnparsable(section);
+                section.Bind(o);
+            })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubSpotClientOptions>, HubSpotClientOptionsValidator>());
         if (configure is not null)
@@ -41,6 +48,7 @@ internal static class HubSpotServiceCollectionExtensions
         services.TryAddTransient<HubSpotAuthHandler>();
         services.TryAddTransient<HubSpotRateLimitHandler>();
         services.TryAddSingleton<HubSpotLatency>();
+        services.TryAddSingleton<HubSpotPortal>();
         services.TryAddTransient<HubSpotHedgingHandler>();
         services.AddHttpClient(OAuthAccessTokenSource.HttpClientName);
         services.TryAddSingleton<IHubSpotAccessTokenSource>(provider =>

@@ -175,9 +175,9 @@ public sealed partial class ScoreLeadsSteps(
     /// Writes the scores HubSpot does not hold yet (compared with what HubSpot holds now, not only with what we last
     /// wrote: a score someone cleared is written again), then records history and last-written values for what HubSpot
     /// confirmed. A score HubSpot already holds but our records do not (a crash between the HubSpot write and ours) is
-    /// recorded now, so redelivery repairs history. A batch update that fails transiently costs only its leads (in
-    /// <see cref="WriteBackOutcome.Failed"/>, to be tried again); inputs HubSpot refuses one by one are recorded and
-    /// not retried.
+    /// recorded now, so redelivery repairs history. A batch update that fails transiently is sent again in halves, and
+    /// costs only the leads whose updates keep failing (in <see cref="WriteBackOutcome.Failed"/>, to be tried again);
+    /// inputs HubSpot refuses one by one are recorded and not retried.
     /// </summary>
     public async Task<WriteBackOutcome> WriteBackAsync(IReadOnlyList<ScoredContact> leads, CancellationToken cancellationToken = default)
     {
@@ -187,31 +187,30 @@ public sealed partial class ScoreLeadsSteps(
         var toWrite = changes.Where(c => !c.Lead.InHubSpot).ToList();
         var updated = new ConcurrentDictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
         var refused = new ConcurrentBag<FailedUpdate>();
-        var failed = new ConcurrentBag<LeadFailure>();
-        await Parallel.ForEachAsync(toWrite.Chunk(HubSpotClient.BatchSize), new ParallelOptions { MaxDegreeOfParallelism = HubSpotClient.ConcurrentBatches, CancellationToken = cancellationToken }, async (chunk, token) =>
+        var properties = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var c in toWrite)
         {
-            try
-            {
-                var result = await hubspot.BatchUpdateAsync("contacts", [.. chunk.Select(c => new ObjectUpdate(c.Lead.ContactId, c.Properties))], token).ConfigureAwait(false);
-                foreach (var id in result.Updated)
-                {
-                    updated[id] = result.ModifiedAt.TryGetValue(id, out var at) ? at : null;
-                }
+            properties[c.Lead.ContactId] = c.Properties;
+        }
 
-                foreach (var f in result.Failed)
-                {
-                    refused.Add(f);
-                }
-            }
-            catch (Exception ex) when (ex is not HubSpotDailyLimitException && (ex is not HubSpotApiException api || api.IsTransient) && (ex is not OperationCanceledException || !token.IsCancellationRequested))
+        // A batch update still failing after its attempts is sent again as two halves at once (and so on), within this
+        // activity: only the leads whose updates keep failing wait for the orchestration's retry (a durable timer and a
+        // new gather); the rest of their batch of 100 is written now.
+        var unwritten = new ConcurrentDictionary<string, Exception>(StringComparer.Ordinal);
+        await HubSpotFailureIsolation.RunAsync([.. properties.Keys], HubSpotClient.BatchSize, async (ids, token) =>
+        {
+            var result = await hubspot.BatchUpdateAsync("contacts", [.. ids.Select(id => new ObjectUpdate(id, properties[id]))], token).ConfigureAwait(false);
+            foreach (var id in result.Updated)
             {
-                // Only this batch's leads wait for another try; the other batches' scores are written and recorded.
-                foreach (var c in chunk)
-                {
-                    failed.Add(Failed("write-back", c.Lead.ContactId, ex));
-                }
+                updated[id] = result.ModifiedAt.TryGetValue(id, out var at) ? at : null;
             }
-        }).ConfigureAwait(false);
+
+            foreach (var f in result.Failed)
+            {
+                refused.Add(f);
+            }
+        }, unwritten, cancellationToken).ConfigureAwait(false);
+        var failed = unwritten.Select(u => Failed("write-back", u.Key, u.Value)).ToList();
 
         var now = clock.GetUtcNow();
         foreach (var failure in refused)

@@ -196,7 +196,7 @@ internal sealed class HealthFunction(HealthCheckService health)
     /// share of failed calls in LEAD_SCORE_ALERT_WINDOW reaches LEAD_SCORE_ALERT_ERROR_RATE, or HubSpot refused our credentials.
     /// </summary>
     private sealed class HubSpotHealthCheck(
-        LeadScoring.Core.Monitoring.OperationsMonitor monitor, LeadScoring.Core.HubSpot.HubSpotRateBudget budget,
+        LeadScoring.Core.Monitoring.OperationsMonitor monitor, LeadScoring.Core.HubSpot.HubSpotRateBudget budget, LeadScoring.Core.HubSpot.HubSpotPortal portal,
         Microsoft.Extensions.Options.IOptions<LeadScoring.Core.Settings.LeadScoringSettings> settings) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -214,6 +214,7 @@ internal sealed class HealthFunction(HealthCheckService health)
                 ["budgetPer10Seconds"] = budget.GeneralLimit,
                 ["batchBudgetPer10Seconds"] = budget.BatchLimitPer10Seconds,
                 ["portalTimeZone"] = budget.PortalTimeZone.Id,
+                ["portalId"] = portal.Id is { } id ? id : "unknown",
             };
             var threshold = settings.Value.AlertErrorRate;
             HealthCheckResult result;
@@ -228,6 +229,11 @@ internal sealed class HealthFunction(HealthCheckService health)
             {
                 data[SummaryKey] = "HubSpot refused our credentials";
                 result = HealthCheckResult.Degraded($"HubSpot refused our credentials: {w.LastFailure}", data: data);
+            }
+            else if (portal.Problem is { } unknown)
+            {
+                data[SummaryKey] = "HubSpot portal not known; webhooks wait for HubSpot's retry";
+                result = HealthCheckResult.Degraded($"{unknown}; webhooks are answered 503 until it is known", data: data);
             }
             else if (w.Calls >= LeadScoring.Core.Monitoring.OperationsMonitor.MinCallsForErrorRate && w.ErrorRate >= threshold)
             {

@@ -16,7 +16,7 @@ namespace LeadScoring.Functions.Functions;
 /// writes per call), and the queue trigger then sorts them against the ledger and starts ScoreLeads.
 /// </summary>
 internal sealed partial class HubSpotWebhookFunction(
-    WebhookIntake intake, IOptions<LeadScoringSettings> settings, TimeProvider clock, LeadScoring.Core.Monitoring.LeadScoringMetrics metrics, ILogger<HubSpotWebhookFunction> logger)
+    WebhookIntake intake, IOptions<LeadScoringSettings> settings, HubSpotPortal portals, TimeProvider clock, LeadScoring.Core.Monitoring.LeadScoringMetrics metrics, ILogger<HubSpotWebhookFunction> logger)
 {
     /// <summary>HubSpot sends at most 100 events (~30 KB); anything near 1 MB is not HubSpot.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
@@ -64,15 +64,25 @@ internal sealed partial class HubSpotWebhookFunction(
         }
 
         // One app (one client secret) can be installed in several portals; a correctly signed event of another portal
-        // names object ids that mean other contacts here. Refused and counted, never queued.
+        // names object ids that mean other contacts here. Refused and counted, never queued. Our portal is
+        // HUBSPOT_PORTAL_ID, or learned from HubSpot (account-info) when that is unset.
+        if (await portals.GetAsync(cancellationToken) is not { } portal)
+        {
+            // Not knowing whose events these are, score none of them, and lose none: HubSpot retries a 503 (for ~24 h).
+            LogPortalUnknown(logger, parsed.Count, portals.Problem ?? "not learned yet");
+            http.Response.Headers.RetryAfter = "30";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "HubSpot portal not known yet",
+                detail: $"{LeadScoringSettings.PortalIdName} is not set and the portal could not be learned from HubSpot yet, so events of other portals cannot be told apart; HubSpot will retry these events.");
+        }
+
         var events = parsed;
         var otherPortal = 0;
-        if (s.PortalId is { } portal && parsed.Any(e => e.PortalId != portal))
+        if (parsed.Any(e => e.PortalId != portal))
         {
             events = [.. parsed.Where(e => e.PortalId == portal)];
             otherPortal = parsed.Count - events.Count;
             metrics.WebhookEvents("rejected", otherPortal);
-            LogOtherPortal(logger, otherPortal, parsed.First(e => e.PortalId != portal).PortalId, LeadScoringSettings.PortalIdName, portal);
+            LogOtherPortal(logger, otherPortal, parsed.First(e => e.PortalId != portal).PortalId, s.PortalId is null ? "learned from HubSpot" : LeadScoringSettings.PortalIdName, portal);
         }
 
         // HubSpot waits 5 s and then retries; if storage is slower than that, say so quickly and let HubSpot retry
@@ -113,8 +123,11 @@ internal sealed partial class HubSpotWebhookFunction(
 
     private static ProblemHttpResult TooLarge() => RequestBody.TooLarge(MaxBodyBytes, "A HubSpot webhook batch");
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} webhook event(s) of portal {Portal}: {Setting} is {Configured}")]
-    private static partial void LogOtherPortal(ILogger logger, int count, long portal, string setting, long configured);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} webhook event(s) of portal {Portal}: ours ({Source}) is {Ours}")]
+    private static partial void LogOtherPortal(ILogger logger, int count, long portal, string source, long ours);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook of {Count} event(s) answered 503: our HubSpot portal is not known ({Problem})")]
+    private static partial void LogPortalUnknown(ILogger logger, int count, string problem);
 
     // A known outage, not a bug: one line without a stack trace.
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook answered 503: storage unavailable ({Error}: {Message})")]

@@ -12,7 +12,7 @@ namespace LeadScoring.Functions.Hosting;
 /// with the state visible in /api/health — so a HubSpot outage does not stop webhooks from being accepted.
 /// </summary>
 internal sealed partial class StartupTasks(
-    LeadScoringStorage storage, EmbeddedVectorIndex vectors, IServiceScopeFactory scopes, PipelineHealth health, HubSpotRateBudget budget, TimeProvider clock, ILogger<StartupTasks> logger)
+    LeadScoringStorage storage, EmbeddedVectorIndex vectors, IServiceScopeFactory scopes, PipelineHealth health, HubSpotRateBudget budget, HubSpotPortal portal, TimeProvider clock, ILogger<StartupTasks> logger)
     : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -57,7 +57,7 @@ internal sealed partial class StartupTasks(
                 var hubspot = scope.ServiceProvider.GetRequiredService<HubSpotClient>();
                 await hubspot.EnsurePropertiesAsync("contacts", LeadScoreProperties.Group, LeadScoreProperties.Definitions, cancellationToken);
                 health.PropertiesEnsured(null);
-                await LearnPortalTimeZoneAsync(hubspot, cancellationToken);
+                await LearnPortalAsync(hubspot, cancellationToken);
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -74,12 +74,16 @@ internal sealed partial class StartupTasks(
         }
     }
 
-    /// <summary>HubSpot resets the daily allowance at the portal's midnight: after a DAILY 429 we resume exactly then.</summary>
-    private async Task LearnPortalTimeZoneAsync(HubSpotClient hubspot, CancellationToken cancellationToken)
+    /// <summary>
+    /// Which portal our token serves (webhook events of others are refused), and its time zone: HubSpot resets the daily
+    /// allowance at the portal's midnight, so after a DAILY 429 we resume exactly then. One call for both.
+    /// </summary>
+    private async Task LearnPortalAsync(HubSpotClient hubspot, CancellationToken cancellationToken)
     {
         try
         {
             var details = await hubspot.GetAccountDetailsAsync(cancellationToken);
+            portal.Learned(details);
             if (HubSpotPortalTimeZone.Resolve(details.TimeZone) is { } zone)
             {
                 budget.PortalTimeZone = zone;
@@ -92,6 +96,7 @@ internal sealed partial class StartupTasks(
         }
         catch (Exception ex) when (ex is HubSpotApiException or HttpRequestException)
         {
+            portal.Failed($"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}");
             LogTimeZoneFailed(logger, ex);
         }
     }

@@ -323,17 +323,18 @@ internal static class AdminEndpoints
         var status = Int(body["status"]);
         var count = Int(body["count"]) ?? 1;
         var retryAfter = Int(body["retryAfterSeconds"]);
+        var hang = Int(body["hangSeconds"]);
         if (status is not (>= 400 and <= 599))
         {
             return HubSpotErrors.Validation("status must be an HTTP error status between 400 and 599.");
         }
 
-        if (count < 1 || retryAfter < 0)
+        if (count < 1 || retryAfter < 0 || hang is < 1 or > 600)
         {
-            return HubSpotErrors.Validation("count must be at least 1 and retryAfterSeconds not negative.");
+            return HubSpotErrors.Validation("count must be at least 1, retryAfterSeconds not negative and hangSeconds from 1 to 600.");
         }
 
-        var rule = services.Faults.Add(status.Value, count, retryAfter, JsonResults.Scalar(body["pathContains"]), JsonResults.Scalar(body["policyName"]));
+        var rule = services.Faults.Add(status.Value, count, retryAfter, JsonResults.Scalar(body["pathContains"]), JsonResults.Scalar(body["policyName"]), hang);
         return JsonResults.Json(rule.ToJson(), StatusCodes.Status201Created);
     }
 

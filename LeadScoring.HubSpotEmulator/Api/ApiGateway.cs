@@ -35,6 +35,20 @@ internal sealed class ApiGateway(EmulatorServices services)
         }
     }
 
+    /// <summary>Holds the call as a stuck gateway would; false when the caller gave up first.</summary>
+    private async Task<bool> HangAsync(TimeSpan hang, HttpContext context)
+    {
+        try
+        {
+            await Task.Delay(hang, services.Options.TimeProvider, context.RequestAborted);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Runs the request; returns the name of the fault that answered it, if any.</summary>
     private async Task<string?> HandleAsync(HttpContext context, RequestDelegate next)
     {
@@ -44,6 +58,11 @@ internal sealed class ApiGateway(EmulatorServices services)
 
         if (services.Faults.TakeInjected(path) is { } rule)
         {
+            if (rule.HangSeconds is { } hang && !await HangAsync(TimeSpan.FromSeconds(hang), context))
+            {
+                return "injected:hang"; // the caller gave up first
+            }
+
             if (rule.RetryAfterSeconds is { } seconds)
             {
                 context.Response.Headers.RetryAfter = Formats.Text(seconds);
@@ -53,7 +72,7 @@ internal sealed class ApiGateway(EmulatorServices services)
                 ? HubSpotErrors.RateLimitBody(rule.PolicyName ?? (isSearch ? "SECONDLY" : "TEN_SECONDLY_ROLLING"), "publicapi:injected")
                 : HubSpotErrors.ForStatus(rule.Status);
             await JsonResults.Json(body, rule.Status).ExecuteAsync(context);
-            return $"injected:{rule.Status}";
+            return rule.HangSeconds is null ? $"injected:{rule.Status}" : "injected:hang";
         }
 
         switch (services.Faults.NextRandom())
@@ -61,11 +80,7 @@ internal sealed class ApiGateway(EmulatorServices services)
             case RandomFault.None:
                 break;
             case RandomFault.Hang:
-                try
-                {
-                    await Task.Delay(services.Options.FaultHang, services.Options.TimeProvider, context.RequestAborted);
-                }
-                catch (OperationCanceledException)
+                if (!await HangAsync(services.Options.FaultHang, context))
                 {
                     return "random:hang";
                 }

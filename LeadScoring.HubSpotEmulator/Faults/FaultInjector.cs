@@ -2,8 +2,9 @@ using System.Text.Json.Nodes;
 
 namespace LeadScoring.HubSpotEmulator.Faults;
 
-/// <summary>A fault queued through <c>POST /_emulator/faults</c>: the next <see cref="Remaining"/> matching requests answer <see cref="Status"/>.</summary>
-internal sealed record FaultRule(long Id, int Status, int Remaining, int? RetryAfterSeconds, string? PathContains, string? PolicyName)
+/// <summary>A fault queued through <c>POST /_emulator/faults</c>: the next <see cref="Remaining"/> matching requests answer
+/// <see cref="Status"/> — after hanging <see cref="HangSeconds"/> first, when set (a gateway that holds the call).</summary>
+internal sealed record FaultRule(long Id, int Status, int Remaining, int? RetryAfterSeconds, string? PathContains, string? PolicyName, int? HangSeconds = null)
 {
     public JsonObject ToJson() => new()
     {
@@ -13,6 +14,7 @@ internal sealed record FaultRule(long Id, int Status, int Remaining, int? RetryA
         ["retryAfterSeconds"] = RetryAfterSeconds,
         ["pathContains"] = PathContains,
         ["policyName"] = PolicyName,
+        ["hangSeconds"] = HangSeconds,
     };
 }
 
@@ -44,11 +46,11 @@ internal sealed class FaultInjector(EmulatorOptions options)
         set => Volatile.Write(ref _rate, value);
     }
 
-    public FaultRule Add(int status, int count, int? retryAfterSeconds, string? pathContains, string? policyName)
+    public FaultRule Add(int status, int count, int? retryAfterSeconds, string? pathContains, string? policyName, int? hangSeconds = null)
     {
         lock (_gate)
         {
-            var rule = new FaultRule(++_lastId, status, count, retryAfterSeconds, pathContains, policyName);
+            var rule = new FaultRule(++_lastId, status, count, retryAfterSeconds, pathContains, policyName, hangSeconds);
             _rules.Add(rule);
             return rule;
         }

@@ -66,6 +66,40 @@ public sealed class HubSpotResilienceContractTests
     }
 
     [Test]
+    public async Task Search_HangingCall_IsHedgedWhileItHangs()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 5, SearchRateLimit = 5 });
+        await using var services = emulator.ClientServices();
+        var client = services.GetRequiredService<HubSpotClient>();
+        await emulator.AddFaultAsync(504, count: 1, pathContains: "/search", hangSeconds: 60);
+
+        var contacts = await HubSpotClientContractTests.ToListAsync(client.SearchModifiedSinceAsync("contacts", DateTimeOffset.UnixEpoch, []));
+
+        Assert.That(contacts, Has.Count.EqualTo(5));
+        var searches = (await emulator.Admin.GetFromJsonAsync<JsonObject>("/_emulator/requests"))!["results"]!.AsArray()
+            .Select(r => (Fault: (string?)r!["fault"], Status: (int)r["status"]!, At: (DateTimeOffset)r["at"]!, Ms: (double)r["durationMs"]!)).OrderBy(r => r.At).ToList();
+        Assert.That(searches.Select(r => r.Fault), Is.EqualTo(new[] { "injected:hang", null }), "one hung search, one copy that answered");
+        // A retry would come only after the attempt timeout ended the hung call; the hedge went while it still hung, and
+        // the hung call was given up as soon as the copy answered (not after 60 s).
+        Assert.That(searches[1].At, Is.LessThan(searches[0].At.AddMilliseconds(searches[0].Ms)));
+    }
+
+    [Test]
+    public async Task Search_ConcurrentCallsUnderFaults_HedgesStayUnderTheSecondlyLimit()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 5, SearchRateLimit = 5, FaultRate = 0.3, FaultHang = TimeSpan.FromSeconds(30) });
+        await using var services = emulator.ClientServices();
+        var client = services.GetRequiredService<HubSpotClient>();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => HubSpotClientContractTests.ToListAsync(client.SearchModifiedSinceAsync("contacts", DateTimeOffset.UnixEpoch, []))));
+
+        Assert.That(results.Select(r => r.Count), Is.All.EqualTo(5), "every search answered despite 5xx and hangs");
+        var log = (await emulator.Admin.GetFromJsonAsync<JsonObject>("/_emulator/requests"))!["results"]!.AsArray();
+        Assert.That(log.Select(r => (string?)r!["fault"]), Has.Some.Not.Null, "some searches really failed");
+        Assert.That(log.Select(r => (int)r!["status"]!), Has.None.EqualTo(429), "hedges took search slots: HubSpot's 5 per second held");
+    }
+
+    [Test]
     public async Task OAuth_TokenExpiresEarly_401RefreshesOnceAndSucceeds()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Contacts = 5 });

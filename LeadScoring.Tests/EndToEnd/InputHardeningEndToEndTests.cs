@@ -190,10 +190,10 @@ public sealed class InputHardeningEndToEndTests
         Assert.That(await CountAsync(), Is.EqualTo(before));
     }
 
-    private static string Object(long portal, string contact, long eventId) =>
+    internal static string Object(long portal, string contact, long eventId) =>
         $$"""{"eventId":{{eventId}},"subscriptionId":310,"portalId":{{portal}},"occurredAt":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"subscriptionType":"contact.creation","attemptNumber":0,"objectId":{{contact}}}""";
 
-    private static string Event(long portal, string contact, long eventId) => $"[{Object(portal, contact, eventId)}]";
+    internal static string Event(long portal, string contact, long eventId) => $"[{Object(portal, contact, eventId)}]";
 
     private async Task<long> RejectedAsync()
     {

@@ -41,6 +41,23 @@ public sealed class ResilienceEndToEndTests
     }
 
     [Test]
+    public async Task WriteBack_BatchUpdateFailingAllItsAttempts_IsWrittenInHalvesWithoutAnotherGather()
+    {
+        await using var product = await ProductUnderTest.StartAsync(contacts: 8, extraSettings: FastRetries());
+        var contacts = await ProductUnderTest.ContactIdsAsync(product.Emulator);
+        await product.Emulator.ClearRequestsAsync();
+        await product.Emulator.AddFaultAsync(502, count: 3, pathContains: "/contacts/batch/update");
+
+        await RescoreAsync(product);
+
+        await product.WaitUntilScoredAsync(contacts, TimeSpan.FromSeconds(120));
+        var updates = await product.Emulator.RequestsAsync("/contacts/batch/update");
+        Assert.That(updates.Select(r => r.Status), Is.EqualTo(new[] { 502, 502, 502, 200, 200 }), "the batch that failed its 3 attempts was sent again as two halves");
+        Assert.That(await product.Emulator.RequestsAsync("/contacts/batch/read"), Has.Count.EqualTo(1),
+            "the leads were written in the same activity: none waited for the orchestration's retry and a second gather");
+    }
+
+    [Test]
     public async Task RateLimitStorm_EveryContactEndsUpScored()
     {
         await using var product = await ProductUnderTest.StartAsync(contacts: 30, extraSettings: FastRetries());

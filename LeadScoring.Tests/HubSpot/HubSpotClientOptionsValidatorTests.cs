@@ -37,6 +37,18 @@ public sealed class HubSpotClientOptionsValidatorTests
         Assert.That(failure.Failures, Has.Exactly(1).StartsWith($"HubSpot__{setting}: ").And.Contains($"(got "), string.Join("\n", failure.Failures));
     }
 
+    [TestCase("MaxAttempts", "abc")]
+    [TestCase("RequestsPer10Seconds", "1e3")]
+    [TestCase("RateBudgetShare", "ninety")]
+    [TestCase("AttemptTimeout", "10 seconds")]
+    public void ValueThatDoesNotParse_FailsAtStartUp_NamingTheVariableAndTheValue(string setting, string value)
+    {
+        var options = Resolve(new() { [$"HubSpot:{setting}"] = value });
+
+        var failure = Assert.Throws<OptionsValidationException>(() => _ = options.Value)!;
+        Assert.That(failure.Failures, Has.Exactly(1).StartsWith($"HubSpot__{setting}: must be ").And.Contains($"(got '{value}')"), string.Join("\n", failure.Failures));
+    }
+
     [Test]
     public void OneAttempt_MeansNoRetry_AndIsAccepted()
     {
