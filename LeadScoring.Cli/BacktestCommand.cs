@@ -24,7 +24,7 @@ internal static class BacktestCommand
 
         if (args[0] != "backtest")
         {
-            stderr.WriteLine($"error: unknown command '{args[0]}': the one command is backtest (see --help)");
+            stderr.WriteLine($"error: unknown command '{args[0]}': the commands are backtest and simulate (see --help)");
             return BadInput;
         }
 

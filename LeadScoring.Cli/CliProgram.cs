@@ -1,6 +1,6 @@
 namespace LeadScoring.Cli;
 
-/// <summary>Entry point: <c>LeadScoring.Cli backtest …</c>; Ctrl+C stops between training rounds.</summary>
+/// <summary>Entry point: <c>LeadScoring.Cli backtest …</c> or <c>simulate …</c>; Ctrl+C stops between training rounds.</summary>
 internal static class CliProgram
 {
     internal static int Main(string[] args)
@@ -11,6 +11,8 @@ internal static class CliProgram
             e.Cancel = true;
             cancel.Cancel();
         };
-        return BacktestCommand.Run(args, Console.Out, Console.Error, cancel.Token);
+        return args is ["simulate", ..]
+            ? Simulation.SimulateCommand.Run(args[1..], Console.Out, Console.Error, cancel.Token)
+            : BacktestCommand.Run(args, Console.Out, Console.Error, cancel.Token);
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using LeadScoring.HubSpotEmulator;
+using LeadScoring.HubSpotEmulator.Simulation;
 using Microsoft.AspNetCore.Builder;
 
 namespace LeadScoring.Testing;
@@ -64,6 +65,9 @@ public sealed class EmulatorServer : IAsyncDisposable
         return [.. json!["results"]!.AsArray().Select(r => new ApiRequest(
             (string)r!["method"]!, (string)r["path"]!, (int)r["status"]!, Time(r["at"]), (double)r["durationMs"]!))];
     }
+
+    /// <summary>Lets this emulator's portal live through time (<see cref="SimulatedPortal"/>); start it with a <see cref="SimulationClock"/>.</summary>
+    public SimulatedPortal Simulate(SimulationOptions options) => SimulatedPortal.For(_app, options);
 
     public async Task ClearRequestsAsync(CancellationToken cancellationToken = default) =>
         (await Admin.DeleteAsync(new Uri("/_emulator/requests", UriKind.Relative), cancellationToken)).EnsureSuccessStatusCode();

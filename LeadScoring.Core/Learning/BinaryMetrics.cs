@@ -33,7 +33,7 @@ public sealed record ModelMetrics(
 /// row-weighted mean |mean predicted − observed rate| over 10 equal-width bins of [0, 1] (p = 1 falls in the last);
 /// lift of a decile is its positive rate over the overall rate, lift@10 % that of the top decile.
 /// </summary>
-internal static class BinaryMetrics
+public static class BinaryMetrics
 {
     /// <summary>All metrics, the AUC with a percentile bootstrap interval.</summary>
     public static ModelMetrics Evaluate(IReadOnlyList<bool> labels, IReadOnlyList<double> probabilities, int bootstrapResamples = 1000, int seed = 1)

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace LeadScoring.Core.Scoring;
 
 /// <summary>The few shapes every factor is built from; each maps a raw number to 0–100 points.</summary>
-internal static class Curves
+public static class Curves
 {
     /// <summary>
     /// 100·(1 − e^(−x/k)): each extra unit is worth less, so 500 opens can never outweigh a meeting.

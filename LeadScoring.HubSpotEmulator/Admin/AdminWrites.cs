@@ -189,6 +189,7 @@ internal static class AdminWrites
         return new PortalGenerator(w.Data, random, w.Now);
     }
 
-    private static string Plus(CrmObject obj, string property, int by) =>
+    /// <summary>A counter property plus <paramref name="by"/>, as text.</summary>
+    public static string Plus(CrmObject obj, string property, int by) =>
         Formats.Text((long.TryParse(obj.Get(property), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0) + by);
 }
