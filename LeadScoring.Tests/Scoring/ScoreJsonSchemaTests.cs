@@ -22,7 +22,7 @@ public sealed class ScoreJsonSchemaTests
         {
             "schemaVersion", "contactId", "score", "exactScore", "priority", "closeProbability", "closeProbabilitySource",
             "closeModel", "nextBestAction", "nextBestActionReason", "confidence", "topReasons", "missingData", "components", "weights",
-            "similarity", "analyst", "modelVersion", "scoredAt",
+            "similarity", "analyst", "modelVersion", "scoredAt", "bandNote",
         }));
     }
 
