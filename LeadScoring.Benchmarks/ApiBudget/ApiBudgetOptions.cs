@@ -1,3 +1,4 @@
+using LeadScoring.Benchmarks.Pipeline;
 using System.Globalization;
 
 namespace LeadScoring.Benchmarks.ApiBudget;
@@ -57,74 +58,30 @@ internal sealed record ApiBudgetOptions
     /// <summary>Whether the phase is measured and reported (with <c>--only</c>, the earlier phases run as unmeasured set-up).</summary>
     public bool Reports(ApiBudgetPhase phase) => Only is null || Only == phase;
 
+    private static readonly string[] Flags = ["--contacts", "--rate-limit", "--webhooks", "--webhook-interval-ms", "--fault-rate", "--only", "--host-dll", "--report"];
+
     /// <summary>Parses the flags; a bad one yields an error naming it (an empty error: help was asked for).</summary>
-    public static (ApiBudgetOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
+    public static (ApiBudgetOptions? Options, string? Error) Parse(IReadOnlyList<string> args) =>
+        HarnessFlags.Parse(args, Flags, new ApiBudgetOptions(), Apply, Check);
+
+    private static ApiBudgetOptions Apply(ApiBudgetOptions o, HarnessFlag flag) => flag.Name switch
     {
-        var o = new ApiBudgetOptions();
-        for (var i = 0; i < args.Count; i++)
-        {
-            var flag = args[i];
-            if (flag is "-h" or "--help")
-            {
-                return (null, "");
-            }
+        "--contacts" => o with { Contacts = flag.Whole(1, 1_000_000) },
+        "--rate-limit" => o with { RateLimit = flag.Whole(10, 100_000_000) },
+        "--webhooks" => o with { Webhooks = flag.Whole(0, 10_000) },
+        "--webhook-interval-ms" => o with { WebhookInterval = TimeSpan.FromMilliseconds(flag.Whole(50, 60_000)) },
+        "--fault-rate" => double.TryParse(flag.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate is >= 0 and <= 0.9
+            ? o with { FaultRate = rate }
+            : flag.Fail(o, $"--fault-rate must be a number between 0 and 0.9 (got '{flag.Value}')."),
+        "--only" => Enum.TryParse<ApiBudgetPhase>(flag.Value, ignoreCase: true, out var phase) && Enum.IsDefined(phase) && !flag.Value.Any(char.IsAsciiDigit)
+            ? o with { Only = phase }
+            : flag.Fail(o, $"--only must be initial, unchanged, decay or webhooks (got '{flag.Value}')."),
+        "--host-dll" when flag.Value.Length > 0 => o with { HostDll = flag.Value },
+        "--report" when flag.Value.Length > 0 => o with { ReportPath = flag.Value },
+        _ => flag.Fail(o, $"{flag.Name} needs a non-empty path."),
+    };
 
-            if (flag is not ("--contacts" or "--rate-limit" or "--webhooks" or "--webhook-interval-ms" or "--fault-rate" or "--only" or "--host-dll" or "--report"))
-            {
-                return (null, $"unknown flag {flag}.");
-            }
-
-            if (i + 1 >= args.Count)
-            {
-                return (null, $"{flag} needs a value.");
-            }
-
-            var value = args[++i];
-            string? error = null;
-            int Whole(int min, int max)
-            {
-                if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
-                {
-                    return n;
-                }
-
-                error = string.Create(CultureInfo.InvariantCulture, $"{flag} must be a whole number between {min} and {max} (got '{value}').");
-                return 0;
-            }
-
-            o = flag switch
-            {
-                "--contacts" => o with { Contacts = Whole(1, 1_000_000) },
-                "--rate-limit" => o with { RateLimit = Whole(10, 100_000_000) },
-                "--webhooks" => o with { Webhooks = Whole(0, 10_000) },
-                "--webhook-interval-ms" => o with { WebhookInterval = TimeSpan.FromMilliseconds(Whole(50, 60_000)) },
-                "--fault-rate" => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate is >= 0 and <= 0.9
-                    ? o with { FaultRate = rate }
-                    : Fail(ref error, $"--fault-rate must be a number between 0 and 0.9 (got '{value}')."),
-                "--only" => Enum.TryParse<ApiBudgetPhase>(value, ignoreCase: true, out var phase) && Enum.IsDefined(phase) && !value.Any(char.IsAsciiDigit)
-                    ? o with { Only = phase }
-                    : Fail(ref error, $"--only must be initial, unchanged, decay or webhooks (got '{value}')."),
-                "--host-dll" when value.Length > 0 => o with { HostDll = value },
-                "--report" when value.Length > 0 => o with { ReportPath = value },
-                _ => Fail(ref error, $"{flag} needs a non-empty path."),
-            };
-            if (error is not null)
-            {
-                return (null, error);
-            }
-        }
-
-        if (o.Reports(ApiBudgetPhase.Webhooks) && o.Webhooks > o.Contacts)
-        {
-            return (null, string.Create(CultureInfo.InvariantCulture, $"--webhooks ({o.Webhooks}) must not exceed --contacts ({o.Contacts}): each webhook is about a distinct contact."));
-        }
-
-        return (o, null);
-
-        ApiBudgetOptions Fail(ref string? error, string message)
-        {
-            error = message;
-            return o;
-        }
-    }
+    private static string? Check(ApiBudgetOptions o) => o.Reports(ApiBudgetPhase.Webhooks) && o.Webhooks > o.Contacts
+        ? string.Create(CultureInfo.InvariantCulture, $"--webhooks ({o.Webhooks}) must not exceed --contacts ({o.Contacts}): each webhook is about a distinct contact.")
+        : null;
 }

@@ -63,87 +63,41 @@ internal sealed record PipelineBenchmarkOptions
 
     public int ContactCount => Contacts ?? ((RunLatency ? LatencyEvents : 0) + WarmupEvents + ThroughputContacts + 20);
 
-    /// <summary>Parses the flags; a bad one yields an error naming it.</summary>
-    public static (PipelineBenchmarkOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
+    /// <summary>Parses the flags; a bad one yields an error naming it (an empty error: help was asked for).</summary>
+    public static (PipelineBenchmarkOptions? Options, string? Error) Parse(IReadOnlyList<string> args) =>
+        HarnessFlags.Parse(args, Flags, new PipelineBenchmarkOptions(), Apply, Check);
+
+    private static readonly string[] Flags =
+    [
+        "--seconds", "--rate", "--drain", "--throughput-seconds", "--throughput-warmup", "--clients", "--contacts", "--rate-limit",
+        "--warmup-events", "--probe-seconds", "--only", "--azurite-disk", "--host-dll", "--report",
+    ];
+
+    private static PipelineBenchmarkOptions Apply(PipelineBenchmarkOptions o, HarnessFlag flag) => flag.Name switch
     {
-        var o = new PipelineBenchmarkOptions();
-        for (var i = 0; i < args.Count; i++)
-        {
-            var flag = args[i];
-            if (flag is "-h" or "--help")
-            {
-                return (null, "");
-            }
+        "--seconds" => o with { Seconds = flag.Number(1, 3600) },
+        "--rate" => o with { Rate = flag.Number(0.1, 10_000) },
+        "--drain" => o with { DrainSeconds = flag.Number(0, 3600) },
+        "--throughput-seconds" => o with { ThroughputSeconds = flag.Number(1, 3600) },
+        "--throughput-warmup" => o with { ThroughputWarmupSeconds = flag.Number(0, 600) },
+        "--clients" => o with { Clients = flag.Whole(1, 1024) },
+        "--contacts" => o with { Contacts = flag.Whole(1, 1_000_000) },
+        "--rate-limit" => o with { RateLimit = flag.Whole(1, 100_000_000) },
+        "--warmup-events" => o with { WarmupEvents = flag.Whole(0, 10_000) },
+        "--probe-seconds" => o with { ProbeSeconds = flag.Number(0, 600) },
+        "--only" when flag.Value is "latency" => o with { RunLatency = true, RunThroughput = false },
+        "--only" when flag.Value is "throughput" => o with { RunLatency = false, RunThroughput = true },
+        "--only" => flag.Fail(o, $"--only must be latency or throughput (got '{flag.Value}')."),
+        "--azurite-disk" when flag.Value is "true" or "false" => o with { AzuriteOnDisk = flag.Value == "true" },
+        "--azurite-disk" => flag.Fail(o, $"--azurite-disk must be true or false (got '{flag.Value}')."),
+        "--host-dll" => o with { HostDll = flag.Value },
+        "--report" => o with { ReportPath = flag.Value },
+        _ => flag.Fail(o, $"unknown flag {flag.Name}."),
+    };
 
-            if (i + 1 >= args.Count)
-            {
-                return (null, $"{flag} needs a value (or is not a flag of --pipeline).");
-            }
-
-            var value = args[++i];
-            string? error = null;
-            double Number(double min, double max)
-            {
-                if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
-                {
-                    return n;
-                }
-
-                error = string.Create(CultureInfo.InvariantCulture, $"{flag} must be a number between {min} and {max} (got '{value}').");
-                return 0;
-            }
-
-            int Whole(int min, int max)
-            {
-                if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
-                {
-                    return n;
-                }
-
-                error = string.Create(CultureInfo.InvariantCulture, $"{flag} must be a whole number between {min} and {max} (got '{value}').");
-                return 0;
-            }
-
-            o = flag switch
-            {
-                "--seconds" => o with { Seconds = Number(1, 3600) },
-                "--rate" => o with { Rate = Number(0.1, 10_000) },
-                "--drain" => o with { DrainSeconds = Number(0, 3600) },
-                "--throughput-seconds" => o with { ThroughputSeconds = Number(1, 3600) },
-                "--throughput-warmup" => o with { ThroughputWarmupSeconds = Number(0, 600) },
-                "--clients" => o with { Clients = Whole(1, 1024) },
-                "--contacts" => o with { Contacts = Whole(1, 1_000_000) },
-                "--rate-limit" => o with { RateLimit = Whole(1, 100_000_000) },
-                "--warmup-events" => o with { WarmupEvents = Whole(0, 10_000) },
-                "--probe-seconds" => o with { ProbeSeconds = Number(0, 600) },
-                "--only" when value is "latency" => o with { RunLatency = true, RunThroughput = false },
-                "--only" when value is "throughput" => o with { RunLatency = false, RunThroughput = true },
-                "--only" => Fail(ref error, $"--only must be latency or throughput (got '{value}')."),
-                "--azurite-disk" when value is "true" or "false" => o with { AzuriteOnDisk = value == "true" },
-                "--azurite-disk" => Fail(ref error, $"--azurite-disk must be true or false (got '{value}')."),
-                "--host-dll" => o with { HostDll = value },
-                "--report" => o with { ReportPath = value },
-                _ => Fail(ref error, $"unknown flag {flag}."),
-            };
-            if (error is not null)
-            {
-                return (null, error);
-            }
-        }
-
-        if (o.Contacts is { } contacts && contacts < o.ContactCountNeeded())
-        {
-            return (null, string.Create(CultureInfo.InvariantCulture, $"--contacts must be at least {o.ContactCountNeeded()} for these settings (one distinct contact per latency event, plus warm-up and endpoint contacts)."));
-        }
-
-        return (o, null);
-
-        PipelineBenchmarkOptions Fail(ref string? error, string message)
-        {
-            error = message;
-            return o;
-        }
-    }
+    private static string? Check(PipelineBenchmarkOptions o) => o.Contacts is { } contacts && contacts < o.ContactCountNeeded()
+        ? string.Create(CultureInfo.InvariantCulture, $"--contacts must be at least {o.ContactCountNeeded()} for these settings (one distinct contact per latency event, plus warm-up and endpoint contacts).")
+        : null;
 
     private int ContactCountNeeded() => (RunLatency ? LatencyEvents : 0) + WarmupEvents + ThroughputContacts;
 }

@@ -21,6 +21,7 @@ namespace LeadScoring.Cli.Simulation;
 /// <param name="Leads">Contacts in the portal at the week's end.</param>
 /// <param name="Outcomes">Labelled outcomes the retraining run found (its card's rows).</param>
 /// <param name="AucInUse">Ground-truth AUC of the model in use after the week's retraining (the prior's while none is).</param>
+/// <param name="PoolAucInUse">The same over the call pool only: leads nobody has worked yet and without a deal — the ones the team picks from.</param>
 /// <param name="CloseRates">Lead-to-close rate so far by the tier each lead had when first scored: High, Medium, Low.</param>
 /// <param name="Drill">The shuffled-label candidate's decision in the drill week, else null.</param>
 internal sealed record WeekRow(
@@ -33,6 +34,8 @@ internal sealed record WeekRow(
     string InUse,
     double AucInUse,
     double AucPrior,
+    double PoolAucInUse,
+    double PoolAucPrior,
     (double High, double Medium, double Low) CloseRates,
     ModelStatus? Drill,
     string? DrillReason);
@@ -138,10 +141,12 @@ internal static class WeeklySimulation
             promotions += week == arguments.DrillWeek && drill.Status == ModelStatus.Promoted ? 1 : 0;
             var latest = await LatestScoringsAsync(services, firstTier, cancellationToken);
             var leads = portal.Leads();
-            var (inUse, prior) = GroundTruthAuc(services, clock, leads, latest);
+            var open = leads.Where(l => l.WonAt is null).ToList();
+            var (inUse, prior) = GroundTruthAuc(services, clock, open, latest);
+            var (poolInUse, poolPrior) = GroundTruthAuc(services, clock, [.. open.Where(InCallPool)], latest);
             var row = new WeekRow(
                 week, portal.ContactIds().Count, card.Rows, card.Positives, card.Status, card.Reason,
-                services.GetRequiredService<ActiveCloseModel>().Version ?? "prior", inUse, prior, CloseRates(leads, firstTier),
+                services.GetRequiredService<ActiveCloseModel>().Version ?? "prior", inUse, prior, poolInUse, poolPrior, CloseRates(leads, firstTier),
                 week == arguments.DrillWeek ? drill.Status : null, week == arguments.DrillWeek ? drill.Reason : null);
             rows.Add(row);
             onWeek?.Invoke(row);
@@ -223,8 +228,17 @@ internal static class WeeklySimulation
     }
 
     /// <summary>
+    /// Whether the team could pick the lead this week (as <see cref="SimulatedPortal.WorkWeek"/> does): not worked,
+    /// no deal, not closed. The score's job is to order exactly these, so the simulation measures the ranking here too:
+    /// over all open leads a model also ranks what the team already did (a lost deal, a rep's calls), which the hidden
+    /// propensity knows nothing of.
+    /// </summary>
+    private static bool InCallPool(SimulatedLead lead) =>
+        lead.WorkedAt is null && lead.DealOpenedAt is null && lead.WonAt is null && lead.LostAt is null;
+
+    /// <summary>
     /// How well the model in use and the documented prior (the default rules' logistic) rank the hidden propensity of
-    /// the leads still open (not won): AUC against "propensity at or above the median", on each lead's newest features.
+    /// <paramref name="leads"/>: AUC against "propensity at or above the median", on each lead's newest features.
     /// </summary>
     private static (double InUse, double Prior) GroundTruthAuc(
         IServiceProvider services, TimeProvider clock, IReadOnlyList<SimulatedLead> leads, Dictionary<string, ScoreHistoryEntry> latest)
@@ -233,7 +247,7 @@ internal static class WeeklySimulation
         var active = services.GetRequiredService<ActiveCloseModel>();
         var rules = new LeadScorer(scorer.Profile, clock);
         var prior = scorer.Profile.CloseProbability;
-        var open = leads.Where(l => l.WonAt is null && latest.ContainsKey(l.ContactId)).ToList();
+        var open = leads.Where(l => latest.ContainsKey(l.ContactId)).ToList();
         var median = open.Select(l => l.Propensity).Order().ElementAtOrDefault(open.Count / 2);
         bool[] likely = [.. open.Select(l => l.Propensity >= median)];
         var inUse = new double[open.Count];
