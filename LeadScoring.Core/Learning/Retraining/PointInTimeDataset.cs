@@ -33,7 +33,8 @@ internal sealed record PointInTimeRules(TimeSpan Window, double TrainingRecordWe
 /// <item>no label yet (left out) while the window is still open and nothing closed;</item>
 /// <item>scorings at or after the contact's first win are left out: their features already show the outcome
 /// (lifecycle stage customer, a won deal), which is exactly the leak that flatters published lead-scoring models;</item>
-/// <item>one example per contact — its latest labelled scoring — so busy contacts do not outweigh quiet ones.</item>
+/// <item>one example per contact, so busy contacts do not outweigh quiet ones: one of its labelled scorings, drawn by a
+/// stable hash of its id (<see cref="ObservationPoint"/>), so that leads are learned from at every stage.</item>
 /// </list>
 /// </summary>
 internal static class PointInTimeDataset
@@ -50,22 +51,45 @@ internal static class PointInTimeDataset
         {
             var deals = dealsByContact.GetValueOrDefault(contact.Key) ?? [];
             var firstWin = deals.FirstOrDefault(d => d.Won)?.ClosedAt;
-            foreach (var scored in contact.OrderByDescending(h => h.ScoredAt))
+            var labelled = new List<(ScoredLead Scored, bool Label)>();
+            foreach (var scored in contact.OrderBy(h => h.ScoredAt))
             {
                 if (firstWin is { } won && scored.ScoredAt >= won)
                 {
-                    continue; // the outcome is already in these features
+                    break; // the outcome is already in these features
                 }
 
                 if (Label(scored.ScoredAt, deals, rules.Window, now) is { } label)
                 {
-                    examples.Add(new LabeledExample(contact.Key, scored.ScoredAt, scored.Snapshot, label, 1, ExampleSource.Outcome, scored.ExactScore));
-                    break; // the latest labelled scoring of this contact
+                    labelled.Add((scored, label));
                 }
+            }
+
+            if (labelled.Count > 0)
+            {
+                var (chosen, label) = labelled[ObservationPoint(contact.Key, labelled.Count)];
+                examples.Add(new LabeledExample(contact.Key, chosen.ScoredAt, chosen.Snapshot, label, 1, ExampleSource.Outcome, chosen.ExactScore));
             }
         }
 
         return [.. examples.OrderBy(e => e.At).ThenBy(e => e.ContactId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Which of a contact's <paramref name="count"/> labelled scorings is its example: one drawn by a stable hash of the
+    /// id, so the set holds leads at every stage (new and untouched as often as with a deal in play) and a rerun picks
+    /// the same rows. Always the latest would teach only how a lead looks just before its outcome — the rep's calls, an
+    /// open deal — which a lead waiting to be called never shows.
+    /// </summary>
+    internal static int ObservationPoint(string contactId, int count)
+    {
+        var hash = 2166136261u;
+        foreach (var c in contactId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % (uint)count);
     }
 
     /// <summary>1, 0, or null while it is too early to tell.</summary>

@@ -63,12 +63,28 @@ public sealed class PointInTimeDatasetTests
     }
 
     [Test]
-    public void SeveralScorings_OneExamplePerContact_TheLatestLabelled()
+    public void SeveralScorings_OneExamplePerContact_DrawnFromTheLabelledOnes_TheSameOnARerun()
     {
         var history = new[] { Scored("1", T0), Scored("1", T0.AddDays(10)), Scored("1", T0.AddDays(95)) };
-        var examples = PointInTimeDataset.FromOutcomes(history, [], Rules, T0.AddDays(101));
+        var first = PointInTimeDataset.FromOutcomes(history, [], Rules, T0.AddDays(101));
+        var again = PointInTimeDataset.FromOutcomes(history.Reverse(), [], Rules, T0.AddDays(101));
 
-        Assert.That(examples.Single().At, Is.EqualTo(T0.AddDays(10)), "the scoring at day 95 has an open window; day 10's is over");
+        Assert.That(first.Single().At, Is.AnyOf(T0, T0.AddDays(10)), "the scoring at day 95 has an open window; days 0 and 10 are over");
+        Assert.That(again.Single().At, Is.EqualTo(first.Single().At));
+    }
+
+    [Test]
+    public void ObservationPoints_CoverEveryStage_NotOnlyTheLastBeforeTheOutcome()
+    {
+        // 200 contacts, each scored on days 0, 10 and 20 and lost on day 25: each scoring is labelled, one is the example.
+        var history = Enumerable.Range(1, 200).SelectMany(i => new[] { 0, 10, 20 }.Select(d => Scored($"c{i}", T0.AddDays(d)))).ToList();
+        var lost = Enumerable.Range(1, 200).Select(i => new DealOutcome($"c{i}", T0.AddDays(25), Won: false)).ToList();
+        var examples = PointInTimeDataset.FromOutcomes(history, lost, Rules, T0.AddDays(30));
+
+        Assert.That(examples, Has.Count.EqualTo(200));
+        var byDay = examples.GroupBy(e => (e.At - T0).TotalDays).ToDictionary(g => g.Key, g => g.Count());
+        Assert.That(byDay.Keys, Is.EquivalentTo(new[] { 0d, 10d, 20d }));
+        Assert.That(byDay.Values, Is.All.InRange(40, 95), "roughly a third each");
     }
 
     [Test]
