@@ -72,9 +72,11 @@ internal static class WeeklySimulation
 
     /// <summary>
     /// The product's default outcome window is 90 days; a 12-week simulation would then label only leads whose deal
-    /// closed. Four weeks lets leads nobody bought from count as negatives within the run, and gives the most recent slice both kinds by week 6.
+    /// closed. Six weeks lets leads nobody bought from count as negatives within the run (both kinds by week 6) and is about
+    /// the simulated portal's time from arrival to a win (36–42 days); at four weeks most early scorings of eventual
+    /// buyers were labelled lost, and the model ended lower (ground-truth AUC 0.766 vs 0.785, seed 1).
     /// </summary>
-    public static readonly TimeSpan OutcomeWindow = TimeSpan.FromDays(28);
+    public static readonly TimeSpan OutcomeWindow = TimeSpan.FromDays(42);
 
     private const int Chunk = 100;
 
