@@ -143,9 +143,9 @@ internal static class WeeklySimulation
             promotions += week == arguments.DrillWeek && drill.Status == ModelStatus.Promoted ? 1 : 0;
             var latest = await LatestScoringsAsync(services, firstTier, cancellationToken);
             var leads = portal.Leads();
-            var open = leads.Where(l => l.WonAt is null).ToList();
-            var (inUse, prior) = GroundTruthAuc(services, clock, open, latest);
-            var (poolInUse, poolPrior) = GroundTruthAuc(services, clock, [.. open.Where(InCallPool)], latest);
+            var open = Estimates(services, clock, [.. leads.Where(l => l.WonAt is null)], latest);
+            var (inUse, prior) = GroundTruthAuc(open);
+            var (poolInUse, poolPrior) = GroundTruthAuc([.. open.Where(e => InCallPool(e.Lead))]);
             var row = new WeekRow(
                 week, portal.ContactIds().Count, card.Rows, card.Positives, card.Status, card.Reason,
                 services.GetRequiredService<ActiveCloseModel>().Version ?? "prior", inUse, prior, poolInUse, poolPrior, CloseRates(leads, firstTier),
@@ -239,31 +239,45 @@ internal static class WeeklySimulation
         lead.WorkedAt is null && lead.DealOpenedAt is null && lead.WonAt is null && lead.LostAt is null;
 
     /// <summary>
-    /// How well the model in use and the documented prior (the default rules' logistic) rank the hidden propensity of
-    /// <paramref name="leads"/>: AUC against "propensity at or above the median", on each lead's newest features.
+    /// What the model in use and the documented prior (the default rules' logistic) estimate for each of
+    /// <paramref name="leads"/> that has been scored, on its newest features.
     /// </summary>
-    private static (double InUse, double Prior) GroundTruthAuc(
+    private static List<(SimulatedLead Lead, double InUse, double Prior)> Estimates(
         IServiceProvider services, TimeProvider clock, IReadOnlyList<SimulatedLead> leads, Dictionary<string, ScoreHistoryEntry> latest)
     {
         var scorer = services.GetRequiredService<LeadScorer>();
         var active = services.GetRequiredService<ActiveCloseModel>();
         var rules = new LeadScorer(scorer.Profile, clock);
         var prior = scorer.Profile.CloseProbability;
-        var open = leads.Where(l => latest.ContainsKey(l.ContactId)).ToList();
-        var median = open.Select(l => l.Propensity).Order().ElementAtOrDefault(open.Count / 2);
-        bool[] likely = [.. open.Select(l => l.Propensity >= median)];
-        var inUse = new double[open.Count];
-        var rule = new double[open.Count];
-        for (var i = 0; i < open.Count; i++)
+        var estimates = new List<(SimulatedLead, double, double)>();
+        foreach (var lead in leads)
         {
-            var entry = latest[open[i].ContactId];
+            if (!latest.TryGetValue(lead.ContactId, out var entry))
+            {
+                continue;
+            }
+
             var features = JsonSerializer.Deserialize(entry.FeaturesJson, ScoringJsonContext.Default.LeadFeatures)!;
             var asOf = features.AsOf ?? entry.ScoredAt;
-            rule[i] = Curves.Logistic(rules.Score(features).ExactScore, prior.Midpoint, prior.Scale);
-            inUse[i] = active.Version is null ? rule[i] : active.Estimate(features, scorer.Score(features).Components, asOf)?.Probability ?? rule[i];
+            var rule = Curves.Logistic(rules.Score(features).ExactScore, prior.Midpoint, prior.Scale);
+            var inUse = active.Version is null ? rule : active.Estimate(features, scorer.Score(features).Components, asOf)?.Probability ?? rule;
+            estimates.Add((lead, inUse, rule));
         }
 
-        return likely.Distinct().Count() < 2 ? (double.NaN, double.NaN) : (BinaryMetrics.Auc(likely, inUse), BinaryMetrics.Auc(likely, rule));
+        return estimates;
+    }
+
+    /// <summary>
+    /// How well the model in use and the prior rank the hidden propensity of the <paramref name="estimated"/> leads:
+    /// AUC against "propensity at or above the median" of those leads.
+    /// </summary>
+    private static (double InUse, double Prior) GroundTruthAuc(List<(SimulatedLead Lead, double InUse, double Prior)> estimated)
+    {
+        var median = estimated.Select(e => e.Lead.Propensity).Order().ElementAtOrDefault(estimated.Count / 2);
+        bool[] likely = [.. estimated.Select(e => e.Lead.Propensity >= median)];
+        return likely.Distinct().Count() < 2
+            ? (double.NaN, double.NaN)
+            : (BinaryMetrics.Auc(likely, [.. estimated.Select(e => e.InUse)]), BinaryMetrics.Auc(likely, [.. estimated.Select(e => e.Prior)]));
     }
 
     private static (double High, double Medium, double Low) CloseRates(IReadOnlyList<SimulatedLead> leads, Dictionary<string, string> firstTier)
