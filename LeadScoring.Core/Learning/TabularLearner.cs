@@ -57,6 +57,16 @@ public sealed record LearnerOptions
     /// busy machine (or with other work in the process) two threads can be many times slower than one.
     /// </summary>
     [Range(1, 256)] public int? Threads { get; init; } = 1;
+
+    /// <summary>
+    /// A numeric column that already ranks well on its own (the rules' total): when set, the model starts from it —
+    /// its log-odds are a + b·anchor + c·trees, with a, b, c fitted on out-of-fold tree scores, so trees that learned
+    /// only noise get a weight near zero and the model stays at the anchor instead of below it.
+    /// </summary>
+    public string? AnchorColumn { get; init; }
+
+    /// <summary>Folds used to get out-of-fold tree scores for the anchor's weights.</summary>
+    [Range(2, 10)] public int AnchorFolds { get; init; } = 4;
 }
 
 /// <summary>
@@ -123,6 +133,7 @@ public sealed class TabularLearner(LearnerOptions? options = null)
 
         var predictor = trainer.Fit(trainView);
         cancellationToken.ThrowIfCancellationRequested();
+        var anchor = Options.AnchorColumn is { } anchorColumn ? FitAnchor(ml, encoder, trainer, fit, anchorColumn, cancellationToken) : null;
         // All slots kept: contributions are aggregated per source column afterwards.
         var contributions = ml.Transforms.CalculateFeatureContribution(
             predictor,
@@ -130,7 +141,7 @@ public sealed class TabularLearner(LearnerOptions? options = null)
             numberOfNegativeContributions: Math.Min(encoder.SlotCount, 1000),
             normalize: false).Fit(predictor.Transform(trainView));
         ITransformer model = predictor.Append(contributions);
-        var holdoutScores = TrainedModel.RawScores(ml, model, encoder, holdout.Features);
+        var holdoutScores = TrainedModel.RawScores(ml, model, encoder, anchor, holdout.Features);
         var calibrator = ProbabilityCalibrator.Fit(Options.Calibration, holdoutScores, holdout.Labels, WeightsOf(holdout));
         var info = new ModelInfo(
             [.. encoder.Columns.Select(c => new ModelColumn(c.Name, c.Kind, c.Categories?.Count))],
@@ -139,7 +150,136 @@ public sealed class TabularLearner(LearnerOptions? options = null)
             data.Positives,
             calibrator.Description,
             Options);
-        return new TrainedModel(ml, model, trainView.Schema, encoder, calibrator, info);
+        return new TrainedModel(ml, model, trainView.Schema, encoder, calibrator, info, anchor);
+    }
+
+    /// <summary>
+    /// The weights of the anchor and of the trees: trees trained on all but one fold score that fold (every fit row
+    /// once, by a model that never saw it), then a logistic regression of the label on (anchor, tree score).
+    /// </summary>
+    private ModelAnchor FitAnchor(MLContext ml, FeatureEncoder encoder, LightGbmBinaryTrainer trainer, LabeledTable fit, string column, CancellationToken cancellationToken)
+    {
+        var anchorValues = fit.Features.Find(column) is { Kind: FeatureKind.Numeric } found
+            ? Enumerable.Range(0, fit.RowCount).Select(found.Number).ToArray()
+            : throw new ArgumentException($"the anchor column '{column}' ({nameof(LearnerOptions.AnchorColumn)}) is not a numeric column of the table", nameof(fit));
+        if (anchorValues.Any(double.IsNaN))
+        {
+            throw new ArgumentException($"the anchor column '{column}' ({nameof(LearnerOptions.AnchorColumn)}) has missing values", nameof(fit));
+        }
+
+        var folds = Folds(fit, Options.AnchorFolds);
+        var outOfFold = new double[fit.RowCount];
+        for (var k = 0; k < Options.AnchorFolds; k++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var heldOut = Enumerable.Range(0, fit.RowCount).Where(i => folds[i] == k).ToList();
+            var rest = Enumerable.Range(0, fit.RowCount).Where(i => folds[i] != k).ToList();
+            var model = trainer.Fit(ToDataView(ml, encoder, fit.Subset(rest)));
+            var scores = model.Transform(ToDataView(ml, encoder, new LabeledTable(fit.Features.Subset(heldOut), new bool[heldOut.Count])))
+                .GetColumn<float>("Score").ToArray();
+            for (var j = 0; j < heldOut.Count; j++)
+            {
+                outOfFold[heldOut[j]] = scores[j];
+            }
+        }
+
+        var mean = anchorValues.Average();
+        var (intercept, anchorWeight, treeWeight) = LogisticRegression2(
+            [.. anchorValues.Select(a => a - mean)], outOfFold, fit.Labels, WeightsOf(fit));
+        return new ModelAnchor(column, mean, intercept, anchorWeight, Math.Max(0, treeWeight),
+            BinaryMetrics.Auc(fit.Labels, outOfFold), fit.Positives, fit.RowCount - fit.Positives);
+    }
+
+    /// <summary>A fold number per row, each class spread evenly over the folds (seeded).</summary>
+    private int[] Folds(LabeledTable data, int count)
+    {
+        var random = new Random(Options.Seed + 17);
+        var folds = new int[data.RowCount];
+        foreach (var label in new[] { true, false })
+        {
+            var rows = Enumerable.Range(0, data.RowCount).Where(i => data.Labels[i] == label).ToArray();
+            random.Shuffle(rows);
+            for (var j = 0; j < rows.Length; j++)
+            {
+                folds[rows[j]] = j % count;
+            }
+        }
+
+        return folds;
+    }
+
+    /// <summary>
+    /// Weighted logistic regression of the labels on two inputs (Newton steps, a small ridge so separable data stays
+    /// finite): returns intercept and the two weights.
+    /// </summary>
+    internal static (double Intercept, double W1, double W2) LogisticRegression2(
+        IReadOnlyList<double> x1, IReadOnlyList<double> x2, IReadOnlyList<bool> labels, IReadOnlyList<double> weights, double ridge = 1e-3)
+    {
+        var beta = new double[3];
+        for (var iteration = 0; iteration < 50; iteration++)
+        {
+            var g = new double[3];
+            var h = new double[3, 3];
+            for (var i = 0; i < labels.Count; i++)
+            {
+                double[] x = [1, x1[i], x2[i]];
+                var p = 1 / (1 + Math.Exp(-((beta[0] * x[0]) + (beta[1] * x[1]) + (beta[2] * x[2]))));
+                var d = weights[i] * (p - (labels[i] ? 1 : 0));
+                var w = weights[i] * p * (1 - p);
+                for (var a = 0; a < 3; a++)
+                {
+                    g[a] += d * x[a];
+                    for (var b = 0; b < 3; b++)
+                    {
+                        h[a, b] += w * x[a] * x[b];
+                    }
+                }
+            }
+
+            for (var a = 1; a < 3; a++)
+            {
+                g[a] += ridge * beta[a];
+                h[a, a] += ridge;
+            }
+
+            var step = Solve3(h, g);
+            var change = 0.0;
+            for (var a = 0; a < 3; a++)
+            {
+                beta[a] -= step[a];
+                change = Math.Max(change, Math.Abs(step[a]));
+            }
+
+            if (change < 1e-9)
+            {
+                break;
+            }
+        }
+
+        return (beta[0], beta[1], beta[2]);
+    }
+
+    private static double[] Solve3(double[,] m, double[] v)
+    {
+        // Cramer's rule: the system is 3 × 3 and positive definite (the ridge keeps it so).
+        static double Det(double[,] a) =>
+            (a[0, 0] * ((a[1, 1] * a[2, 2]) - (a[1, 2] * a[2, 1])))
+            - (a[0, 1] * ((a[1, 0] * a[2, 2]) - (a[1, 2] * a[2, 0])))
+            + (a[0, 2] * ((a[1, 0] * a[2, 1]) - (a[1, 1] * a[2, 0])));
+        var det = Det(m);
+        var result = new double[3];
+        for (var c = 0; c < 3; c++)
+        {
+            var replaced = (double[,])m.Clone();
+            for (var r = 0; r < 3; r++)
+            {
+                replaced[r, c] = v[r];
+            }
+
+            result[c] = Det(replaced) / (det == 0 ? 1e-12 : det);
+        }
+
+        return result;
     }
 
     internal static IDataView ToDataView(MLContext ml, FeatureEncoder encoder, LabeledTable data)

@@ -18,6 +18,29 @@ public sealed record ModelInfo(
     string Calibration,
     LearnerOptions Options);
 
+/// <summary>
+/// How a model starts from a column that already ranks well: log-odds = Intercept + AnchorWeight·(anchor − AnchorMean)
+/// + TreeWeight·trees (see <see cref="LearnerOptions.AnchorColumn"/>).
+/// </summary>
+/// <param name="TreesOutOfFoldAuc">How well trees trained on the other folds ranked each training row's label: whether
+/// the training outcomes taught the trees anything at all.</param>
+public sealed record ModelAnchor(string Column, double AnchorMean, double Intercept, double AnchorWeight, double TreeWeight, double TreesOutOfFoldAuc = double.NaN, int Positives = 0, int Negatives = 0)
+{
+    public double Combine(double anchor, double trees) => Intercept + (AnchorWeight * (anchor - AnchorMean)) + (TreeWeight * trees);
+
+    /// <summary>
+    /// The out-of-fold AUC that chance exceeds only 2.5 % of the time at these class sizes (Hanley–McNeil's null
+    /// spread): a model trained on outcomes that carry no signal ranks the anchor's way by luck, and must not pass as
+    /// learned.
+    /// </summary>
+    public double ChanceLimit => Positives == 0 || Negatives == 0
+        ? 1
+        : 0.5 + (1.96 * Math.Sqrt((Positives + Negatives + 1) / (12.0 * Positives * Negatives)));
+
+    /// <summary>Whether the training outcomes were predictable from the features beyond chance.</summary>
+    public bool LearnedFromOutcomes => TreesOutOfFoldAuc > ChanceLimit;
+}
+
 /// <summary>How much one source column pushed one prediction, in log-odds units of the uncalibrated score (+ raises it).</summary>
 /// <param name="Known">False when the lead has no value for the column: the trees still route "missing" somewhere, but
 /// an absent value is never a reason to show anyone.</param>
@@ -55,8 +78,9 @@ public sealed class TrainedModel
     private readonly FeatureEncoder _encoder;
     private readonly ProbabilityCalibrator _calibrator;
 
-    internal TrainedModel(MLContext ml, ITransformer model, DataViewSchema inputSchema, FeatureEncoder encoder, ProbabilityCalibrator calibrator, ModelInfo info)
+    internal TrainedModel(MLContext ml, ITransformer model, DataViewSchema inputSchema, FeatureEncoder encoder, ProbabilityCalibrator calibrator, ModelInfo info, ModelAnchor? anchor = null)
     {
+        Anchor = anchor;
         _ml = ml;
         _model = model;
         _inputSchema = inputSchema;
@@ -67,33 +91,40 @@ public sealed class TrainedModel
 
     public ModelInfo Info { get; }
 
+    /// <summary>The column the model starts from, with its weight and the trees'; null when the trees stand alone.</summary>
+    public ModelAnchor? Anchor { get; }
+
     /// <summary>Calibrated probability of the positive class for every row.</summary>
     public double[] PredictProbabilities(FeatureTable features)
     {
         ArgumentNullException.ThrowIfNull(features);
-        return [.. RawScores(_ml, _model, _encoder, features).Select(_calibrator.Apply)];
+        return [.. RawScores(_ml, _model, _encoder, Anchor, features).Select(_calibrator.Apply)];
     }
 
     /// <summary>The uncalibrated scores (log-odds scale) for every row: what a recalibration is fitted on.</summary>
     public double[] PredictRawScores(FeatureTable features)
     {
         ArgumentNullException.ThrowIfNull(features);
-        return RawScores(_ml, _model, _encoder, features);
+        return RawScores(_ml, _model, _encoder, Anchor, features);
     }
 
     /// <summary>The same trees with another score → probability map (the ranking is unchanged when the map rises).</summary>
     internal TrainedModel WithCalibrator(ProbabilityCalibrator calibrator, string why) =>
-        new(_ml, _model, _inputSchema, _encoder, calibrator, Info with { Calibration = $"{calibrator.Description}, {why}" });
+        new(_ml, _model, _inputSchema, _encoder, calibrator, Info with { Calibration = $"{calibrator.Description}, {why}" }, Anchor);
 
     /// <summary>Probability, raw score and per-column contributions for every row.</summary>
     public IReadOnlyList<ExplainedPrediction> Explain(FeatureTable features)
     {
         ArgumentNullException.ThrowIfNull(features);
         var scored = Transform(_ml, _model, _encoder, features);
-        var scores = scored.GetColumn<float>(ScoreColumn).ToArray();
+        var trees = scored.GetColumn<float>(ScoreColumn).ToArray();
+        var anchorColumn = Anchor is null ? null : AnchorValues(Anchor, features);
+        var scores = Anchor is null ? [.. trees.Select(t => (double)t)] : trees.Select((t, r) => Anchor.Combine(anchorColumn![r], t)).ToArray();
+        var treeWeight = Anchor?.TreeWeight ?? 1;
         // float[] rather than VBuffer: GetColumn hands out one reused VBuffer for every row.
         var slotContributions = scored.GetColumn<float[]>(ContributionsColumn).ToArray();
         var columns = _encoder.Columns.Select(c => features.Find(c.Name)!).ToArray();
+        var anchorIndex = Anchor is null ? -1 : Array.FindIndex(columns, c => c.Name == Anchor.Column);
         var result = new List<ExplainedPrediction>(scores.Length);
         for (var r = 0; r < scores.Length; r++)
         {
@@ -101,7 +132,13 @@ public sealed class TrainedModel
             var slots = slotContributions[r];
             for (var s = 0; s < slots.Length; s++)
             {
-                perColumn[_encoder.SlotSources[s]] += slots[s];
+                perColumn[_encoder.SlotSources[s]] += treeWeight * slots[s];
+            }
+
+            if (anchorIndex >= 0)
+            {
+                // The anchor's own pull, relative to the average lead the model was fitted on.
+                perColumn[anchorIndex] += Anchor!.AnchorWeight * (anchorColumn![r] - Anchor.AnchorMean);
             }
 
             var contributions = columns
@@ -130,7 +167,7 @@ public sealed class TrainedModel
 
         using (var entry = archive.CreateEntry(MetadataEntry, CompressionLevel.Optimal).Open())
         {
-            JsonSerializer.Serialize(entry, new SavedMetadata(_encoder.Columns, _calibrator, Info), Json);
+            JsonSerializer.Serialize(entry, new SavedMetadata(_encoder.Columns, _calibrator, Info, Anchor), Json);
         }
     }
 
@@ -156,11 +193,25 @@ public sealed class TrainedModel
 
         buffer.Position = 0;
         var model = ml.Model.Load(buffer, out var inputSchema);
-        return new TrainedModel(ml, model, inputSchema, new FeatureEncoder(metadata.Columns), metadata.Calibrator, metadata.Info);
+        return new TrainedModel(ml, model, inputSchema, new FeatureEncoder(metadata.Columns), metadata.Calibrator, metadata.Info, metadata.Anchor);
     }
 
-    internal static double[] RawScores(MLContext ml, ITransformer model, FeatureEncoder encoder, FeatureTable features) =>
-        [.. Transform(ml, model, encoder, features).GetColumn<float>(ScoreColumn).Select(s => (double)s)];
+    internal static double[] RawScores(MLContext ml, ITransformer model, FeatureEncoder encoder, ModelAnchor? anchor, FeatureTable features)
+    {
+        var trees = Transform(ml, model, encoder, features).GetColumn<float>(ScoreColumn).Select(s => (double)s).ToArray();
+        if (anchor is null)
+        {
+            return trees;
+        }
+
+        var values = AnchorValues(anchor, features);
+        return [.. trees.Select((t, r) => anchor.Combine(values[r], t))];
+    }
+
+    private static double[] AnchorValues(ModelAnchor anchor, FeatureTable features) =>
+        features.Find(anchor.Column) is { Kind: FeatureKind.Numeric } column
+            ? [.. Enumerable.Range(0, features.RowCount).Select(r => column.IsMissing(r) ? anchor.AnchorMean : column.Number(r))]
+            : throw new ArgumentException($"the model starts from column '{anchor.Column}', which the table lacks", nameof(features));
 
     private static IDataView Transform(MLContext ml, ITransformer model, FeatureEncoder encoder, FeatureTable features)
     {
@@ -168,5 +219,5 @@ public sealed class TrainedModel
         return model.Transform(TabularLearner.ToDataView(ml, encoder, unlabeled));
     }
 
-    private sealed record SavedMetadata(IReadOnlyList<EncodedColumn> Columns, ProbabilityCalibrator Calibrator, ModelInfo Info);
+    private sealed record SavedMetadata(IReadOnlyList<EncodedColumn> Columns, ProbabilityCalibrator Calibrator, ModelInfo Info, ModelAnchor? Anchor = null);
 }

@@ -19,6 +19,9 @@ internal sealed record LeadSnapshot(LeadFeatures Features, double Fit, double En
 /// </summary>
 internal static class LeadSnapshotTable
 {
+    /// <summary>The rule total's column: the one a retrained model starts from (<see cref="LearnerOptions.AnchorColumn"/>).</summary>
+    public const string RuleTotalColumn = "ruleTotal";
+
     public static FeatureTable Build(IReadOnlyList<LeadSnapshot> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -56,7 +59,7 @@ internal static class LeadSnapshotTable
             FeatureColumn.Numeric("recencyScore", rows.Select(r => r.Recency)),
             // The rule total at the default weights: one strong, stable column, so the model starts from what the rules
             // already know and learns what they miss.
-            FeatureColumn.Numeric("ruleTotal", rows.Select(r => RuleTotal(r, ComponentWeights.Default))),
+            FeatureColumn.Numeric(RuleTotalColumn, rows.Select(r => RuleTotal(r, ComponentWeights.Default))),
         ]);
     }
 

@@ -30,7 +30,7 @@ public sealed record ModelsOverview(string? Current, string? PinnedVersion, IRea
 /// <summary>A calibration bin as the dashboard plots it: an equal-count bin (by rank) from <see cref="Low"/> to <see cref="High"/> predicted (null on cards written before).</summary>
 public sealed record CalibrationPoint(double Predicted, double Observed, int Count, double? Low = null, double? High = null);
 
-/// <summary>Verdicts as camelCase words in JSON: <c>notWorse</c>, <c>crediblyWorse</c>, <c>inconclusive</c>, <c>miscalibrated</c>.</summary>
+/// <summary>Verdicts as camelCase words in JSON: <c>notWorse</c>, <c>crediblyWorse</c>, <c>inconclusive</c>, <c>miscalibrated</c>, <c>noSignal</c>.</summary>
 internal sealed class PromotionVerdictJsonConverter() : JsonStringEnumConverter<PromotionVerdict>(System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false);
 
 /// <summary>

@@ -17,6 +17,12 @@ public enum PromotionVerdict
 
     /// <summary>Ranks well enough, but even after recalibration its probabilities are off by more than chance explains.</summary>
     Miscalibrated,
+
+    /// <summary>
+    /// Its training outcomes taught it nothing (out-of-fold AUC within chance): a model that starts from the rules then
+    /// ranks as the rules do by luck alone, and is not a learned model.
+    /// </summary>
+    NoSignal,
 }
 
 /// <summary>One time-ordered evaluation fold: the recent outcomes, and what the candidate and the baseline predicted for them.</summary>
@@ -52,7 +58,8 @@ public sealed record PromotionDecision(PromotionVerdict Verdict, double AucDiffe
 public sealed record PromotionPolicy(double Margin = 0.02, double MaxEce = 0.05, int Resamples = 1000, int Seed = 1)
 {
     /// <param name="baselineName">What the candidate is compared with: "model m…" or "the logistic prior".</param>
-    public PromotionDecision Decide(IReadOnlyList<EvaluationFold> folds, CalibrationCheck calibration, string baselineName)
+    /// <param name="anchor">The candidate's start from the rules, with how well its trees ranked their own training outcomes out of fold; null for trees alone.</param>
+    public PromotionDecision Decide(IReadOnlyList<EvaluationFold> folds, CalibrationCheck calibration, string baselineName, ModelAnchor? anchor = null)
     {
         ArgumentNullException.ThrowIfNull(folds);
         ArgumentNullException.ThrowIfNull(calibration);
@@ -66,7 +73,8 @@ public sealed record PromotionPolicy(double Margin = 0.02, double MaxEce = 0.05,
             ? Invariant($"calibration error {calibration.EceAfter:0.000} after recalibrating on the {calibration.Rows} most recent outcomes ({calibration.EceBefore:0.000} before; accepted up to {calibrationLimit:0.000})")
             : Invariant($"calibration error {calibration.EceBefore:0.000} on the {calibration.Rows} most recent outcomes as trained (recalibrating there gave {calibration.EceAfter:0.000}, not better; accepted up to {calibrationLimit:0.000})");
 
-        var verdict = interval.High < 0 ? PromotionVerdict.CrediblyWorse
+        var verdict = anchor is { LearnedFromOutcomes: false } ? PromotionVerdict.NoSignal
+            : interval.High < 0 ? PromotionVerdict.CrediblyWorse
             : interval.Low < -Margin ? PromotionVerdict.Inconclusive
             : calibrated ? PromotionVerdict.NotWorse
             : PromotionVerdict.Miscalibrated;
@@ -75,6 +83,7 @@ public sealed record PromotionPolicy(double Margin = 0.02, double MaxEce = 0.05,
             PromotionVerdict.NotWorse => Invariant($"promoted: not worse than {baselineName} beyond {Margin:0.000} with 95 % confidence — {vs}; {calibrationText}"),
             PromotionVerdict.CrediblyWorse => Invariant($"refused: credibly worse than {baselineName} — the whole interval is below zero: {vs}; {baselineName} stays in use"),
             PromotionVerdict.Inconclusive => Invariant($"refused: can't tell yet that it is not worse than {baselineName} by more than {Margin:0.000} — {vs}; {baselineName} stays in use until more outcomes narrow the interval"),
+            PromotionVerdict.NoSignal => Invariant($"refused: learned nothing from its {anchor!.Positives + anchor.Negatives} training outcomes — trees trained on the other folds ranked them with out-of-fold AUC {anchor.TreesOutOfFoldAuc:0.000}, within chance (up to {anchor.ChanceLimit:0.000}); it ranks as the rules do by luck ({vs}); {baselineName} stays in use"),
             _ => Invariant($"refused: ranks as well as {baselineName} ({vs}) but its probabilities are off: {calibrationText}; {baselineName} stays in use"),
         };
         return new PromotionDecision(verdict, difference, interval, Margin, reason);

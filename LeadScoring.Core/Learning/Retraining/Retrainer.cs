@@ -123,7 +123,7 @@ public sealed partial class Retrainer(
             candidate = candidate.WithCalibrator(recalibrated, $"refitted on the {newest.Count} most recent outcomes");
         }
 
-        var decision = Policy.Decide(judged, calibration, baseline.Name);
+        var decision = Policy.Decide(judged, calibration, baseline.Name, candidate.Anchor);
         var reason = decision.Reason + (request.ShuffleLabelsSeed is null ? "" : " (drill: candidate trained on shuffled labels)");
         var firstEvaluated = folds[0].Start;
         var weights = ComponentWeightFitter.Fit([.. examples.Take(firstEvaluated)], [.. examples.Skip(firstEvaluated)], active.Weights ?? scorer.Profile.Weights, s.WeightBand);
@@ -293,6 +293,8 @@ public sealed partial class Retrainer(
         MinimumRowsPerLeaf = Math.Clamp(rows / 15, 10, 60),
         MinimumCategoryCount = Math.Clamp(rows / 100, 2, 10),
         Seed = 1,
+        // A few hundred outcomes teach trees less than the rules already know: the model starts from the rule total.
+        AnchorColumn = LeadSnapshotTable.RuleTotalColumn,
     };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retraining {Version}: {Status} — {Reason}")]

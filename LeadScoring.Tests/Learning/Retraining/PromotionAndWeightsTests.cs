@@ -67,6 +67,32 @@ public sealed class PromotionAndWeightsTests
     }
 
     [Test]
+    public void Policy_AnchoredCandidateWhoseTreesLearnedNothing_IsRefusedThoughItRanksAsTheRulesDo()
+    {
+        // A candidate that starts from the rules ties the baseline by luck when its training labels carry no signal.
+        var folds = Folds(rows: 400, candidateNoise: 0.3, baselineNoise: 0.3, seed: 1);
+        var anchor = new ModelAnchor("ruleTotal", 50, -2, 0.05, 0, TreesOutOfFoldAuc: 0.54, Positives: 12, Negatives: 358);
+
+        var decision = new PromotionPolicy().Decide(folds, Calibration(folds), "model m1", anchor);
+
+        TestContext.Out.WriteLine(decision.Reason);
+        Assert.That(anchor.ChanceLimit, Is.EqualTo(0.5 + (1.96 * Math.Sqrt(371 / (12.0 * 12 * 358)))).Within(1e-12));
+        Assert.That((decision.Verdict, decision.Promote), Is.EqualTo((PromotionVerdict.NoSignal, false)));
+        Assert.That(decision.Reason, Does.StartWith("refused: learned nothing from its 370 training outcomes").And.Contain("out-of-fold AUC 0.540").And.Contain("model m1 stays in use"));
+    }
+
+    [Test]
+    public void Policy_AnchoredCandidateWhoseTreesLearned_IsJudgedAsAnyOther()
+    {
+        var folds = Folds(rows: 400, candidateNoise: 0.3, baselineNoise: 0.3, seed: 1);
+        var anchor = new ModelAnchor("ruleTotal", 50, -2, 0.05, 0.4, TreesOutOfFoldAuc: 0.80, Positives: 12, Negatives: 358);
+
+        var decision = new PromotionPolicy().Decide(folds, Calibration(folds), "model m1", anchor);
+
+        Assert.That(decision.Verdict, Is.EqualTo(PromotionVerdict.NotWorse));
+    }
+
+    [Test]
     public void Policy_StillMiscalibratedAfterRecalibration_IsRefusedForItsProbabilities()
     {
         var folds = Folds(rows: 400, candidateNoise: 0.3, baselineNoise: 0.3, seed: 1);
